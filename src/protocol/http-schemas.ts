@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { answerTextSchema, contextSchema, inputIdSchema, speechLanguageSchema } from './client-messages.js';
+import { candidateSchema, interviewSettingsSchema } from './interview-schemas.js';
+
+/** Bodies and parameters of the HTTP API (PROTOCOL.md §7); the OpenAPI document is generated from these. */
+
+export const sessionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'session_id must match ^[A-Za-z0-9_-]{1,128}$');
+
+export const sessionParamsSchema = z.object({ id: sessionIdSchema });
+
+export const startInterviewBodySchema = z
+  .object({
+    session_id: sessionIdSchema.optional(),
+    candidate: candidateSchema.optional(),
+    interview: interviewSettingsSchema.optional(),
+  })
+  .default({});
+
+export const processTextBodySchema = z.object({
+  text: answerTextSchema,
+  context: contextSchema.optional(),
+  id: inputIdSchema.optional(),
+});
+
+export const processAudioJsonBodySchema = z.object({
+  audio_data: z.string(),
+  audio_format: z.string().max(32).optional(),
+  language: speechLanguageSchema.optional(),
+  id: inputIdSchema.optional(),
+});
+
+export const endInterviewBodySchema = z
+  .object({ reason: z.string().max(500).optional() })
+  .nullish()
+  .transform((value) => value ?? {});
+
+export const noticeBodySchema = z.object({
+  message: z.string().trim().min(1).max(2_000),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const listSessionsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** Interview languages the built-in engine speaks. */
+export const languageSchema = z.enum(['en', 'zh']);
+export type Language = z.infer<typeof languageSchema>;
+
+export const candidateSchema = z.object({
+  name: z.string().trim().max(200).optional(),
+});
+export type Candidate = z.infer<typeof candidateSchema>;
+
+/** Interview settings as a client may send them (connect, POST /interview/start); every field optional. */
+export const interviewSettingsSchema = z.object({
+  role: z.string().trim().min(1).max(200).optional(),
+  level: z.string().trim().min(1).max(50).optional(),
+  language: languageSchema.optional(),
+  job_description: z.string().max(20_000).optional(),
+  resume_text: z.string().max(50_000).optional(),
+  question_count: z.number().int().min(1).max(30).optional(),
+  max_minutes: z.number().int().min(1).max(240).optional(),
+});
+export type InterviewSettingsInput = z.infer<typeof interviewSettingsSchema>;
+
+export const interviewStateSchema = z.enum(['not_started', 'in_progress', 'completed']);
+export type InterviewState = z.infer<typeof interviewStateSchema>;
+
+export const stageNameSchema = z.enum([
+  'opening',
+  'experience',
+  'technical',
+  'behavioral',
+  'candidate_questions',
+  'closing',
+]);
+export type StageName = z.infer<typeof stageNameSchema>;
+
+/** Where an interview stands, as clients see it in `connected` and `ai_response`. */
+export const interviewStatusSchema = z.object({
+  state: interviewStateSchema,
+  stage: stageNameSchema.optional(),
+  question_number: z.number().int().optional(),
+  total_questions: z.number().int().optional(),
+});
+export type InterviewStatus = z.infer<typeof interviewStatusSchema>;
+
+export const endReasonSchema = z.enum(['completed', 'ended_by_candidate', 'ended_by_admin']);
+export type EndReason = z.infer<typeof endReasonSchema>;
+
+export const recommendationSchema = z.enum(['strong_yes', 'yes', 'lean_no', 'no']);
+export type Recommendation = z.infer<typeof recommendationSchema>;
+
+/** The evaluation of an interview (PROTOCOL.md §7, `/end` and `/report`). */
+export const interviewReportSchema = z.object({
+  session_id: z.string(),
+  candidate: candidateSchema,
+  interview: z.object({ role: z.string(), level: z.string(), language: languageSchema }),
+  started_at: z.string().nullable(),
+  ended_at: z.string().nullable(),
+  end_reason: endReasonSchema.optional(),
+  method: z.enum(['heuristic', 'llm']),
+  method_note: z.string().optional(),
+  overall_score: z.number().min(1).max(5),
+  recommendation: recommendationSchema,
+  summary: z.string(),
+  competencies: z.array(
+    z.object({ name: z.string(), score: z.number().min(1).max(5), evidence: z.array(z.string()) }),
+  ),
+  questions: z.array(
+    z.object({
+      question: z.string(),
+      stage: stageNameSchema.optional(),
+      answer: z.string(),
+      follow_ups: z.array(z.object({ question: z.string(), answer: z.string() })),
+      score: z.number().min(1).max(5).nullable(),
+      notes: z.string(),
+    }),
+  ),
+  strengths: z.array(z.string()),
+  concerns: z.array(z.string()),
+});
+export type InterviewReport = z.infer<typeof interviewReportSchema>;
