@@ -1,0 +1,170 @@
+/* eslint-disable @typescript-eslint/require-await -- the interface is async (PostgreSQL needs it); these
+   methods are synchronous underneath and async only so that a throw becomes a rejected promise */
+import type {
+  CommitRequest,
+  CommitResult,
+  SessionPatch,
+  SessionRecord,
+  SessionStore,
+  StoredTurn,
+} from '../../interview/session-store.js';
+import type { Candidate, InterviewSettingsInput } from '../../interview/interview-types.js';
+import type { DurableMessage } from '../../protocol/server-messages.js';
+import { VivaError } from '../../protocol/viva-error.js';
+import {
+  applyPatch,
+  cloneJson,
+  compareForListing,
+  newSessionRecord,
+  normalizeLimit,
+  normalizeOffset,
+  planCommit,
+} from '../session-records.js';
+
+interface StoredSession {
+  record: SessionRecord;
+  /** Index i holds seq i + 1: commit only ever appends. */
+  messages: DurableMessage[];
+  turns: StoredTurn[];
+}
+
+export interface MemorySessionStoreOptions {
+  /** The clock for created_at, updated_at and turn timestamps. @default () => new Date() */
+  now?: () => Date;
+}
+
+/**
+ * A SessionStore in process memory, for tests of other modules. It keeps the same promises as the SQL
+ * adapters within one process: each method runs to completion without an await in between (so it is
+ * atomic against concurrent calls), values are copied in and out through JSON, and a failed commit
+ * changes nothing. Nothing survives the process.
+ */
+export class MemorySessionStore implements SessionStore {
+  readonly kind = 'memory';
+  readonly #sessions = new Map<string, StoredSession>();
+  readonly #settings = new Map<string, string>();
+  readonly #now: () => Date;
+  #closed = false;
+
+  constructor(options: MemorySessionStoreOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async createSession(init: {
+    id: string;
+    candidate?: Candidate;
+    settings?: InterviewSettingsInput;
+  }): Promise<{ session: SessionRecord; created: boolean }> {
+    this.#assertOpen();
+    const existing = this.#sessions.get(init.id);
+    if (existing !== undefined) return { session: cloneJson(existing.record), created: false };
+    const record = newSessionRecord(init, this.#timestamp());
+    this.#sessions.set(init.id, { record, messages: [], turns: [] });
+    return { session: cloneJson(record), created: true };
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    this.#assertOpen();
+    const stored = this.#sessions.get(id);
+    return stored === undefined ? null : cloneJson(stored.record);
+  }
+
+  async updateSession(id: string, patch: SessionPatch): Promise<SessionRecord> {
+    const stored = this.#require(id);
+    stored.record = applyPatch(stored.record, patch, this.#timestamp());
+    return cloneJson(stored.record);
+  }
+
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    const stored = this.#require(request.session_id);
+    // planCommit throws before anything below mutates the stored session
+    const plan = planCommit(stored.record, request, this.#timestamp());
+    stored.messages.push(...plan.messages);
+    if (plan.turn !== null) stored.turns.push(plan.turn);
+    stored.record = plan.session;
+    return { session: cloneJson(plan.session), messages: cloneJson(plan.messages) };
+  }
+
+  async messagesAfter(sessionId: string, afterSeq: number, limit?: number): Promise<DurableMessage[]> {
+    this.#assertOpen();
+    const messages = this.#sessions.get(sessionId)?.messages ?? [];
+    const start = Math.max(0, Math.floor(afterSeq));
+    const count = normalizeLimit(limit);
+    return cloneJson(messages.slice(start, count === undefined ? undefined : start + count));
+  }
+
+  async messagesForInput(sessionId: string, inputId: string): Promise<DurableMessage[]> {
+    this.#assertOpen();
+    const messages = this.#sessions.get(sessionId)?.messages ?? [];
+    return cloneJson(messages.filter((message) => message.reply_to === inputId));
+  }
+
+  async turns(sessionId: string): Promise<StoredTurn[]> {
+    this.#assertOpen();
+    return cloneJson(this.#sessions.get(sessionId)?.turns ?? []);
+  }
+
+  async listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]> {
+    this.#assertOpen();
+    const offset = normalizeOffset(options.offset);
+    const limit = normalizeLimit(options.limit);
+    const records = [...this.#sessions.values()].map((stored) => stored.record).sort(compareForListing);
+    return cloneJson(records.slice(offset, limit === undefined ? undefined : offset + limit));
+  }
+
+  async countSessions(): Promise<number> {
+    this.#assertOpen();
+    return this.#sessions.size;
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    this.#assertOpen();
+    return this.#sessions.delete(id);
+  }
+
+  async purgeSessionsBefore(cutoff: Date): Promise<number> {
+    this.#assertOpen();
+    const limit = cutoff.toISOString();
+    let purged = 0;
+    for (const [id, stored] of this.#sessions) {
+      if (stored.record.updated_at < limit) {
+        this.#sessions.delete(id);
+        purged += 1;
+      }
+    }
+    return purged;
+  }
+
+  async getOrCreateSetting(key: string, create: () => string): Promise<string> {
+    this.#assertOpen();
+    const existing = this.#settings.get(key);
+    if (existing !== undefined) return existing;
+    const value = create();
+    this.#settings.set(key, value);
+    return value;
+  }
+
+  async ping(): Promise<void> {
+    this.#assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #timestamp(): string {
+    return this.#now().toISOString();
+  }
+
+  #assertOpen(): void {
+    // mirrors a closed database handle, so tests catch use-after-close with the memory store too
+    if (this.#closed) throw new Error('session store is closed');
+  }
+
+  #require(id: string): StoredSession {
+    this.#assertOpen();
+    const stored = this.#sessions.get(id);
+    if (stored === undefined) throw new VivaError('SESSION_NOT_FOUND', undefined, { details: { session_id: id } });
+    return stored;
+  }
+}

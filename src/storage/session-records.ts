@@ -1,0 +1,147 @@
+import { initialProgress } from '../interview/interview-types.js';
+import type {
+  CommitRequest,
+  SessionPatch,
+  SessionRecord,
+  StoredTurn,
+  UnnumberedMessage,
+} from '../interview/session-store.js';
+import { isDurableType, type DurableMessage } from '../protocol/server-messages.js';
+
+/**
+ * The rules every SessionStore adapter shares, free of any database: what a new session looks like, how a
+ * patch applies, and how a commit numbers its messages. Adapters load the current record, call these, and
+ * write the result in one transaction, so SQLite, PostgreSQL and memory cannot drift apart.
+ */
+
+/**
+ * A commit named a turn that is not the session's next one (turn_count + 1): two writers raced, or a
+ * caller lost track. Not a contract code; reported to clients as INTERNAL_ERROR.
+ */
+export class TurnSequenceError extends Error {
+  readonly sessionId: string;
+  readonly expectedTurn: number;
+  readonly actualTurn: number;
+
+  constructor(sessionId: string, expectedTurn: number, actualTurn: number) {
+    super(`session ${sessionId}: turn ${actualTurn} does not follow turn_count ${expectedTurn - 1}`);
+    this.name = 'TurnSequenceError';
+    this.sessionId = sessionId;
+    this.expectedTurn = expectedTurn;
+    this.actualTurn = actualTurn;
+  }
+}
+
+/**
+ * A deep copy through JSON, the same path the SQL adapters take, so the memory adapter hands back exactly
+ * what a database would (undefined properties dropped) and callers never alias stored state.
+ */
+export function cloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export function newSessionRecord(
+  init: { id: string; candidate?: SessionRecord['candidate']; settings?: SessionRecord['settings'] },
+  now: string,
+): SessionRecord {
+  return {
+    id: init.id,
+    created_at: now,
+    updated_at: now,
+    candidate: cloneJson(init.candidate ?? {}),
+    settings: cloneJson(init.settings ?? {}),
+    plan: null,
+    progress: initialProgress(),
+    report: null,
+    last_seq: 0,
+    turn_count: 0,
+  };
+}
+
+/** The record with the patch's given fields replaced (undefined means "not given"; null clears). */
+export function applyPatch(record: SessionRecord, patch: SessionPatch, now: string): SessionRecord {
+  const next: SessionRecord = { ...record, updated_at: now };
+  if (patch.candidate !== undefined) next.candidate = cloneJson(patch.candidate);
+  if (patch.settings !== undefined) next.settings = cloneJson(patch.settings);
+  if (patch.plan !== undefined) next.plan = cloneJson(patch.plan);
+  if (patch.progress !== undefined) next.progress = cloneJson(patch.progress);
+  if (patch.report !== undefined) next.report = cloneJson(patch.report);
+  return next;
+}
+
+/** A durable message with its seq; `session_id` is always the session it is stored in. */
+export function numberMessage(message: UnnumberedMessage, sessionId: string, seq: number): DurableMessage {
+  // the type system only admits durable types, but a cast upstream could smuggle in a `status`
+  const type: string = message.type;
+  if (!isDurableType(type)) throw new TypeError(`message type ${type} is not durable`);
+  const numbered: Record<string, unknown> = {
+    type: message.type,
+    session_id: sessionId,
+    seq,
+    timestamp: message.timestamp,
+    data: cloneJson(message.data),
+  };
+  if (message.reply_to !== undefined) numbered.reply_to = message.reply_to;
+  return numbered as DurableMessage;
+}
+
+export interface CommitPlan {
+  /** The session as it is after the commit. */
+  session: SessionRecord;
+  /** The messages to insert, numbered last_seq + 1, + 2, ... in request order. */
+  messages: DurableMessage[];
+  turn: StoredTurn | null;
+}
+
+/**
+ * Everything a commit writes, computed from the session as read inside the adapter's transaction.
+ * @throws TurnSequenceError when `request.turn` is not turn_count + 1 (the adapter must then write nothing)
+ */
+export function planCommit(current: SessionRecord, request: CommitRequest, now: string): CommitPlan {
+  const requestTurn = request.turn;
+  if (requestTurn !== undefined && requestTurn.turn !== current.turn_count + 1) {
+    throw new TurnSequenceError(current.id, current.turn_count + 1, requestTurn.turn);
+  }
+  const messages = request.messages.map((message, index) =>
+    numberMessage(message, current.id, current.last_seq + index + 1),
+  );
+  const session = applyPatch(current, request.patch ?? {}, now);
+  session.last_seq = current.last_seq + messages.length;
+  if (requestTurn !== undefined) session.turn_count = requestTurn.turn;
+  const turn: StoredTurn | null =
+    requestTurn === undefined
+      ? null
+      : {
+          turn: requestTurn.turn,
+          input_id: requestTurn.input_id,
+          input_kind: requestTurn.input_kind,
+          candidate_text: requestTurn.candidate_text,
+          reply: requestTurn.reply,
+          follow_up: requestTurn.follow_up,
+          cancelled: requestTurn.cancelled,
+          created_at: now,
+        };
+  return { session, messages, turn };
+}
+
+/**
+ * A page size as a non-negative integer, or undefined for "no limit".
+ * Negative or fractional values from callers are clamped rather than passed to a database.
+ */
+export function normalizeLimit(limit: number | undefined): number | undefined {
+  if (limit === undefined || !Number.isFinite(limit)) return undefined;
+  return Math.max(0, Math.floor(limit));
+}
+
+export function normalizeOffset(offset: number): number {
+  return Number.isFinite(offset) ? Math.max(0, Math.floor(offset)) : 0;
+}
+
+/**
+ * The order of listSessions in every adapter: newest created first, ties by id ascending, so pages are
+ * stable while sessions are being updated.
+ */
+export function compareForListing(a: SessionRecord, b: SessionRecord): number {
+  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

@@ -1,0 +1,110 @@
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  /** Applied in ascending order; never renumber or edit one that has shipped, add a new one. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The schema, one step at a time. JSON columns are TEXT holding what JSON.stringify wrote; timestamps are
+ * ISO 8601 UTC text, which sorts chronologically as text. STRICT makes SQLite refuse wrongly typed values
+ * instead of silently storing them.
+ */
+export const sqliteMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sessions, messages, turns, settings',
+    sql: `
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        candidate TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        plan TEXT,
+        progress TEXT NOT NULL,
+        report TEXT,
+        last_seq INTEGER NOT NULL DEFAULT 0 CHECK (last_seq >= 0),
+        turn_count INTEGER NOT NULL DEFAULT 0 CHECK (turn_count >= 0)
+      ) STRICT;
+      CREATE INDEX sessions_by_created ON sessions (created_at DESC, id);
+      CREATE INDEX sessions_by_updated ON sessions (updated_at);
+
+      CREATE TABLE messages (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        type TEXT NOT NULL,
+        reply_to TEXT,
+        timestamp TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      ) STRICT;
+      CREATE INDEX messages_by_reply_to ON messages (session_id, reply_to);
+
+      CREATE TABLE turns (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        turn INTEGER NOT NULL CHECK (turn >= 1),
+        input_id TEXT,
+        input_kind TEXT NOT NULL,
+        candidate_text TEXT,
+        reply TEXT NOT NULL,
+        follow_up INTEGER NOT NULL CHECK (follow_up IN (0, 1)),
+        cancelled INTEGER NOT NULL CHECK (cancelled IN (0, 1)),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, turn)
+      ) STRICT;
+
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+/**
+ * Brings the database up to the newest migration and returns the versions applied by this call (empty
+ * when it was current). Runs in one IMMEDIATE transaction: the write lock is taken before the applied
+ * versions are read, so two processes opening the same file at once cannot both apply a step, and a
+ * failing step leaves the database as it was.
+ * @throws Error when the database has a version this code does not know (it was migrated by newer code)
+ */
+export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = sqliteMigrations): number[] {
+  const ordered = [...migrations].sort((a, b) => a.version - b.version);
+  const run = db.transaction((): number[] => {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+      ) STRICT
+    `);
+    const applied = new Set(
+      db
+        .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+        .all()
+        .map((row) => row.version),
+    );
+    const known = new Set(ordered.map((migration) => migration.version));
+    const unknown = [...applied].filter((version) => !known.has(version));
+    if (unknown.length > 0) {
+      throw new Error(
+        `database schema has migration ${unknown.join(', ')} unknown to this version of Viva; upgrade Viva`,
+      );
+    }
+    const record = db.prepare<[number, string, string]>(
+      'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+    );
+    const now: number[] = [];
+    for (const migration of ordered) {
+      if (applied.has(migration.version)) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+      now.push(migration.version);
+    }
+    return now;
+  });
+  return run.immediate();
+}
