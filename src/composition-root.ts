@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ClusterNode } from './cluster/cluster-node.js';
+import { LocalClusterNode, type LocalConnections } from './cluster/local-cluster-node.js';
+import type { Config } from './config.js';
+import { ConnectionRegistry } from './gateway/connection-registry.js';
+import { createHttpApp } from './gateway/http-app.js';
+import type { HttpContext } from './gateway/http/http-context.js';
+import { registerInterviewRoutes } from './gateway/http/interview-routes.js';
+import { registerManagementRoutes } from './gateway/http/management-routes.js';
+import { registerOperationsRoutes } from './gateway/http/operations-routes.js';
+import { registerWebApps } from './gateway/http/web-app-routes.js';
+import { SessionTokens } from './gateway/session-tokens.js';
+import { UpgradeGuard } from './gateway/upgrade-guard.js';
+import { SessionCreationLimiter } from './gateway/session-creation-limiter.js';
+import { startRetentionJob } from './storage/retention-job.js';
+import { WebSocketGateway } from './gateway/websocket-gateway.js';
+import { InterviewCoordinator } from './interview/interview-coordinator.js';
+import type { InterviewEvaluator, InterviewPlanner, Interviewer, SpeechRecognizer } from './interview/interview-ports.js';
+import { localSessionLeases, type SessionLeases } from './interview/session-leases.js';
+import type { SessionStore } from './interview/session-store.js';
+import { createLogger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { CloseCode } from './protocol/close-codes.js';
+import { createProviders } from './providers/create-providers.js';
+import { openSessionStore } from './storage/open-session-store.js';
+import { packageVersion } from './package-info.js';
+
+export interface Viva {
+  app: FastifyInstance;
+  config: Config;
+  logger: Logger;
+  adminToken: string;
+  /** Listens on HOST:PORT; resolves with the address (PORT=0 picks a free port). */
+  listen(): Promise<{ url: string; port: number }>;
+  /** Graceful shutdown (PROTOCOL.md §4 close 1012). */
+  shutdown(): Promise<void>;
+}
+
+/** Parts a test or an embedding application may supply instead of the configured ones. */
+export interface VivaOverrides {
+  store?: SessionStore;
+  planner?: InterviewPlanner;
+  interviewer?: Interviewer;
+  evaluator?: InterviewEvaluator;
+  speech?: SpeechRecognizer;
+  logger?: Logger;
+}
+
+
+/**
+ * The composition root: the only place that picks implementations (store, cluster, providers) from the
+ * configuration and wires them together.
+ */
+export async function createViva(config: Config, overrides: VivaOverrides = {}): Promise<Viva> {
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const metrics = new Metrics();
+  const store = overrides.store ?? (await openSessionStore(config.DATABASE_URL));
+  const secret =
+    config.SESSION_TOKEN_SECRET ?? (await store.getOrCreateSetting('session_token_secret', () => randomBytes(32).toString('base64url')));
+  const tokens = new SessionTokens(secret, config.SESSION_TOKEN_TTL_S);
+  const adminToken = config.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+  const nodeId = config.NODE_ID ?? `${hostname()}-${process.pid}`;
+
+  const registry = new ConnectionRegistry();
+  const localConnections: LocalConnections = {
+    deliverNow: (sessionId, message) => registry.deliverNow(sessionId, message),
+    list: () =>
+      [...registry.sessions()].map((connection) => ({
+        session_id: connection.sessionId,
+        connection_id: connection.id,
+        connected_at: connection.connectedAt.toISOString(),
+        last_activity_at: connection.lastActivityAt.toISOString(),
+        remote_address: connection.remoteAddress,
+        node: nodeId,
+      })),
+    stats: () => ({ connections_active: registry.size, ...pick(metrics.totals()) }),
+    closeReplaced: (sessionId, keepConnectionId) => {
+      const connection = registry.get(sessionId);
+      if (connection !== undefined && connection.id !== keepConnectionId) {
+        connection.close(CloseCode.REPLACED, 'replaced by a newer connection to the same session');
+      }
+    },
+  };
+  const { cluster, leases } = await createCluster(config, nodeId, localConnections, logger);
+
+  const providers = createProviders(config, { logger, metrics });
+  const coordinator = new InterviewCoordinator({
+    store,
+    planner: overrides.planner ?? providers.planner,
+    interviewer: overrides.interviewer ?? providers.interviewer,
+    evaluator: overrides.evaluator ?? providers.evaluator,
+    speech: overrides.speech ?? providers.speech,
+    sink: cluster,
+    leases,
+    metrics,
+    maxQueuedInputs: config.MAX_QUEUED_INPUTS,
+    aiTimeoutMs: config.AI_TIMEOUT_MS,
+    sttTimeoutMs: config.STT_TIMEOUT_MS,
+  });
+
+  const creations = new SessionCreationLimiter(config.SESSIONS_PER_IP_PER_MINUTE);
+  let draining = false;
+  const app = await createHttpApp({ config, logger, version: packageVersion });
+  const context: HttpContext = {
+    creations,
+    config,
+    coordinator,
+    store,
+    cluster,
+    registry,
+    metrics,
+    tokens,
+    adminToken,
+    logger,
+    isDraining: () => draining,
+  };
+  const gateway = new WebSocketGateway({
+    config,
+    coordinator,
+    registry,
+    metrics,
+    tokens,
+    guard: new UpgradeGuard(config, tokens, creations, async (sessionId) => (await store.getSession(sessionId)) !== null),
+    creations,
+    logger,
+    cluster,
+  });
+  gateway.register(app);
+  registerInterviewRoutes(app, context);
+  registerManagementRoutes(app, context);
+  registerOperationsRoutes(app, context);
+  await registerWebApps(app, config);
+  await cluster.start();
+  const stopRetention = startRetentionJob(store, config.RETENTION_DAYS, logger);
+
+  return {
+    app,
+    config,
+    logger,
+    adminToken,
+    async listen() {
+      const address = await app.listen({ host: config.HOST, port: config.PORT });
+      const port = (app.server.address() as { port: number }).port;
+      return { url: address, port };
+    },
+    async shutdown() {
+      if (draining) return;
+      draining = true;
+      stopRetention();
+      gateway.stopAccepting();
+      // running turns get a bounded time to finish, so their replies are stored and sent
+      await Promise.race([coordinator.drained(), delay(config.SHUTDOWN_GRACE_MS)]);
+      const connected = await cluster.connectedSessions().catch(() => []);
+      await Promise.allSettled(
+        connected
+          .filter((entry) => entry.node === nodeId)
+          .map((entry) =>
+            coordinator.sendNotice(entry.session_id, {
+              message: 'The server is restarting. Your interview is saved; reconnecting…',
+              from: 'system',
+              data: { reason: 'server_restart' },
+            }),
+          ),
+      );
+      gateway.closeAll(CloseCode.SERVICE_RESTART, 'server restarting');
+      await app.close();
+      await cluster.stop();
+      await store.close();
+    },
+  };
+}
+
+async function createCluster(
+  config: Config,
+  nodeId: string,
+  local: LocalConnections,
+  logger: Logger,
+): Promise<{ cluster: ClusterNode; leases: SessionLeases }> {
+  if (config.REDIS_URL === undefined) return { cluster: new LocalClusterNode(nodeId, local), leases: localSessionLeases };
+  logger.error('REDIS_URL is set, but this build has no Redis cluster support yet');
+  throw new Error('Cluster mode (REDIS_URL) is not available in this build.');
+}
+
+function pick(totals: { messages_in: number; messages_out: number }) {
+  return { messages_in: totals.messages_in, messages_out: totals.messages_out };
+}
+
+function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds).unref());
+}

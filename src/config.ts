@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The server's configuration: one schema, read once from the environment (and a `.env` file), validated,
+ * frozen. Nothing else in the code reads process.env. A bad value stops the server at start with a
+ * message that names the variable (PROTOCOL.md §8).
+ */
+
+const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const list = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+export const configSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: integer(8000).pipe(z.number().max(65_535)),
+  DATABASE_URL: z.string().default('./data/viva.db'),
+  REDIS_URL: optionalText,
+  NODE_ID: optionalText,
+  ADMIN_TOKEN: optionalText,
+  AUTH_MODE: z.enum(['open', 'token']).default('open'),
+  API_KEYS: list,
+  SESSION_TOKEN_SECRET: optionalText,
+  /** Lifetime of a session token, seconds. @default 86400 */
+  SESSION_TOKEN_TTL_S: integer(86_400, 60),
+  ALLOWED_ORIGINS: list,
+  CORS_ORIGINS: list,
+  LLM_PROVIDER: z.enum(['builtin', 'openai']).default('builtin'),
+  LLM_BASE_URL: optionalText,
+  LLM_API_KEY: optionalText,
+  LLM_MODEL: optionalText,
+  STT_PROVIDER: z.enum(['none', 'openai']).default('none'),
+  STT_BASE_URL: optionalText,
+  STT_API_KEY: optionalText,
+  STT_MODEL: optionalText,
+  /** Per model call, milliseconds. @default 60000 */
+  AI_TIMEOUT_MS: integer(60_000, 100),
+  /** Per transcription call, milliseconds. @default 60000 */
+  STT_TIMEOUT_MS: integer(60_000, 100),
+  MAX_AUDIO_BYTES: integer(26_214_400, 1),
+  /** Largest WebSocket frame; by default room for the largest audio as base64 plus the envelope. */
+  MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).optional(),
+  HEARTBEAT_INTERVAL_MS: integer(25_000, 50),
+  MAX_QUEUED_INPUTS: integer(3, 0),
+  /** Send buffer of one connection past which it is closed with 4002, bytes. @default 4194304 */
+  MAX_BUFFERED_BYTES: integer(4 * 1024 * 1024, 1024),
+  /** Messages per second one connection may send before RATE_LIMITED. @default 20 */
+  RATE_LIMIT_MESSAGES_PER_S: integer(20, 1),
+  MAX_CONNECTIONS_PER_IP: integer(256, 1),
+  SESSIONS_PER_IP_PER_MINUTE: integer(300, 1),
+  HTTP_RATE_LIMIT_PER_MINUTE: integer(1200, 1),
+  /** Close a connection that has sent no message this long after opening (1008), milliseconds. @default 300000 */
+  IDLE_CONNECT_TIMEOUT_MS: integer(300_000, 100),
+  /** How long SIGTERM waits for running turns, milliseconds. @default 10000 */
+  SHUTDOWN_GRACE_MS: integer(10_000, 0),
+  RETENTION_DAYS: z.coerce.number().min(0).default(0),
+  PUBLIC_URL: optionalText,
+  /** Trust X-Forwarded-For from a balancer in front (then limits count the real client address). */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SERVE_WEB_APP: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema> & { MAX_MESSAGE_BYTES: number }>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Base64 inflates by 4/3; leave 64 KiB for the JSON envelope around the audio. */
+function defaultMaxMessageBytes(maxAudioBytes: number): number {
+  return Math.ceil(maxAudioBytes / 3) * 4 + 64 * 1024;
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
+  const merged = { ...readEnvFile(envFile), ...environment };
+  const known = Object.fromEntries(
+    Object.keys(configSchema.shape)
+      .filter((key) => merged[key] !== undefined)
+      .map((key) => [key, merged[key]]),
+  );
+  const parsed = configSchema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration. ${problems.join('; ')}`);
+  }
+  const value = parsed.data;
+  if (value.LLM_PROVIDER === 'openai' && !value.LLM_BASE_URL && !value.LLM_API_KEY) {
+    throw new ConfigError('Invalid configuration. LLM_PROVIDER=openai needs LLM_BASE_URL or LLM_API_KEY.');
+  }
+  if (value.STT_PROVIDER === 'openai' && !value.STT_BASE_URL && !value.STT_API_KEY) {
+    throw new ConfigError('Invalid configuration. STT_PROVIDER=openai needs STT_BASE_URL or STT_API_KEY.');
+  }
+  if (value.AUTH_MODE === 'token' && value.API_KEYS.length === 0) {
+    throw new ConfigError('Invalid configuration. AUTH_MODE=token needs API_KEYS (comma-separated).');
+  }
+  return Object.freeze({
+    ...value,
+    MAX_MESSAGE_BYTES: value.MAX_MESSAGE_BYTES ?? defaultMaxMessageBytes(value.MAX_AUDIO_BYTES),
+  });
+}
+
+/** Reads KEY=VALUE lines; a missing file is fine. Values already in the environment win. */
+function readEnvFile(path: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return {};
+  }
+  const entries: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match || line.trimStart().startsWith('#')) continue;
+    const [, key, raw = ''] = match;
+    if (key === undefined) continue;
+    entries[key] = raw.replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return entries;
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { CloseCode } from '../protocol/close-codes.js';
+import type { ServerMessage } from '../protocol/server-messages.js';
+
+export interface ConnectionLimits {
+  /** Send buffer past which the client is too slow and is closed with 4002, bytes. */
+  maxBufferedBytes: number;
+}
+
+export interface ConnectionEvents {
+  messageOut(type: string): void;
+}
+
+/**
+ * One client's WebSocket, with what the gateway tracks about it: its session, when it was last heard
+ * from, and its outbound buffer. While it is being resumed, live messages are held back so that the
+ * replay and the live stream reach the client in seq order, without duplicates.
+ */
+export class ClientConnection {
+  readonly id = randomUUID();
+  readonly connectedAt = new Date();
+  lastActivityAt = new Date();
+  /** Milliseconds (Date.now()) when anything last arrived: a message or a pong. */
+  lastHeardAt = Date.now();
+  lastPingAt = 0;
+  closed = false;
+  private held: ServerMessage[] | null = null;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly sessionId: string,
+    readonly remoteAddress: string,
+    private readonly limits: ConnectionLimits,
+    private readonly events: ConnectionEvents,
+  ) {}
+
+  heard(): void {
+    this.lastHeardAt = Date.now();
+  }
+
+  /** Sends now, or holds the message while a replay is being sent. */
+  deliver(message: ServerMessage): boolean {
+    if (this.closed) return false;
+    if (this.held !== null) {
+      this.held.push(message);
+      return true;
+    }
+    return this.send(message);
+  }
+
+  /** Sends at once, bypassing the hold (for `connected` and replays). */
+  send(message: ServerMessage): boolean {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return false;
+    // a client that does not read lets the buffer grow; past the limit it is cut off so that one slow
+    // reader cannot grow the server's memory without bound
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.close(CloseCode.TOO_SLOW, 'too slow to read; reconnect and resume');
+      return false;
+    }
+    this.socket.send(JSON.stringify(message));
+    this.events.messageOut(message.type);
+    return true;
+  }
+
+  holdLiveMessages(): void {
+    this.held ??= [];
+  }
+
+  /** Sends what was held, skipping durable messages the replay already carried. */
+  releaseLiveMessages(replayedUpTo: number): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const message of held) {
+      if (message.seq !== undefined && message.seq <= replayedUpTo) continue;
+      this.send(message);
+    }
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.held = null;
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      this.socket.terminate();
+      return;
+    }
+    // a peer that does not read will never answer the close frame: do not wait for it forever
+    const timer = setTimeout(() => this.socket.terminate(), 2_000);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
+  }
+}

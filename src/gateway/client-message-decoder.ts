@@ -1,0 +1,56 @@
+import {
+  clientDataSchemas,
+  clientEnvelopeSchema,
+  inputIdSchema,
+  isClientMessageType,
+  type ClientMessage,
+} from '../protocol/client-messages.js';
+import { VivaError } from '../protocol/viva-error.js';
+import { invalidMessage } from './error-mapping.js';
+
+export type DecodeResult =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; error: VivaError; replyTo: string | undefined };
+
+/**
+ * Turns one text frame into a typed client message, or into the contract error that explains what is
+ * wrong with it. Never throws: a bad frame must not reach code that could close the connection.
+ */
+export function decodeClientMessage(frame: string): DecodeResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(frame);
+  } catch {
+    return { ok: false, error: new VivaError('INVALID_JSON'), replyTo: undefined };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return {
+      ok: false,
+      error: new VivaError('INVALID_MESSAGE', 'A message must be a JSON object with a "type" field.', { details: { field: null } }),
+      replyTo: undefined,
+    };
+  }
+  const replyTo = readableId(parsed);
+  const envelope = clientEnvelopeSchema.safeParse(parsed);
+  if (!envelope.success) return { ok: false, error: invalidMessage(envelope.error), replyTo };
+  const { type, id, data } = envelope.data;
+  if (!isClientMessageType(type)) {
+    return {
+      ok: false,
+      error: new VivaError('UNKNOWN_TYPE', `Unknown message type "${type.slice(0, 64)}".`, {
+        details: { type: type.slice(0, 64), known_types: Object.keys(clientDataSchemas) },
+      }),
+      replyTo,
+    };
+  }
+  const dataResult = clientDataSchemas[type].safeParse(data ?? {});
+  if (!dataResult.success) return { ok: false, error: invalidMessage(dataResult.error, ['data']), replyTo };
+  return { ok: true, message: { type, id, data: dataResult.data } as ClientMessage };
+}
+
+/** The message's `id`, if it is a valid one, so even a rejected message can be answered with reply_to. */
+function readableId(value: object): string | undefined {
+  const id: unknown = (value as { id?: unknown }).id;
+  const result = inputIdSchema.safeParse(id);
+  return result.success ? result.data : undefined;
+}

@@ -1,0 +1,142 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { VivaError } from '../protocol/viva-error.js';
+import { httpError } from './error-mapping.js';
+
+export interface HttpAppOptions {
+  config: Config;
+  logger: Logger;
+  version: string;
+}
+
+/**
+ * The Fastify instance with what every route shares: schema validation with zod, the error format of
+ * PROTOCOL.md §7, limits, security headers, WebSocket support and the OpenAPI document at /docs.
+ */
+export async function createHttpApp({ config, logger, version }: HttpAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    // session ids are up to 128 characters; longer ones get the contract's 400, not a 414
+    maxParamLength: 256,
+    trustProxy: config.TRUST_PROXY,
+    // a slowloris upgrade or request that never finishes its headers is dropped
+    requestTimeout: 30_000,
+    connectionTimeout: 0,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.server.headersTimeout = 10_000;
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = httpError(toContractError(error));
+    if (mapped.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    return reply.code(mapped.status).send(mapped.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new VivaError('INVALID_MESSAGE', `No endpoint ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`);
+    return reply.code(404).send(httpError(error).body);
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    return payload;
+  });
+
+  if (config.CORS_ORIGINS.length > 0) {
+    const allowed = new Set(config.CORS_ORIGINS);
+    app.addHook('onRequest', async (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin !== undefined && (allowed.has(origin) || allowed.has('*'))) {
+        reply.header('access-control-allow-origin', origin);
+        reply.header('vary', 'origin');
+        reply.header('access-control-allow-headers', 'authorization, content-type, x-api-key, x-session-token');
+        reply.header('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS');
+        if (request.method === 'OPTIONS') return reply.code(204).send();
+      }
+    });
+  }
+
+  await app.register(rateLimit, {
+    global: true,
+    max: config.HTTP_RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    // the WebSocket upgrade has limits of its own (connections per address)
+    allowList: (request) => request.url.startsWith('/api/v1/ws') || request.url === '/health',
+    errorResponseBuilder: (_request, context) => {
+      const error = new VivaError('RATE_LIMITED', `Too many requests: at most ${context.max} a minute. Retry in ${Math.ceil(context.ttl / 1000)} s.`);
+      return Object.assign(new Error(error.message), { statusCode: 429, code: 'RATE_LIMITED', vivaError: error });
+    },
+  });
+  await app.register(multipart, { limits: { fileSize: config.MAX_AUDIO_BYTES, files: 1, fields: 10, fieldSize: 1024 } });
+  await app.register(websocket, {
+    options: {
+      maxPayload: config.MAX_MESSAGE_BYTES,
+      // invalid UTF-8 is answered with an error message instead of ws's 1007 close (PROTOCOL.md §4)
+      skipUTF8Validation: true,
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Viva', description: 'Real-time gateway for AI-led job interviews. WebSocket protocol: see PROTOCOL.md.', version },
+      components: {
+        securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  return app;
+}
+
+/** Fastify's and its plugins' own errors, mapped to the codes of the contract. */
+function toContractError(error: FastifyError & { vivaError?: VivaError }): unknown {
+  if (error instanceof VivaError) return error;
+  if (error.vivaError instanceof VivaError) return error.vivaError;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const first = error.validation[0];
+    const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') ?? '';
+    const where = error.validationContext ?? 'body';
+    const name = [where === 'body' ? '' : where, field].filter(Boolean).join('.') || where;
+    return new VivaError('INVALID_MESSAGE', `Invalid field ${name}: ${first?.message ?? 'invalid value'}.`, {
+      details: { field: name },
+    });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+      return new VivaError('PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new VivaError('INVALID_JSON', 'The request body is not valid JSON.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new VivaError('INVALID_MESSAGE', 'Unsupported content type. Send application/json (or multipart/form-data for audio).');
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new VivaError('INVALID_MESSAGE', 'Expected multipart/form-data.');
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError) return new VivaError('INVALID_JSON', 'The request body is not valid JSON.');
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new VivaError('INVALID_MESSAGE', 'The request is not valid.');
+  }
+  return error;
+}

@@ -1,0 +1,40 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import { VivaError } from '../../protocol/viva-error.js';
+import { constantTimeEqual, type SessionTokens } from '../session-tokens.js';
+
+/** The credential a request carries: `Authorization: Bearer …`, `X-Session-Token`, or `?token=`. */
+function presentedToken(request: FastifyRequest): string | undefined {
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
+  if (bearer) return bearer;
+  const header = request.headers['x-session-token'];
+  if (typeof header === 'string' && header.length > 0) return header;
+  const query = (request.query as { token?: unknown } | undefined)?.token;
+  return typeof query === 'string' ? query : undefined;
+}
+
+/**
+ * In token mode, a session's HTTP routes need that session's token; a wrong token and an unknown session
+ * get the same 401, so the answer never reveals whether a session exists. Open mode lets everyone in.
+ */
+export function requireSessionToken(config: Config, tokens: SessionTokens) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    if (config.AUTH_MODE !== 'token') return;
+    const { id } = request.params as { id?: string };
+    if (id === undefined || !tokens.verify(id, presentedToken(request))) {
+      throw new VivaError('UNAUTHORIZED', 'This route needs the session token from POST /api/v1/interview/start.');
+    }
+  };
+}
+
+/** In token mode, creating a session needs one of API_KEYS (`X-API-Key` or `Authorization: Bearer`). */
+export function requireApiKey(config: Config) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    if (config.AUTH_MODE !== 'token') return;
+    const header = request.headers['x-api-key'];
+    const key = typeof header === 'string' ? header : presentedToken(request);
+    if (key === undefined || !config.API_KEYS.some((candidate) => constantTimeEqual(key, candidate))) {
+      throw new VivaError('UNAUTHORIZED', 'Starting an interview needs an API key (X-API-Key header).');
+    }
+  };
+}

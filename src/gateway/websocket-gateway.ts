@@ -1,0 +1,349 @@
+import type {} from '@fastify/websocket';
+import type {} from '@fastify/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket, RawData } from 'ws';
+import type { Logger } from 'pino';
+import type { ClusterNode } from '../cluster/cluster-node.js';
+import type { Config } from '../config.js';
+import type { InterviewCoordinator, TurnInput } from '../interview/interview-coordinator.js';
+import { describeInterview } from '../interview/interview-status.js';
+import { isValidSessionId, newSessionId } from '../interview/session-ids.js';
+import type { SessionRecord } from '../interview/session-store.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { ClientMessage } from '../protocol/client-messages.js';
+import { CloseCode } from '../protocol/close-codes.js';
+import { PROTOCOL_VERSION, serverMessage, type ServerMessage } from '../protocol/server-messages.js';
+import { VivaError } from '../protocol/viva-error.js';
+import { decodeAudioPayload } from '../audio/audio-decoder.js';
+import { ClientConnection } from './client-connection.js';
+import { decodeClientMessage } from './client-message-decoder.js';
+import type { ConnectionRegistry } from './connection-registry.js';
+import { errorMessage, httpError } from './error-mapping.js';
+import { MessageRateLimiter } from './message-rate-limiter.js';
+import type { SessionTokens } from './session-tokens.js';
+import type { UpgradeGuard } from './upgrade-guard.js';
+import type { SessionCreationLimiter } from './session-creation-limiter.js';
+
+export interface WebSocketGatewayOptions {
+  config: Config;
+  coordinator: InterviewCoordinator;
+  registry: ConnectionRegistry;
+  metrics: Metrics;
+  tokens: SessionTokens;
+  guard: UpgradeGuard;
+  creations: SessionCreationLimiter;
+  logger: Logger;
+  cluster: ClusterNode;
+}
+
+const REPLAY_PAGE = 500;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The WebSocket side of the gateway (PROTOCOL.md §1-§6): upgrade checks, the connection lifecycle,
+ * decoding each frame, and handing inputs to the coordinator in arrival order.
+ */
+export class WebSocketGateway {
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private accepting = true;
+
+  constructor(private readonly options: WebSocketGatewayOptions) {}
+
+  register(app: FastifyInstance): void {
+    const preValidation = (request: FastifyRequest, reply: FastifyReply) => this.checkUpgrade(request, reply);
+    app.get('/api/v1/ws', { websocket: true, preValidation, schema: { hide: true } }, (socket, request) =>
+      this.accept(socket, request, undefined),
+    );
+    app.get<{ Params: { session_id: string } }>(
+      '/api/v1/ws/:session_id',
+      { websocket: true, preValidation, schema: { hide: true } },
+      (socket, request) => this.accept(socket, request, request.params.session_id),
+    );
+    const interval = this.options.config.HEARTBEAT_INTERVAL_MS;
+    this.heartbeatTimer = setInterval(() => this.sweepHeartbeats(), Math.max(10, Math.floor(interval / 4)));
+    this.heartbeatTimer.unref();
+  }
+
+  /** Stops taking connections; the ones open stay until `closeAll`. */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  closeAll(code: number, reason: string): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    for (const connection of [...this.options.registry.connections()]) connection.close(code, reason);
+  }
+
+  /** Refuses bad upgrades with an HTTP status before the handshake (PROTOCOL.md §1). */
+  private async checkUpgrade(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { session_id: sessionId } = request.params as { session_id?: string };
+    const refuse = (status: number, error: VivaError, reason: string) => {
+      this.options.metrics.upgradesRejected.inc({ reason });
+      const answer = httpError(error);
+      return reply.code(status).header('connection', 'close').send(answer.body);
+    };
+    if (!this.accepting) {
+      return refuse(503, new VivaError('INTERNAL_ERROR', 'The server is restarting. Reconnect in a moment.'), 'shutting_down');
+    }
+    if (sessionId !== undefined && !isValidSessionId(sessionId)) {
+      return refuse(400, new VivaError('INVALID_MESSAGE', 'session_id must match ^[A-Za-z0-9_-]{1,128}$.', { details: { field: 'session_id' } }), 'bad_session_id');
+    }
+    const verdict = await this.options.guard.check(request, sessionId);
+    if (verdict !== null) return refuse(verdict.status, verdict.error, verdict.reason);
+  }
+
+  private accept(socket: WebSocket, request: FastifyRequest, requestedId: string | undefined): void {
+    const { registry, metrics, config } = this.options;
+    const remoteAddress = request.ip;
+    socket.on('error', (error) => this.options.logger.debug({ err: error.message }, 'websocket error'));
+
+    if (registry.countFrom(remoteAddress) >= config.MAX_CONNECTIONS_PER_IP) {
+      metrics.limitHit('connections_per_ip');
+      socket.close(CloseCode.TOO_MANY_CONNECTIONS, 'too many connections from this address');
+      return;
+    }
+
+    const sessionId = requestedId ?? newSessionId();
+    const connection = new ClientConnection(socket, sessionId, remoteAddress, { maxBufferedBytes: config.MAX_BUFFERED_BYTES }, {
+      messageOut: (type) => metrics.messageOut(type),
+    });
+    connection.holdLiveMessages();
+    const limiter = new MessageRateLimiter(config.RATE_LIMIT_MESSAGES_PER_S);
+    const resumeFrom = parseResumeFrom((request.query as { resume_from?: unknown }).resume_from);
+    const ready = this.open(connection, resumeFrom).catch((error: unknown) => {
+      this.options.logger.error({ err: error, session_id: sessionId }, 'could not open the session');
+      connection.close(CloseCode.INTERNAL_ERROR, 'could not open the session');
+      return false;
+    });
+    let inputs: Promise<unknown> = ready;
+
+    // a client that opens a connection and never says anything is let go after a while
+    const idleTimer = setTimeout(() => {
+      metrics.limitHit('idle_connection');
+      connection.close(CloseCode.POLICY_VIOLATION, 'no message received; closing the idle connection');
+    }, config.IDLE_CONNECT_TIMEOUT_MS);
+    idleTimer.unref();
+    socket.on('pong', () => connection.heard());
+    socket.on('message', (raw: RawData, isBinary: boolean) => {
+      clearTimeout(idleTimer);
+      connection.heard();
+      connection.lastActivityAt = new Date();
+      const verdict = limiter.take();
+      if (verdict !== 'allowed') {
+        metrics.limitHit('messages_per_connection');
+        if (verdict === 'abusive') connection.close(CloseCode.POLICY_VIOLATION, 'message rate limit exceeded repeatedly');
+        else this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: config.RATE_LIMIT_MESSAGES_PER_S } }));
+        return;
+      }
+      const decoded = isBinary ? null : decodeFrame(raw);
+      if (decoded === null) {
+        metrics.messageIn('binary');
+        this.answerError(connection, new VivaError('UNSUPPORTED_FRAME'));
+        return;
+      }
+      if (!decoded.ok) {
+        metrics.messageIn('invalid');
+        this.answerError(connection, decoded.error, decoded.replyTo);
+        return;
+      }
+      const message = decoded.message;
+      metrics.messageIn(message.type);
+      // pings and cancels are answered at once; everything that touches the session keeps arrival order
+      if (message.type === 'ping' || message.type === 'cancel' || message.type === 'disconnect') {
+        void ready.then((opened) => opened && this.handleControl(connection, message));
+        return;
+      }
+      inputs = inputs.then(() => this.handleInput(connection, message)).catch((error: unknown) => {
+        this.answerError(connection, error, message.id);
+      });
+    });
+    socket.on('close', (code) => {
+      clearTimeout(idleTimer);
+      connection.closed = true;
+      const wasLive = registry.get(connection.sessionId) === connection;
+      registry.detach(connection);
+      if (wasLive) void this.options.cluster.connectionClosed(connection.sessionId, connection.id).catch(() => undefined);
+      metrics.connectionsActive.set(registry.size);
+      metrics.connectionsClosed.inc({ code: String(code) });
+    });
+  }
+
+  /** Attaches the connection to its session, says `connected`, and replays what the client missed. */
+  private async open(connection: ClientConnection, resumeFrom: number | undefined): Promise<boolean> {
+    const { coordinator, registry, metrics } = this.options;
+    const { session, created } = await coordinator.openSession(connection.sessionId);
+    if (created) {
+      metrics.sessionsCreated.inc();
+      this.options.creations.record(connection.remoteAddress);
+    }
+    if (connection.socket.readyState !== connection.socket.OPEN) return false;
+    const previous = registry.attach(connection);
+    previous?.close(CloseCode.REPLACED, 'replaced by a newer connection to the same session');
+    await this.options.cluster.connectionOpened({
+      session_id: connection.sessionId,
+      connection_id: connection.id,
+      connected_at: connection.connectedAt.toISOString(),
+      last_activity_at: connection.lastActivityAt.toISOString(),
+      remote_address: connection.remoteAddress,
+      node: this.options.cluster.nodeId,
+    });
+    metrics.connectionsOpened.inc();
+    metrics.connectionsActive.set(registry.size);
+    connection.send(this.connectedMessage(session, !created, created));
+    await this.replay(connection, resumeFrom);
+    return true;
+  }
+
+  private async replay(connection: ClientConnection, resumeFrom: number | undefined): Promise<void> {
+    connection.holdLiveMessages();
+    let cursor = resumeFrom ?? 0;
+    if (resumeFrom !== undefined) {
+      for (;;) {
+        const page = await this.options.coordinator.messagesAfter(connection.sessionId, cursor, REPLAY_PAGE);
+        for (const message of page) {
+          connection.send(message);
+          cursor = message.seq;
+        }
+        if (page.length < REPLAY_PAGE) break;
+      }
+    }
+    connection.releaseLiveMessages(cursor);
+  }
+
+  private connectedMessage(session: SessionRecord, resumed: boolean, created: boolean): ServerMessage {
+    const { config, tokens } = this.options;
+    return serverMessage('connected', session.id, {
+      session_id: session.id,
+      resumed,
+      protocol: PROTOCOL_VERSION,
+      heartbeat_interval_ms: config.HEARTBEAT_INTERVAL_MS,
+      max_message_bytes: config.MAX_MESSAGE_BYTES,
+      last_seq: session.last_seq,
+      interview: describeInterview(session.plan, session.progress),
+      ...(created ? { session_token: tokens.issue(session.id) } : {}),
+    });
+  }
+
+  private handleControl(connection: ClientConnection, message: ClientMessage): void {
+    const reply = (answer: ServerMessage) => connection.deliver(answer);
+    switch (message.type) {
+      case 'ping':
+        reply(
+          serverMessage(
+            'pong',
+            connection.sessionId,
+            { server_time: new Date().toISOString(), ...(message.data.client_time !== undefined ? { client_time: message.data.client_time } : {}) },
+            { reply_to: message.id },
+          ),
+        );
+        return;
+      case 'cancel':
+        this.options.coordinator.cancel(connection.sessionId);
+        return;
+      case 'disconnect':
+        connection.close(CloseCode.NORMAL, message.data.reason?.slice(0, 100) ?? 'client disconnected');
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async handleInput(connection: ClientConnection, message: ClientMessage): Promise<void> {
+    if (connection.closed) return;
+    const { coordinator, config } = this.options;
+    const sessionId = connection.sessionId;
+    const origin = { reply: (answer: ServerMessage) => void connection.deliver(answer) };
+    const reportFailure = (error: unknown) => this.answerError(connection, error, message.id);
+    switch (message.type) {
+      case 'connect': {
+        const { candidate, interview, resume_from: resumeFrom } = message.data;
+        const session =
+          candidate || interview
+            ? await coordinator.configure(sessionId, { candidate, interview })
+            : await coordinator.requireSession(sessionId);
+        connection.holdLiveMessages();
+        connection.send(this.connectedMessage(session, true, false));
+        await this.replay(connection, resumeFrom);
+        return;
+      }
+      case 'text_input': {
+        const input: TurnInput = { kind: 'text', id: message.id, text: message.data.text };
+        coordinator.processInput(sessionId, input, origin).catch(reportFailure);
+        return;
+      }
+      case 'audio_input': {
+        const audio = await decodeAudioPayload(message.data, { maxAudioBytes: config.MAX_AUDIO_BYTES });
+        const input: TurnInput = {
+          kind: 'audio',
+          id: message.id,
+          audio: {
+            audio: audio.bytes,
+            format: audio.format,
+            file_name: audio.file_name,
+            mime_type: audio.mime_type,
+            duration_ms: audio.duration_ms,
+          },
+          language: message.data.language,
+        };
+        coordinator.processInput(sessionId, input, origin).catch(reportFailure);
+        return;
+      }
+      case 'end_interview':
+        coordinator.endInterview(sessionId, 'ended_by_candidate', message.id, origin).catch(reportFailure);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private answerError(connection: ClientConnection, error: unknown, replyTo?: string): void {
+    const message = errorMessage(connection.sessionId, error, replyTo);
+    if (message.type === 'error') {
+      this.options.metrics.error(message.data.code);
+      if (message.data.code === 'INTERNAL_ERROR') {
+        this.options.logger.error({ err: error, session_id: connection.sessionId }, 'internal error in a turn');
+      }
+    }
+    connection.deliver(message);
+  }
+
+  /**
+   * The heartbeat of ws's README: ping every interval; a connection heard from in neither of the last
+   * two intervals is closed with 4008 (half-open TCP connections never answer).
+   */
+  private sweepHeartbeats(): void {
+    const interval = this.options.config.HEARTBEAT_INTERVAL_MS;
+    const now = Date.now();
+    for (const connection of this.options.registry.connections()) {
+      if (now - connection.lastHeardAt > interval * 2) {
+        connection.close(CloseCode.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+        continue;
+      }
+      if (now - connection.lastPingAt >= interval) {
+        connection.lastPingAt = now;
+        try {
+          connection.socket.ping();
+        } catch {
+          // the socket is closing; its close handler cleans up
+        }
+      }
+    }
+  }
+}
+
+function decodeFrame(raw: RawData): ReturnType<typeof decodeClientMessage> | null {
+  const buffer = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+  let text: string;
+  try {
+    // ws is told to skip its own UTF-8 check (which would close with 1007, a code outside the contract)
+    text = utf8.decode(buffer);
+  } catch {
+    return { ok: false, error: new VivaError('INVALID_JSON', 'The frame is not valid UTF-8 text. Send JSON encoded as UTF-8.'), replyTo: undefined };
+  }
+  return decodeClientMessage(text);
+}
+
+function parseResumeFrom(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
+}

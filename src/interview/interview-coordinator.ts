@@ -1,0 +1,500 @@
+import type { AiResponseData, DurableMessage, ServerMessage } from '../protocol/server-messages.js';
+import { serverMessage } from '../protocol/server-messages.js';
+import { VivaError, toVivaError } from '../protocol/viva-error.js';
+import type { EndReason, InterviewReport, InterviewSnapshot } from './interview-types.js';
+import type {
+  CandidateInput,
+  InterviewEvaluator,
+  InterviewPlanner,
+  Interviewer,
+  SpeechRecognizer,
+  TranscribeRequest,
+} from './interview-ports.js';
+import type { Candidate, InterviewSettingsInput } from '../protocol/interview-schemas.js';
+import type { SessionMessageSink } from './message-sink.js';
+import type { SessionRecord, SessionStore, UnnumberedMessage } from './session-store.js';
+import type { SessionLeases } from './session-leases.js';
+import type { TurnMetrics } from './turn-metrics.js';
+import { SessionTaskQueue } from './session-task-queue.js';
+import { resolveSettings } from './interview-settings.js';
+import { describeInterview, endProgress } from './interview-status.js';
+import { InFlightInputs } from './in-flight-inputs.js';
+
+/** A candidate's input, decoded and validated at the edge. */
+export type TurnInput =
+  | { kind: 'text'; id?: string | undefined; text: string }
+  | {
+      kind: 'audio';
+      id?: string | undefined;
+      audio: Omit<TranscribeRequest, 'abortSignal' | 'language'>;
+      language?: string | undefined;
+    };
+
+/** Who asked: messages meant only for the requester (queued status, replays) go to `reply`. */
+export interface TurnOrigin {
+  reply?: ((message: ServerMessage) => void) | undefined;
+  /** Sees every message of the turn as it is sent (status, deltas, durable ones): for HTTP streaming. */
+  observe?: ((message: ServerMessage) => void) | undefined;
+}
+
+export interface TurnOutcome {
+  /** The durable messages of the turn, as stored (transcription, ai_response, interview_ended). */
+  messages: DurableMessage[];
+  ai_response: AiResponseData;
+  seq: number;
+  transcription?: DurableMessage | undefined;
+  /** The input's id had completed before: nothing was processed, the stored answer was re-sent. */
+  replayed: boolean;
+}
+
+export interface CoordinatorOptions {
+  store: SessionStore;
+  planner: InterviewPlanner;
+  interviewer: Interviewer;
+  evaluator: InterviewEvaluator;
+  speech: SpeechRecognizer;
+  sink: SessionMessageSink;
+  leases: SessionLeases;
+  metrics: TurnMetrics;
+  maxQueuedInputs: number;
+  aiTimeoutMs: number;
+  sttTimeoutMs: number;
+  now?: () => Date;
+}
+
+class CancelledByClient extends Error {}
+
+/**
+ * The one path every input takes, from WebSocket and HTTP alike: ordering per session, idempotency,
+ * speech recognition for audio, the interviewer, and storing each durable message before it is sent.
+ */
+export class InterviewCoordinator {
+  private readonly queue: SessionTaskQueue;
+  private readonly inFlight = new InFlightInputs<TurnOutcome>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: CoordinatorOptions) {
+    this.queue = new SessionTaskQueue(options.maxQueuedInputs);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Creates the session if needed; `created` says whether this call made it. */
+  async openSession(sessionId: string): Promise<{ session: SessionRecord; created: boolean }> {
+    return this.options.store.createSession({ id: sessionId });
+  }
+
+  async requireSession(sessionId: string): Promise<SessionRecord> {
+    const session = await this.options.store.getSession(sessionId);
+    if (session === null) throw new VivaError('SESSION_NOT_FOUND', `No session with id ${sessionId}.`);
+    return session;
+  }
+
+  /**
+   * Applies a `connect` message's candidate and interview settings. Settings count only before the
+   * interview starts; settings that arrive then also start it (PROTOCOL.md §3).
+   */
+  configure(
+    sessionId: string,
+    update: { candidate?: Candidate | undefined; interview?: InterviewSettingsInput | undefined },
+  ): Promise<SessionRecord> {
+    return this.inLane(sessionId, async () => {
+      const session = await this.requireSession(sessionId);
+      if (session.progress.state !== 'not_started') return session;
+      const updated = await this.options.store.updateSession(sessionId, {
+        ...(update.candidate ? { candidate: { ...session.candidate, ...update.candidate } } : {}),
+        ...(update.interview ? { settings: { ...session.settings, ...update.interview } } : {}),
+      });
+      return update.interview ? this.startInterview(updated) : updated;
+    });
+  }
+
+  /** POST /interview/start: settings, plan, and the greeting with the first question as turn 1. */
+  begin(
+    sessionId: string,
+    init: { candidate?: Candidate | undefined; interview?: InterviewSettingsInput | undefined },
+  ): Promise<{ session: SessionRecord; outcome: TurnOutcome; created: boolean }> {
+    return this.inLane(sessionId, async () => {
+      const opened = await this.options.store.createSession({ id: sessionId });
+      const created = opened.created;
+      let session = opened.session;
+      if (session.progress.state === 'completed') throw new VivaError('INTERVIEW_COMPLETED');
+      if (!session.progress.greeted) {
+        if (session.progress.state === 'not_started') {
+          session = await this.options.store.updateSession(sessionId, {
+            candidate: { ...session.candidate, ...init.candidate },
+            settings: { ...session.settings, ...init.interview },
+          });
+        }
+        const outcome = await this.runTurn(session, { kind: 'start' }, undefined, {});
+        return { session: await this.requireSession(sessionId), outcome, created };
+      }
+      // already greeted (a repeated start): answer with the newest reply instead of greeting again
+      const latest = await this.latestReply(session);
+      return { session, outcome: latest, created };
+    });
+  }
+
+  /**
+   * Processes a text or audio input in the session's order; see TurnOutcome. The input takes its place
+   * in the session's queue synchronously, before this returns, so callers keep arrival order; a full
+   * queue rejects with BUSY.
+   */
+  processInput(sessionId: string, input: TurnInput, origin: TurnOrigin = {}): Promise<TurnOutcome> {
+    const inputId = input.id;
+    if (inputId !== undefined) {
+      const pending = this.inFlight.get(sessionId, inputId);
+      if (pending !== undefined) {
+        origin.reply?.(
+          serverMessage('status', sessionId, { state: 'queued', detail: 'This input is already being processed.' }, { reply_to: inputId }),
+        );
+        return pending;
+      }
+    }
+    const task = this.inLane(
+      sessionId,
+      async () => {
+        if (inputId !== undefined) {
+          const replay = await this.replayIfCompleted(sessionId, inputId, origin);
+          if (replay !== null) return replay;
+        }
+        const session = await this.requireSession(sessionId);
+        if (session.progress.state === 'completed') throw new VivaError('INTERVIEW_COMPLETED');
+        return this.runTurn(session, input, inputId, origin);
+      },
+      () => {
+        origin.reply?.(
+          serverMessage('status', sessionId, { state: 'queued', detail: 'Waiting for the current reply to finish.' }, { reply_to: inputId }),
+        );
+      },
+    );
+    return inputId === undefined ? task : this.inFlight.track(sessionId, inputId, task);
+  }
+
+  /** Durable messages after `afterSeq`, for resume. */
+  messagesAfter(sessionId: string, afterSeq: number, limit: number): Promise<DurableMessage[]> {
+    return this.options.store.messagesAfter(sessionId, afterSeq, limit);
+  }
+
+  /** Ends the interview now (candidate or admin), writes the report, sends `interview_ended`. */
+  endInterview(
+    sessionId: string,
+    reason: Exclude<EndReason, 'completed'>,
+    inputId?: string | undefined,
+    origin: TurnOrigin = {},
+  ): Promise<{ report: InterviewReport; message: DurableMessage }> {
+    return this.inLane(sessionId, async () => {
+      if (inputId !== undefined) {
+        const stored = await this.options.store.messagesForInput(sessionId, inputId);
+        const ended = stored.find((message) => message.type === 'interview_ended');
+        const session = await this.requireSession(sessionId);
+        if (ended !== undefined && session.report !== null) {
+          origin.reply?.(ended);
+          return { report: session.report, message: ended };
+        }
+      }
+      let session = await this.requireSession(sessionId);
+      if (session.progress.state === 'completed') throw new VivaError('INTERVIEW_COMPLETED');
+      if (session.plan === null) session = await this.startInterview(session);
+      const progress = endProgress(session.progress, reason, this.now());
+      const snapshot = await this.snapshotOf({ ...session, progress });
+      const report = await this.options.evaluator.evaluate({ snapshot });
+      const committed = await this.options.store.commit({
+        session_id: sessionId,
+        messages: [this.endedMessage(sessionId, reason, inputId)],
+        patch: { progress, report },
+      });
+      await this.deliverAll(sessionId, committed.messages);
+      const message = committed.messages[0];
+      if (message === undefined) throw new VivaError('INTERNAL_ERROR');
+      return { report, message };
+    });
+  }
+
+  /** Stops the reply being generated for this session, if any (PROTOCOL.md §3 `cancel`). */
+  cancel(sessionId: string): boolean {
+    const controller = this.running.get(sessionId);
+    if (controller === undefined) return false;
+    controller.abort(new CancelledByClient('cancelled by the client'));
+    return true;
+  }
+
+  /** Stores a `notice` and delivers it now or on resume. */
+  async sendNotice(
+    sessionId: string,
+    notice: { message: string; from: 'admin' | 'system'; data?: Record<string, unknown> | undefined },
+  ): Promise<{ delivered: boolean; seq: number }> {
+    await this.requireSession(sessionId);
+    const data = { message: notice.message, from: notice.from, ...(notice.data ? { data: notice.data } : {}) };
+    const committed = await this.options.store.commit({
+      session_id: sessionId,
+      messages: [{ type: 'notice', session_id: sessionId, timestamp: this.now().toISOString(), data }],
+    });
+    const message = committed.messages[0];
+    if (message === undefined) throw new VivaError('INTERNAL_ERROR');
+    const delivered = await this.options.sink.deliver(sessionId, message);
+    return { delivered, seq: message.seq };
+  }
+
+  /** The stored report of an ended interview, or a provisional one (ended_at null) while it runs. */
+  async report(sessionId: string): Promise<InterviewReport> {
+    const session = await this.requireSession(sessionId);
+    if (session.report !== null) return session.report;
+    // a session that never started gets a plan for the report only; nothing is stored
+    const plan =
+      session.plan ??
+      (await this.options.planner.plan({ session_id: sessionId, candidate: session.candidate, settings: resolveSettings(session.settings) }));
+    return this.options.evaluator.evaluate({ snapshot: await this.snapshotOf({ ...session, plan }) });
+  }
+
+  /** Resolves when no turn is running or waiting (graceful shutdown). */
+  drained(): Promise<void> {
+    return this.queue.drained();
+  }
+
+  async snapshotOf(session: SessionRecord): Promise<InterviewSnapshot> {
+    if (session.plan === null) throw new VivaError('INTERNAL_ERROR', 'The interview has no plan yet.');
+    const turns = await this.options.store.turns(session.id);
+    return {
+      session_id: session.id,
+      candidate: session.candidate,
+      settings: resolveSettings(session.settings),
+      plan: session.plan,
+      progress: session.progress,
+      history: turns.map((turn) => ({
+        candidate: turn.candidate_text,
+        interviewer: turn.reply,
+        cancelled: turn.cancelled,
+      })),
+    };
+  }
+
+  private inLane<T>(sessionId: string, task: () => Promise<T>, onQueued?: () => void): Promise<T> {
+    return this.queue.run(sessionId, () => this.options.leases.withLease(sessionId, task), onQueued);
+  }
+
+  /** Makes the plan and marks the interview started, unless it already is. */
+  private async startInterview(session: SessionRecord): Promise<SessionRecord> {
+    if (session.plan !== null) return session;
+    const settings = resolveSettings(session.settings);
+    const plan = await this.withDeadline(this.options.aiTimeoutMs, (signal) =>
+      this.options.planner.plan({ session_id: session.id, candidate: session.candidate, settings, abortSignal: signal }),
+    );
+    const startedAt = session.progress.started_at ?? this.now().toISOString();
+    return this.options.store.updateSession(session.id, {
+      plan,
+      progress: { ...session.progress, state: 'in_progress', started_at: startedAt },
+    });
+  }
+
+  private async runTurn(
+    initial: SessionRecord,
+    input: TurnInput | { kind: 'start' },
+    inputId: string | undefined,
+    origin: TurnOrigin,
+  ): Promise<TurnOutcome> {
+    const sessionId = initial.id;
+    const sendTransient = (message: ServerMessage) => {
+      origin.observe?.(message);
+      this.sendTransient(sessionId, message);
+    };
+    const deliverAll = async (messages: DurableMessage[]) => {
+      for (const message of messages) origin.observe?.(message);
+      await this.deliverAll(sessionId, messages);
+    };
+    const startedAt = performance.now();
+    const latency: { stt?: number; ai: number; total: number } = { ai: 0, total: 0 };
+    let transcription: DurableMessage | undefined;
+    let candidateInput: CandidateInput = { kind: 'start' };
+
+    if (input.kind === 'audio') {
+      sendTransient(serverMessage('status', sessionId, { state: 'transcribing' }, { reply_to: inputId }));
+      const sttStarted = performance.now();
+      const result = await this.withDeadline(this.options.sttTimeoutMs, (signal) =>
+        this.options.speech.transcribe({ ...input.audio, language: input.language, abortSignal: signal }),
+      ).catch((error: unknown) => {
+        throw error instanceof VivaError ? error : new VivaError('STT_FAILED', undefined, { cause: error });
+      });
+      latency.stt = Math.round(performance.now() - sttStarted);
+      this.options.metrics.observeStage('stt', latency.stt);
+      const text = result.text.trim();
+      const committed = await this.options.store.commit({
+        session_id: sessionId,
+        messages: [
+          {
+            type: 'transcription',
+            session_id: sessionId,
+            timestamp: this.now().toISOString(),
+            ...(inputId !== undefined ? { reply_to: inputId } : {}),
+            data: {
+              text,
+              audio_format: input.audio.format,
+              ...(result.duration_ms ?? input.audio.duration_ms ? { duration_ms: result.duration_ms ?? input.audio.duration_ms } : {}),
+              ...(result.language ?? input.language ? { language: result.language ?? input.language } : {}),
+            },
+          },
+        ],
+      });
+      transcription = committed.messages[0];
+      await deliverAll(committed.messages);
+      if (text.length === 0) {
+        throw new VivaError('STT_FAILED', 'No speech was recognized in the audio. Speak closer to the microphone, or type your answer.', { retryable: true });
+      }
+      candidateInput = { kind: 'answer', text };
+    } else if (input.kind === 'text') {
+      candidateInput = { kind: 'answer', text: input.text };
+    }
+
+    sendTransient(serverMessage('status', sessionId, { state: 'thinking' }, { reply_to: inputId }));
+    const session = await this.startInterview(await this.requireSession(sessionId));
+    const snapshot = await this.snapshotOf(session);
+    const turn = session.turn_count + 1;
+    const aiStarted = performance.now();
+    const controller = new AbortController();
+    this.running.set(sessionId, controller);
+    let result;
+    try {
+      result = await this.withDeadline(
+        this.options.aiTimeoutMs,
+        (signal) =>
+          this.options.interviewer.respond({
+            snapshot,
+            input: candidateInput,
+            now: this.now(),
+            abortSignal: signal,
+            onDelta: (delta) =>
+              sendTransient(serverMessage('ai_response_delta', sessionId, { turn, delta }, { reply_to: inputId })),
+          }),
+        controller,
+      );
+    } finally {
+      this.running.delete(sessionId);
+    }
+    latency.ai = Math.round(performance.now() - aiStarted);
+    this.options.metrics.observeStage('ai', latency.ai);
+
+    let report: InterviewReport | undefined;
+    if (result.ended) {
+      const endedSnapshot = { ...snapshot, progress: result.progress };
+      report = await this.options.evaluator.evaluate({ snapshot: endedSnapshot });
+    }
+    latency.total = Math.round(performance.now() - startedAt);
+    const status = describeInterview(session.plan, result.progress);
+    const aiResponse: AiResponseData = {
+      ai_response: result.reply,
+      turn,
+      interview: {
+        state: status.state,
+        stage: status.stage ?? 'opening',
+        question_number: status.question_number ?? 0,
+        total_questions: status.total_questions ?? session.plan?.questions.length ?? 0,
+      },
+      follow_up: result.follow_up,
+      ...(result.cancelled ? { cancelled: true } : {}),
+      latency_ms: latency,
+    };
+    const messages: UnnumberedMessage[] = [
+      {
+        type: 'ai_response',
+        session_id: sessionId,
+        timestamp: this.now().toISOString(),
+        ...(inputId !== undefined ? { reply_to: inputId } : {}),
+        data: aiResponse,
+      },
+    ];
+    if (result.ended) messages.push(this.endedMessage(sessionId, 'completed', inputId));
+    const committed = await this.options.store.commit({
+      session_id: sessionId,
+      messages,
+      patch: { progress: result.progress, ...(report ? { report } : {}) },
+      turn: {
+        turn,
+        input_id: inputId ?? null,
+        input_kind: input.kind,
+        candidate_text: candidateInput.kind === 'answer' ? candidateInput.text : null,
+        reply: result.reply,
+        follow_up: result.follow_up,
+        cancelled: result.cancelled ?? false,
+      },
+    });
+    this.options.metrics.observeStage('total', latency.total);
+    await deliverAll(committed.messages);
+    const stored = committed.messages[0];
+    if (stored === undefined) throw new VivaError('INTERNAL_ERROR');
+    return {
+      messages: transcription ? [transcription, ...committed.messages] : committed.messages,
+      ai_response: aiResponse,
+      seq: stored.seq,
+      transcription,
+      replayed: false,
+    };
+  }
+
+  private endedMessage(sessionId: string, reason: EndReason, inputId: string | undefined): UnnumberedMessage {
+    return {
+      type: 'interview_ended',
+      session_id: sessionId,
+      timestamp: this.now().toISOString(),
+      ...(inputId !== undefined ? { reply_to: inputId } : {}),
+      data: { reason, report_url: `/api/v1/interview/${encodeURIComponent(sessionId)}/report` },
+    };
+  }
+
+  /** Re-sends the stored answer of an input that already completed; null when it has not. */
+  private async replayIfCompleted(sessionId: string, inputId: string, origin: TurnOrigin): Promise<TurnOutcome | null> {
+    const stored = await this.options.store.messagesForInput(sessionId, inputId);
+    const answer = stored.find((message) => message.type === 'ai_response');
+    if (answer === undefined || answer.type !== 'ai_response') return null;
+    for (const message of stored) origin.reply?.(message);
+    return {
+      messages: stored,
+      ai_response: answer.data,
+      seq: answer.seq,
+      transcription: stored.find((message) => message.type === 'transcription'),
+      replayed: true,
+    };
+  }
+
+  private async latestReply(session: SessionRecord): Promise<TurnOutcome> {
+    const recent = await this.options.store.messagesAfter(session.id, Math.max(0, session.last_seq - 50));
+    const answer = [...recent].reverse().find((message) => message.type === 'ai_response');
+    if (answer === undefined || answer.type !== 'ai_response') throw new VivaError('INTERNAL_ERROR');
+    return { messages: [answer], ai_response: answer.data, seq: answer.seq, replayed: true };
+  }
+
+  private sendTransient(sessionId: string, message: ServerMessage): void {
+    // status and deltas are best effort: a lost one is repaired by the durable message that follows
+    void this.options.sink.deliver(sessionId, message).catch(() => false);
+  }
+
+  private async deliverAll(sessionId: string, messages: DurableMessage[]): Promise<void> {
+    for (const message of messages) {
+      await this.options.sink.deliver(sessionId, message).catch(() => false);
+    }
+  }
+
+  /**
+   * Runs a provider call with a deadline: past it the call is aborted and the turn fails with
+   * AI_TIMEOUT. A cancel through `controller` makes the provider return what it has so far.
+   */
+  private async withDeadline<T>(
+    milliseconds: number,
+    call: (signal: AbortSignal) => Promise<T>,
+    controller = new AbortController(),
+  ): Promise<T> {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new VivaError('AI_TIMEOUT'));
+    }, milliseconds);
+    try {
+      return await call(controller.signal);
+    } catch (error) {
+      if (timedOut) throw new VivaError('AI_TIMEOUT');
+      if (error instanceof VivaError) throw error;
+      throw new VivaError('AI_BACKEND_ERROR', undefined, { cause: toVivaError(error).cause ?? error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import type { DurableMessage } from '../protocol/server-messages.js';
+import type {
+  Candidate,
+  InterviewPlan,
+  InterviewProgress,
+  InterviewReport,
+  InterviewSettingsInput,
+} from './interview-types.js';
+
+/** A session as stored: everything needed to continue its interview on any node, after any restart. */
+export interface SessionRecord {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  candidate: Candidate;
+  /** Settings as the client gave them; defaults are applied when the plan is made. */
+  settings: InterviewSettingsInput;
+  plan: InterviewPlan | null;
+  progress: InterviewProgress;
+  report: InterviewReport | null;
+  /** The seq of the newest durable message; 0 when there is none. */
+  last_seq: number;
+  /** How many interviewer replies (`ai_response`) the session has had. */
+  turn_count: number;
+}
+
+/** One exchange: what the candidate said (null for the greeting) and the interviewer's reply. */
+export interface StoredTurn {
+  turn: number;
+  input_id: string | null;
+  input_kind: 'start' | 'text' | 'audio';
+  candidate_text: string | null;
+  reply: string;
+  follow_up: boolean;
+  cancelled: boolean;
+  created_at: string;
+}
+
+/** A durable message before the store has numbered it. */
+export type UnnumberedMessage = Omit<DurableMessage, 'seq'>;
+
+export interface SessionPatch {
+  candidate?: Candidate;
+  settings?: InterviewSettingsInput;
+  plan?: InterviewPlan | null;
+  progress?: InterviewProgress;
+  report?: InterviewReport | null;
+}
+
+export interface CommitRequest {
+  session_id: string;
+  /** Stored in this order and numbered with the next seqs of the session. */
+  messages: UnnumberedMessage[];
+  patch?: SessionPatch;
+  /** The turn to record; its number must be the session's turn_count + 1. */
+  turn?: Omit<StoredTurn, 'created_at'>;
+}
+
+export interface CommitResult {
+  session: SessionRecord;
+  /** The messages as stored, with their seq. */
+  messages: DurableMessage[];
+}
+
+/**
+ * Where sessions and their conversations live. Every method is atomic; `commit` is the one way durable
+ * messages enter a session, numbering them gap-free in the same transaction that changes the session,
+ * so a reply is never sent that was not stored first.
+ */
+export interface SessionStore {
+  readonly kind: string;
+  /** Creates the session if it does not exist. `created` says whether this call made it. */
+  createSession(init: {
+    id: string;
+    candidate?: Candidate;
+    settings?: InterviewSettingsInput;
+  }): Promise<{ session: SessionRecord; created: boolean }>;
+  getSession(id: string): Promise<SessionRecord | null>;
+  updateSession(id: string, patch: SessionPatch): Promise<SessionRecord>;
+  commit(request: CommitRequest): Promise<CommitResult>;
+  /** Durable messages with seq > afterSeq, oldest first, at most `limit`. */
+  messagesAfter(sessionId: string, afterSeq: number, limit?: number): Promise<DurableMessage[]>;
+  /** Durable messages sent in answer to the client input `inputId` (their `reply_to`), oldest first. */
+  messagesForInput(sessionId: string, inputId: string): Promise<DurableMessage[]>;
+  turns(sessionId: string): Promise<StoredTurn[]>;
+  listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]>;
+  countSessions(): Promise<number>;
+  /** Erases a session with all its messages and turns. Returns whether it existed. */
+  deleteSession(id: string): Promise<boolean>;
+  /** Deletes sessions last updated before `cutoff`; returns how many. */
+  purgeSessionsBefore(cutoff: Date): Promise<number>;
+  /** A value kept across restarts, such as the secret that signs session tokens. */
+  getOrCreateSetting(key: string, create: () => string): Promise<string>;
+  /** Resolves when the store answers; rejects when it does not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
