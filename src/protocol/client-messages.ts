@@ -9,9 +9,12 @@ export const MAX_INPUT_ID_CHARACTERS = 64;
 export const audioFormatSchema = z.enum(['wav', 'mp3', 'm4a', 'mp4', 'webm', 'ogg', 'flac']);
 export type AudioFormat = z.infer<typeof audioFormatSchema>;
 
+const utf8 = new TextEncoder();
+
+// TextEncoder rather than Buffer: these schemas are shared with the browser app and the SDK
 export const contextSchema = z
   .record(z.string(), z.unknown())
-  .refine((value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_CONTEXT_BYTES, {
+  .refine((value) => utf8.encode(JSON.stringify(value)).length <= MAX_CONTEXT_BYTES, {
     message: `context must be at most ${MAX_CONTEXT_BYTES} bytes as JSON`,
   });
 
