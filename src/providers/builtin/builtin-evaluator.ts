@@ -1,0 +1,161 @@
+import type { EvaluateRequest, InterviewEvaluator } from '../../interview/interview-ports.js';
+import type { AnswerRecord, InterviewReport, InterviewSnapshot } from '../../interview/interview-types.js';
+import type { Recommendation } from '../../protocol/interview-schemas.js';
+import { scoreQuestion } from './answer-scoring.js';
+import type { QuestionScore } from './answer-scoring.js';
+import { asksSomething } from './candidate-intent.js';
+import { pickEvidenceQuotes } from './quote-extraction.js';
+import { reportWordingFor } from './report-wording.js';
+import type { ReportFacts } from './report-wording.js';
+
+/**
+ * Overall score thresholds for the recommendation (inclusive lower bounds, on the 1-5 scale).
+ * Below `lean_no` the recommendation is `no`.
+ */
+export const RECOMMENDATION_THRESHOLDS = Object.freeze({ strong_yes: 4.3, yes: 3.5, lean_no: 2.5 });
+
+/** With fewer real answers than this the evidence is too thin for `yes`, whatever the scores. */
+const MIN_ANSWERS_FOR_YES = 2;
+const MAX_EVIDENCE_PER_COMPETENCY = 3;
+const MAX_LISTED_COMPETENCIES = 3;
+
+interface ScoredRecord {
+  record: AnswerRecord;
+  result: QuestionScore;
+}
+
+function roundToTenth(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0) / values.length;
+}
+
+function recommend(overall: number, answered: number): Recommendation {
+  const byScore: Recommendation =
+    overall >= RECOMMENDATION_THRESHOLDS.strong_yes
+      ? 'strong_yes'
+      : overall >= RECOMMENDATION_THRESHOLDS.yes
+        ? 'yes'
+        : overall >= RECOMMENDATION_THRESHOLDS.lean_no
+          ? 'lean_no'
+          : 'no';
+  if (answered >= MIN_ANSWERS_FOR_YES || byScore === 'no') return byScore;
+  return 'lean_no';
+}
+
+/** Quotes from the main answers first, so evidence usually comes from each question's `answer` itself. */
+function evidenceFrom(scored: readonly ScoredRecord[]): string[] {
+  const answered = scored.filter(({ result }) => result.status === 'answered');
+  const fromAnswers = answered.flatMap(({ record }) => pickEvidenceQuotes(record.answer, 2));
+  const fromFollowUps =
+    fromAnswers.length > 0
+      ? []
+      : answered.flatMap(({ record }) => record.follow_ups.flatMap((followUp) => pickEvidenceQuotes(followUp.answer, 1)));
+  return [...new Set([...fromAnswers, ...fromFollowUps])].slice(0, MAX_EVIDENCE_PER_COMPETENCY);
+}
+
+function competenciesOf(scored: readonly ScoredRecord[]): InterviewReport['competencies'] {
+  const groups = new Map<string, ScoredRecord[]>();
+  for (const entry of scored) {
+    if (entry.result.score === null) continue;
+    groups.set(entry.record.competency, [...(groups.get(entry.record.competency) ?? []), entry]);
+  }
+  return [...groups].map(([name, entries]) => ({
+    name,
+    score: roundToTenth(mean(entries.map(({ result }) => result.score ?? 1))),
+    evidence: evidenceFrom(entries),
+  }));
+}
+
+function endingOf(snapshot: InterviewSnapshot): ReportFacts['ending'] {
+  const { progress, plan, settings } = snapshot;
+  const expected = Math.min(plan.questions.length, settings.question_count);
+  if (progress.records.length >= expected && progress.pending_follow_up === null) return 'complete';
+  return progress.end_reason === 'completed' ? 'time_ran_out' : 'ended_early';
+}
+
+/** Builds the heuristic report; works for any snapshot, including an interview ended before any answer. */
+export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport {
+  const { settings, progress, plan } = snapshot;
+  const language = settings.language;
+  const wording = reportWordingFor(language);
+  const scored: ScoredRecord[] = progress.records.map((record) => ({ record, result: scoreQuestion(record) }));
+  const answered = scored.filter(({ result }) => result.status === 'answered');
+  const count = (status: QuestionScore['status']) => scored.filter(({ result }) => result.status === status).length;
+
+  // skipped questions count as the lowest score, so skipping cannot raise the overall score
+  const overallInputs = scored.flatMap(({ result }) =>
+    result.score !== null ? [result.score] : result.status === 'skipped' ? [1] : [],
+  );
+  const overall = overallInputs.length === 0 ? 1 : Math.min(5, Math.max(1, roundToTenth(mean(overallInputs))));
+
+  const competencies = competenciesOf(scored);
+  const ranked = [...competencies].sort((left, right) => right.score - left.score);
+  const share = (predicate: (result: QuestionScore) => boolean) =>
+    answered.length === 0 ? 0 : answered.filter(({ result }) => predicate(result)).length / answered.length;
+  const candidateTurn = scored.find(({ result }) => result.status === 'candidate_questions');
+
+  const facts: ReportFacts = {
+    candidateName: snapshot.candidate.name?.trim() || undefined,
+    role: settings.role,
+    level: settings.level,
+    plannedAssessed: plan.questions.filter((question) => question.stage !== 'candidate_questions').length,
+    plannedTotal: Math.min(plan.questions.length, settings.question_count),
+    asked: progress.records.length,
+    answered: answered.length,
+    skipped: count('skipped'),
+    unknown: count('unknown'),
+    overall,
+    strongest: ranked[0],
+    weakest: ranked.at(-1),
+    strongCompetencies: ranked.filter((competency) => competency.score >= 4).slice(0, MAX_LISTED_COMPETENCIES).map((competency) => competency.name),
+    // the weakest few, lowest first: a list of every weak area would bury the point
+    weakCompetencies: [...ranked].reverse().filter((competency) => competency.score <= 2).slice(0, MAX_LISTED_COMPETENCIES).map((competency) => competency.name),
+    exampleCount: answered.filter(({ result }) => result.concrete).length,
+    exampleShare: share((result) => result.concrete),
+    outcomeShare: share((result) => result.outcome),
+    structureShare: share((result) => result.analysis.hasStructure),
+    averageWords: answered.length === 0 ? 0 : mean(answered.map(({ result }) => result.analysis.words)),
+    firstMetric: answered.flatMap(({ result }) => result.analysis.metrics)[0],
+    followedUp: answered.filter(({ record }) => record.follow_ups.length > 0).length,
+    askedQuestionsAtEnd: candidateTurn !== undefined && asksSomething(candidateTurn.record.answer),
+    ending: endingOf(snapshot),
+  };
+
+  return {
+    session_id: snapshot.session_id,
+    candidate: { ...snapshot.candidate },
+    interview: { role: settings.role, level: settings.level, language },
+    started_at: progress.started_at,
+    ended_at: progress.ended_at,
+    ...(progress.end_reason === null ? {} : { end_reason: progress.end_reason }),
+    method: 'heuristic',
+    method_note: wording.methodNote,
+    overall_score: overall,
+    recommendation: recommend(overall, answered.length),
+    summary: wording.summary(facts),
+    competencies,
+    questions: scored.map(({ record, result }) => ({
+      question: record.question,
+      stage: record.stage,
+      answer: record.answer,
+      follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })),
+      score: result.score,
+      notes: wording.notes(result, record.stage, record.follow_ups.length),
+    })),
+    strengths: wording.strengths(facts),
+    concerns: wording.concerns(facts),
+  };
+}
+
+/** Scores interviews with transparent text heuristics; see the report's `method_note`. */
+export class BuiltinEvaluator implements InterviewEvaluator {
+  readonly provider = 'builtin';
+
+  evaluate(request: EvaluateRequest): Promise<InterviewReport> {
+    request.abortSignal?.throwIfAborted();
+    return Promise.resolve(evaluateInterview(request.snapshot));
+  }
+}

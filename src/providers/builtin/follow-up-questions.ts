@@ -1,0 +1,158 @@
+import type { Language, StageName } from '../../protocol/interview-schemas.js';
+import type { MissingAspect } from './answer-analysis.js';
+import { extractShortQuote } from './quote-extraction.js';
+import { seededShuffle } from './seeded-random.js';
+import { fillTemplate } from './text-tools.js';
+
+/**
+ * Follow-up questions, each aimed at what an answer lacks. Stories (experience, behavioral) and
+ * technical answers are probed differently: a story needs a real situation and how it ended, a
+ * technical answer needs grounding in practice and a way to tell whether it works.
+ */
+type FollowUpKind =
+  | 'detail_opening'
+  | 'detail_story'
+  | 'detail_technical'
+  | 'example_story'
+  | 'example_technical'
+  | 'outcome_story'
+  | 'outcome_technical';
+
+const FOLLOW_UPS: Readonly<Record<Language, Readonly<Record<FollowUpKind, readonly string[]>>>> = {
+  en: {
+    detail_opening: [
+      'Could you tell me a bit more? For instance, what have you been working on recently, and what are you looking for next?',
+      "I'd love to hear a little more about your background. What kind of work have you enjoyed most so far?",
+    ],
+    detail_story: [
+      'Could you expand on that a little? What did you do yourself, step by step?',
+      'Can you say a bit more about how you went about it and what your part was?',
+      "I'd like to understand that better. What were the main steps, and which of them did you own?",
+    ],
+    detail_technical: [
+      "Could you go a bit deeper? Walk me through how you'd approach it, step by step.",
+      'Can you expand on that? What would the main pieces be, and how would they fit together?',
+      'Could you say more about the reasoning behind that approach?',
+    ],
+    example_story: [
+      'Could you walk me through a specific time that happened? What was the situation, and what did you do yourself?',
+      'Can you give me a concrete example from your own work, a particular project or moment?',
+      'That helps in general terms. Could you pick one real situation and tell me what you did, step by step?',
+      'Could you make that more concrete? Think of one specific case and describe your part in it.',
+    ],
+    example_technical: [
+      'Have you applied this in practice? Tell me about a specific case: what the situation was and what you did.',
+      'Could you make it concrete? Walk me through a real or realistic example, step by step.',
+      'Can you ground that in an example from your own work, and how you handled it there?',
+    ],
+    outcome_story: [
+      "How did it turn out in the end? Was there anything you measured, or something you'd do differently now?",
+      'What was the result, and what did you take away from it?',
+      'What impact did that have, ideally in numbers, and what did you learn from it?',
+      'How did you know it had worked, and what would you change if you did it again?',
+    ],
+    outcome_technical: [
+      "How would you know it's working? What would you measure, and what trade-offs would you watch?",
+      'What are the trade-offs of that approach, and how would you measure whether it succeeded?',
+      'If you did it that way, what result would you expect, and how would you verify it?',
+    ],
+  },
+  zh: {
+    detail_opening: [
+      '能再多介绍一点吗？比如你最近主要在做什么，接下来想找什么样的机会？',
+      '想再多了解一点你的背景：到目前为止，你最喜欢做哪类工作？',
+    ],
+    detail_story: [
+      '能再展开讲讲吗？你自己具体做了哪些事，是怎么一步步推进的？',
+      '可以多说一点吗？当时是怎么做的，你在其中承担了哪部分？',
+      '我想了解得更清楚一些：主要有哪几个步骤，哪些是你亲自负责的？',
+    ],
+    detail_technical: [
+      '能再深入讲讲吗？你会怎么一步步去做？',
+      '可以展开说说吗？主要由哪几部分组成，它们之间怎么配合？',
+      '能说说你选择这个思路背后的考虑吗？',
+    ],
+    example_story: [
+      '能举一个具体的例子吗？比如当时是什么情况，你自己具体做了什么？',
+      '可以说得再具体一点吗？挑一个你亲身经历的场景，讲讲你是怎么做的。',
+      '能结合一个实际的项目或者某一次经历来讲讲吗？',
+      '你能具体说说某一次真实的经历吗？当时的背景是什么，你承担了什么角色？',
+    ],
+    example_technical: [
+      '这个在实际工作中你用过吗？可以结合一个具体的案例，讲讲当时是怎么做的。',
+      '能举个具体的例子，一步一步讲讲吗？',
+      '能结合你做过的某个项目，具体说说当时是怎么处理的吗？',
+    ],
+    outcome_story: [
+      '最后结果怎么样？有没有可以量化的数据，或者事后复盘时的收获？',
+      '这件事的结果如何？你从中学到了什么？',
+      '带来了什么实际效果？如果有数据就更好了。另外你有什么体会？',
+      '你是怎么判断这件事做成了的？如果再来一次，你会做哪些调整？',
+    ],
+    outcome_technical: [
+      '你会怎么判断这个方案是有效的？会关注哪些指标，又有哪些取舍？',
+      '这个方案有哪些权衡？上线后你会用什么指标来验证它的效果？',
+      '如果这样做，你预期会有什么效果，打算怎么验证？',
+    ],
+  },
+};
+
+/** Last resort when every ready-made follow-up was already used: quote the candidate's own words. */
+const QUOTING_FOLLOW_UPS: Readonly<Record<Language, readonly string[]>> = {
+  en: [
+    'You mentioned "{quote}". Could you tell me about one specific situation where that came up, and how it turned out?',
+  ],
+  zh: ['你提到了“{quote}”。能具体讲讲一次相关的经历吗？最后结果如何？'],
+};
+
+function kindFor(aspect: MissingAspect, stage: StageName): FollowUpKind {
+  if (stage === 'opening') return 'detail_opening';
+  const flavour = stage === 'technical' ? 'technical' : 'story';
+  return `${aspect}_${flavour}`;
+}
+
+const ASPECT_BY_TEXT: ReadonlyMap<string, MissingAspect> = new Map(
+  Object.values(FOLLOW_UPS).flatMap((kinds) =>
+    (Object.entries(kinds) as Array<[FollowUpKind, readonly string[]]>).flatMap(([kind, texts]) =>
+      texts.map((text) => [text, kind.split('_')[0] as MissingAspect] as const),
+    ),
+  ),
+);
+
+/** The aspect a follow-up asked about, so a second follow-up asks for something else. */
+export function aspectOfFollowUp(text: string): MissingAspect | undefined {
+  return ASPECT_BY_TEXT.get(text) ?? (/^You mentioned "|^你提到了“/.test(text) ? 'example' : undefined);
+}
+
+export interface FollowUpChoice {
+  text: string;
+  aspect: MissingAspect;
+}
+
+/**
+ * A follow-up for the first missing aspect, worded differently from every follow-up already asked
+ * in this interview (`alreadyAsked`), so no question is ever asked twice. Undefined when nothing is
+ * missing or no fresh wording is left; the interviewer then simply moves on.
+ */
+export function chooseFollowUp(options: {
+  missing: readonly MissingAspect[];
+  stage: StageName;
+  language: Language;
+  answer: string;
+  alreadyAsked: ReadonlySet<string>;
+  seed: string;
+}): FollowUpChoice | undefined {
+  const aspect = options.missing[0];
+  if (aspect === undefined) return undefined;
+  const variants = FOLLOW_UPS[options.language][kindFor(aspect, options.stage)];
+  const fresh = seededShuffle(variants, options.seed).find((text) => !options.alreadyAsked.has(text));
+  if (fresh !== undefined) return { text: fresh, aspect };
+
+  const quote = extractShortQuote(options.answer, options.language);
+  if (quote === undefined) return undefined;
+  for (const template of QUOTING_FOLLOW_UPS[options.language]) {
+    const text = fillTemplate(template, { quote }, options.language);
+    if (!options.alreadyAsked.has(text)) return { text, aspect: 'example' };
+  }
+  return undefined;
+}

@@ -1,0 +1,44 @@
+import type { Language, StageName } from '../../protocol/interview-schemas.js';
+import type { SeniorityLevel } from '../../interview/interview-settings.js';
+import type { CompetencyKey } from './competency-names.js';
+
+export type { SeniorityLevel };
+
+/** Question bank tracks; a role is matched to one of them by role-track-matcher.ts. */
+export type RoleTrack = 'backend' | 'frontend' | 'data_ml' | 'product' | 'general';
+
+/** Stages that hold questions; `closing` is the interviewer's wrap-up, never a question. */
+export type QuestionStage = Exclude<StageName, 'closing'>;
+
+/** A text in every interview language, written natively in each rather than translated word for word. */
+export type LocalizedText = Readonly<Record<Language, string>>;
+
+export interface BankQuestion {
+  /** Stable and unique across all banks; becomes PlannedQuestion.id so the evaluator can look it up. */
+  id: string;
+  stage: QuestionStage;
+  competency: CompetencyKey;
+  /** May contain `{role}`, filled with the role text when the plan is made. */
+  text: LocalizedText;
+  /** Levels the question suits; absent means every level. */
+  levels?: readonly SeniorityLevel[];
+  /**
+   * Lowercase terms that make the question relevant: a job description containing one moves the
+   * question up, and an answer containing one counts as on topic in the report.
+   */
+  keywords?: readonly string[];
+  /** General bank only: `software` questions are asked only for engineering roles. @default 'any' */
+  audience?: 'software' | 'any';
+}
+
+/** A skill a job description or résumé may name, used to ask about it by name. */
+export interface BankSkill {
+  name: string;
+  pattern: RegExp;
+}
+
+export interface TrackBank {
+  track: RoleTrack;
+  questions: readonly BankQuestion[];
+  skills: readonly BankSkill[];
+}

@@ -1,0 +1,57 @@
+import type { Language } from '../../protocol/interview-schemas.js';
+import { analyzeAnswer } from './answer-analysis.js';
+
+const SENTENCE_PATTERN = /[^.!?。！？\n]+[.!?。！？]*/g;
+// a quote ends at its last word: sentence marks and dangling commas are dropped (still a substring)
+const TRAILING_PUNCTUATION = /[\s,，、;；:：\-—.!?。！？]+$/;
+
+/** The sentences of a text, each an exact substring of it (trimmed). */
+export function splitSentences(text: string): string[] {
+  return (text.match(SENTENCE_PATTERN) ?? []).map((sentence) => sentence.trim()).filter((sentence) => sentence !== '');
+}
+
+/**
+ * Shortens a sentence to at most `maxCharacters`, cutting at a word break (or a Chinese comma) and
+ * never adding anything, so the result is still a substring of what the candidate said.
+ */
+export function clipQuote(sentence: string, maxCharacters: number): string {
+  if (sentence.length <= maxCharacters) return sentence.replace(TRAILING_PUNCTUATION, '');
+  const head = sentence.slice(0, maxCharacters);
+  const breakAt = Math.max(head.lastIndexOf(' '), head.lastIndexOf('，'), head.lastIndexOf('、'), head.lastIndexOf('；'));
+  const clipped = breakAt > maxCharacters / 2 ? head.slice(0, breakAt) : head;
+  return clipped.replace(TRAILING_PUNCTUATION, '');
+}
+
+/** A few of the candidate's own words to quote back in a follow-up, or undefined for a near-empty answer. */
+export function extractShortQuote(answer: string, language: Language): string | undefined {
+  const sentence = splitSentences(answer).find((candidate) => analyzeAnswer(candidate).words >= 3);
+  if (sentence === undefined) return undefined;
+  const quote = clipQuote(sentence, language === 'zh' ? 20 : 60);
+  return quote === '' ? undefined : quote;
+}
+
+function evidenceWeight(sentence: string): number {
+  const analysis = analyzeAnswer(sentence);
+  return (
+    (analysis.metrics.length > 0 ? 3 : 0) +
+    (analysis.hasOutcome ? 2 : 0) +
+    (analysis.hasExample ? 2 : 0) +
+    Math.min(analysis.words, 30) / 30
+  );
+}
+
+/**
+ * Short exact quotes from an answer that best show what the candidate did: sentences with figures,
+ * outcomes and concrete examples first. Each quote is a substring of `answer`.
+ * @param limit how many quotes at most @default 2
+ * @param maxCharacters longest quote @default 160
+ */
+export function pickEvidenceQuotes(answer: string, limit = 2, maxCharacters = 160): string[] {
+  const sentences = splitSentences(answer).filter((sentence) => analyzeAnswer(sentence).words >= 3);
+  const ranked = sentences
+    .map((sentence, index) => ({ sentence, index, weight: evidenceWeight(sentence) }))
+    .sort((left, right) => right.weight - left.weight || left.index - right.index)
+    .slice(0, limit)
+    .sort((left, right) => left.index - right.index);
+  return ranked.map(({ sentence }) => clipQuote(sentence, maxCharacters)).filter((quote) => quote !== '');
+}

@@ -1,0 +1,60 @@
+import type { Language } from '../../protocol/interview-schemas.js';
+
+const CJK_IDEOGRAPH = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+const CJK_IDEOGRAPH_GLOBAL = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
+const LATIN_WORD_GLOBAL = /[A-Za-z0-9][A-Za-z0-9'’+#.-]*/g;
+const ASCII_ALPHANUMERIC = /[A-Za-z0-9]/;
+
+export function isCjkIdeograph(character: string): boolean {
+  return CJK_IDEOGRAPH.test(character);
+}
+
+export function countCjkCharacters(text: string): number {
+  return text.match(CJK_IDEOGRAPH_GLOBAL)?.length ?? 0;
+}
+
+export function countLatinWords(text: string): number {
+  return text.match(LATIN_WORD_GLOBAL)?.length ?? 0;
+}
+
+/**
+ * Answer size in English-word equivalents. Chinese has no spaces, so its characters are counted and
+ * scaled: a Chinese word averages about 1.6 characters, which keeps thresholds comparable across languages.
+ */
+export function measureWords(text: string): number {
+  return countLatinWords(text) + countCjkCharacters(text) / 1.6;
+}
+
+/** Whether a text is mostly Chinese, judged from the text itself (a candidate may switch language). */
+export function looksChinese(text: string): boolean {
+  return countCjkCharacters(text) >= countLatinWords(text);
+}
+
+/**
+ * Fills `{name}` placeholders. In Chinese text a Latin term (say "Kafka" or "Backend Engineer") gets a
+ * space on the sides where it touches a Chinese character, the usual typesetting for mixed text;
+ * Chinese terms and punctuation neighbours get none.
+ */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>, language: Language): string {
+  return template.replace(/\{(\w+)\}/g, (placeholder: string, key: string, offset: number) => {
+    const value = values[key];
+    if (value === undefined) return placeholder;
+    if (language !== 'zh' || value === '') return value;
+    const before = template.charAt(offset - 1);
+    const after = template.charAt(offset + placeholder.length);
+    const spaceBefore = before !== '' && isCjkIdeograph(before) && ASCII_ALPHANUMERIC.test(value.charAt(0));
+    const spaceAfter = after !== '' && isCjkIdeograph(after) && ASCII_ALPHANUMERIC.test(value.charAt(value.length - 1));
+    return `${spaceBefore ? ' ' : ''}${value}${spaceAfter ? ' ' : ''}`;
+  });
+}
+
+/** Sentences joined the way each language writes them: a space in English, nothing in Chinese. */
+export function joinSentences(sentences: readonly string[], language: Language): string {
+  const present = sentences.map((sentence) => sentence.trim()).filter((sentence) => sentence !== '');
+  return present.join(language === 'zh' ? '' : ' ');
+}
+
+/** Escapes a literal for use inside a RegExp. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
