@@ -27,6 +27,30 @@ export const configSchema = z.object({
   PORT: integer(8000).pipe(z.number().max(65_535)),
   DATABASE_URL: z.string().default('./data/viva.db'),
   REDIS_URL: optionalText,
+  /**
+   * Prepended to every Redis key and pub/sub channel of this deployment, so deployments (or test runs)
+   * sharing one Redis never see each other's nodes, sessions or leases. @default 'viva:'
+   */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and _ : . - only').default('viva:'),
+  /** Connections each node keeps to PostgreSQL (DATABASE_URL=postgres://…). @default 10 */
+  PG_POOL_SIZE: integer(10, 1),
+  /**
+   * Cluster mode: how long a node's claim on a session (the right to process its inputs) lasts without
+   * renewal, milliseconds. It is renewed while the turn runs; it bounds how long a crashed node blocks
+   * its sessions. @default 10000
+   */
+  LEASE_TTL_MS: integer(10_000, 500),
+  /**
+   * Cluster mode: how long an input waits for a session claimed by another node before it fails with the
+   * retryable BUSY, milliseconds. Longer than LEASE_TTL_MS, so a crashed node's claim always runs out
+   * within the wait. @default 15000
+   */
+  LEASE_WAIT_MS: integer(15_000, 0),
+  /**
+   * Cluster mode: how often a node refreshes its presence in Redis, milliseconds; a node not heard from
+   * for three intervals is taken for dead and its connections are no longer listed. @default 3000
+   */
+  NODE_HEARTBEAT_MS: integer(3_000, 100),
   NODE_ID: optionalText,
   ADMIN_TOKEN: optionalText,
   AUTH_MODE: z.enum(['open', 'token']).default('open'),
@@ -62,6 +86,8 @@ export const configSchema = z.object({
   HTTP_RATE_LIMIT_PER_MINUTE: integer(1200, 1),
   /** Close a connection that has sent no message this long after opening (1008), milliseconds. @default 300000 */
   IDLE_CONNECT_TIMEOUT_MS: integer(300_000, 100),
+  /** An HTTP request (or WebSocket upgrade) must finish its headers within this, milliseconds. @default 10000 */
+  HEADERS_TIMEOUT_MS: integer(10_000, 100),
   /** How long SIGTERM waits for running turns, milliseconds. @default 10000 */
   SHUTDOWN_GRACE_MS: integer(10_000, 0),
   RETENTION_DAYS: z.coerce.number().min(0).default(0),

@@ -10,6 +10,8 @@ export interface ConnectionLimits {
 
 export interface ConnectionEvents {
   messageOut(type: string): void;
+  /** A configured limit closed the connection (for metrics). */
+  limitHit(limit: string): void;
 }
 
 /**
@@ -55,6 +57,7 @@ export class ClientConnection {
     // a client that does not read lets the buffer grow; past the limit it is cut off so that one slow
     // reader cannot grow the server's memory without bound
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.events.limitHit('send_buffer');
       this.close(CloseCode.TOO_SLOW, 'too slow to read; reconnect and resume');
       return false;
     }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import multipart from '@fastify/multipart';
@@ -33,14 +34,21 @@ export async function createHttpApp({ config, logger, version }: HttpAppOptions)
     // session ids are up to 128 characters; longer ones get the contract's 400, not a 414
     maxParamLength: 256,
     trustProxy: config.TRUST_PROXY,
-    // a slowloris upgrade or request that never finishes its headers is dropped
-    requestTimeout: 30_000,
-    connectionTimeout: 0,
+    // a slowloris upgrade or request that never finishes its headers is dropped; Node checks these
+    // timeouts every connectionsCheckingInterval (30 s by default), so that is shortened too
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout: config.HEADERS_TIMEOUT_MS,
+          requestTimeout: Math.max(30_000, config.HEADERS_TIMEOUT_MS + 1_000),
+          connectionsCheckingInterval: Math.min(1_000, config.HEADERS_TIMEOUT_MS),
+        },
+        handler,
+      ),
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.server.headersTimeout = 10_000;
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const mapped = httpError(toContractError(error));

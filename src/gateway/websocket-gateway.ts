@@ -106,6 +106,7 @@ export class WebSocketGateway {
     const sessionId = requestedId ?? newSessionId();
     const connection = new ClientConnection(socket, sessionId, remoteAddress, { maxBufferedBytes: config.MAX_BUFFERED_BYTES }, {
       messageOut: (type) => metrics.messageOut(type),
+      limitHit: (limit) => metrics.limitHit(limit),
     });
     connection.holdLiveMessages();
     const limiter = new MessageRateLimiter(config.RATE_LIMIT_MESSAGES_PER_S);
