@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -29,10 +29,10 @@ export interface HttpAppOptions {
 export async function createHttpApp({ config, logger, version }: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // session ids are up to 128 characters; longer ones get the contract's 400, not a 414
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     trustProxy: config.TRUST_PROXY,
     // a slowloris upgrade or request that never finishes its headers is dropped; Node checks these
     // timeouts every connectionsCheckingInterval (30 s by default), so that is shortened too
