@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ClusterNode } from './cluster/cluster-node.js';
 import { LocalClusterNode, type LocalConnections } from './cluster/local-cluster-node.js';
+import { RedisClusterNode } from './cluster/redis-cluster-node.js';
 import type { Config } from './config.js';
 import { ConnectionRegistry } from './gateway/connection-registry.js';
 import { createHttpApp } from './gateway/http-app.js';
@@ -57,7 +58,12 @@ export interface VivaOverrides {
 export async function createViva(config: Config, overrides: VivaOverrides = {}): Promise<Viva> {
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = new Metrics();
-  const store = overrides.store ?? (await openSessionStore(config.DATABASE_URL));
+  const store =
+    overrides.store ??
+    (await openSessionStore(config.DATABASE_URL, {
+      poolSize: config.PG_POOL_SIZE,
+      onIdleError: (error) => logger.warn({ err: error.message }, 'an idle database connection failed; it will be replaced'),
+    }));
   const secret =
     config.SESSION_TOKEN_SECRET ?? (await store.getOrCreateSetting('session_token_secret', () => randomBytes(32).toString('base64url')));
   const tokens = new SessionTokens(secret, config.SESSION_TOKEN_TTL_S);
@@ -153,10 +159,10 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
       gateway.stopAccepting();
       // running turns get a bounded time to finish, so their replies are stored and sent
       await Promise.race([coordinator.drained(), delay(config.SHUTDOWN_GRACE_MS)]);
-      const connected = await cluster.connectedSessions().catch(() => []);
+      // this node's own connections: the cluster's view needs Redis, which may be the reason for the restart
       await Promise.allSettled(
-        connected
-          .filter((entry) => entry.node === nodeId)
+        localConnections
+          .list()
           .map((entry) =>
             coordinator.sendNotice(entry.session_id, {
               message: 'The server is restarting. Your interview is saved; reconnecting…',
@@ -180,8 +186,17 @@ async function createCluster(
   logger: Logger,
 ): Promise<{ cluster: ClusterNode; leases: SessionLeases }> {
   if (config.REDIS_URL === undefined) return { cluster: new LocalClusterNode(nodeId, local), leases: localSessionLeases };
-  logger.error('REDIS_URL is set, but this build has no Redis cluster support yet');
-  throw new Error('Cluster mode (REDIS_URL) is not available in this build.');
+  // cluster mode: the node is started (connects to Redis, announces itself) by createViva via cluster.start()
+  const cluster = new RedisClusterNode(local, {
+    nodeId,
+    redisUrl: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    leaseTtlMs: config.LEASE_TTL_MS,
+    leaseWaitMs: config.LEASE_WAIT_MS,
+    heartbeatMs: config.NODE_HEARTBEAT_MS,
+    logger: logger.child({ component: 'cluster', node: nodeId }),
+  });
+  return { cluster, leases: cluster.leases };
 }
 
 function pick(totals: { messages_in: number; messages_out: number }) {

@@ -1,10 +1,21 @@
 import type { SessionStore } from '../interview/session-store.js';
+import { PostgresSessionStore } from './postgres/postgres-session-store.js';
 import { SqliteSessionStore } from './sqlite/sqlite-session-store.js';
 
+export interface OpenSessionStoreOptions {
+  /** Connections to PostgreSQL (PG_POOL_SIZE); ignored for SQLite. @default 10 */
+  poolSize?: number;
+  /** Told about failures of idle PostgreSQL connections, which the pool replaces by itself. */
+  onIdleError?: (error: Error) => void;
+}
+
 /** DATABASE_URL picks the store: `postgres://…` for PostgreSQL, anything else is a SQLite file path. */
-export async function openSessionStore(databaseUrl: string): Promise<SessionStore> {
+export async function openSessionStore(databaseUrl: string, options: OpenSessionStoreOptions = {}): Promise<SessionStore> {
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
-    throw new Error('PostgreSQL (DATABASE_URL=postgres://…) is not available in this build.');
+    return PostgresSessionStore.open(databaseUrl, {
+      ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+      ...(options.onIdleError !== undefined ? { onIdleError: options.onIdleError } : {}),
+    });
   }
   const path = databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
   // NORMAL: with WAL a killed process loses nothing committed; FULL would add an fsync to every turn

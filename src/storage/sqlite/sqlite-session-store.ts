@@ -1,5 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- the interface is async (PostgreSQL needs it); these
-   methods are synchronous underneath and async only so that a throw becomes a rejected promise */
+ 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';

@@ -1,0 +1,124 @@
+import type { PoolClient } from 'pg';
+
+export interface PostgresMigration {
+  /** Applied in ascending order; never renumber or edit one that has shipped, add a new one. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The schema, one step at a time. JSON columns are `text` holding what JSON.stringify wrote, not `jsonb`:
+ * the text round-trips exactly (key order, number spelling) and JSON.stringify escapes U+0000 as `\u0000`,
+ * which `jsonb` would refuse. Ids are `COLLATE "C"` so that ORDER BY id is code-unit order, as in the other
+ * adapters, whatever the database's locale. `created_at`/`updated_at` are timestamptz for operators'
+ * queries; a message's `timestamp` is the wire value and stays text.
+ */
+export const postgresMigrations: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'sessions, messages, turns, settings',
+    sql: `
+      CREATE TABLE sessions (
+        id text COLLATE "C" PRIMARY KEY,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        candidate text NOT NULL,
+        settings text NOT NULL,
+        plan text,
+        progress text NOT NULL,
+        report text,
+        last_seq bigint NOT NULL DEFAULT 0 CHECK (last_seq >= 0),
+        turn_count integer NOT NULL DEFAULT 0 CHECK (turn_count >= 0)
+      );
+      CREATE INDEX sessions_by_created ON sessions (created_at DESC, id);
+      CREATE INDEX sessions_by_updated ON sessions (updated_at);
+
+      CREATE TABLE messages (
+        session_id text COLLATE "C" NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq bigint NOT NULL CHECK (seq >= 1),
+        type text NOT NULL,
+        reply_to text COLLATE "C",
+        timestamp text NOT NULL,
+        data text NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      );
+      CREATE INDEX messages_by_reply_to ON messages (session_id, reply_to) WHERE reply_to IS NOT NULL;
+
+      CREATE TABLE turns (
+        session_id text COLLATE "C" NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        turn integer NOT NULL CHECK (turn >= 1),
+        input_id text,
+        input_kind text NOT NULL,
+        candidate_text text,
+        reply text NOT NULL,
+        follow_up boolean NOT NULL,
+        cancelled boolean NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (session_id, turn)
+      );
+
+      CREATE TABLE settings (
+        key text COLLATE "C" PRIMARY KEY,
+        value text NOT NULL
+      );
+    `,
+  },
+];
+
+/**
+ * Any constant works as long as every Viva node uses the same one; this is "viva" in ASCII. Another
+ * application on the same database that happens to use this number would only wait, never corrupt.
+ */
+const MIGRATION_LOCK_KEY = 0x76697661;
+
+/**
+ * Brings the database up to the newest migration and returns the versions applied by this call (empty
+ * when it was current). Everything happens in one transaction that first takes a transaction-scoped
+ * advisory lock, so nodes starting together apply each step exactly once (the others wait, then find it
+ * applied), and a failing step leaves the database as it was (PostgreSQL DDL is transactional).
+ * @throws Error when the database has a version this code does not know (it was migrated by newer code)
+ */
+export async function migratePostgres(
+  client: PoolClient,
+  migrations: readonly PostgresMigration[] = postgresMigrations,
+): Promise<number[]> {
+  const ordered = [...migrations].sort((a, b) => a.version - b.version);
+  await client.query('BEGIN');
+  try {
+    // the pool's statement_timeout suits turns, not a schema change (or waiting for another node's)
+    await client.query("SET LOCAL statement_timeout = '10min'");
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )
+    `);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((row) => Number(row.version)));
+    const known = new Set(ordered.map((migration) => migration.version));
+    const unknown = [...applied].filter((version) => !known.has(version));
+    if (unknown.length > 0) {
+      throw new Error(
+        `database schema has migration ${unknown.join(', ')} unknown to this version of Viva; upgrade Viva`,
+      );
+    }
+    const now: number[] = [];
+    for (const migration of ordered) {
+      if (applied.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      now.push(migration.version);
+    }
+    await client.query('COMMIT');
+    return now;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,385 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
+import type { Candidate, InterviewSettingsInput } from '../../interview/interview-types.js';
+import type {
+  CommitRequest,
+  CommitResult,
+  SessionPatch,
+  SessionRecord,
+  SessionStore,
+  StoredTurn,
+} from '../../interview/session-store.js';
+import type { DurableMessage } from '../../protocol/server-messages.js';
+import { VivaError } from '../../protocol/viva-error.js';
+import { applyPatch, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
+import {
+  messageFromRow,
+  messageToRow,
+  sessionFromRow,
+  sessionToRow,
+  turnFromRow,
+  type MessageRow,
+  type SessionRow,
+  type TurnRow,
+} from '../session-rows.js';
+import { isTransientPostgresError, storeUnavailable } from './postgres-errors.js';
+import { migratePostgres } from './postgres-migrations.js';
+
+export interface PostgresSessionStoreOptions {
+  /** Connections in the pool. @default 10 */
+  poolSize?: number;
+  /**
+   * Longest wait for a connection, new or from the busy pool, in milliseconds; past it the call fails with
+   * a retryable error instead of hanging while the database is unreachable. @default 5000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Longest run of one statement, lock waits included, in milliseconds (server-side statement_timeout;
+   * the client gives up a little later in case the server itself stops answering). @default 10000
+   */
+  statementTimeoutMs?: number;
+  /** The clock for created_at, updated_at and turn timestamps. @default () => new Date() */
+  now?: () => Date;
+  /** Told about errors of idle pooled connections (the pool drops them and reconnects on demand). */
+  onIdleError?: (error: Error) => void;
+}
+
+/** timestamptz as the ISO 8601 UTC text with milliseconds that the records carry. */
+function iso(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
+}
+
+const sessionColumns = `id, ${iso('created_at')}, ${iso('updated_at')}, candidate, settings, plan, progress, report, last_seq, turn_count`;
+const messageColumns = 'session_id, seq, type, reply_to, timestamp, data';
+const turnColumns = `session_id, turn, input_id, input_kind, candidate_text, reply, follow_up, cancelled, ${iso('created_at')}`;
+
+/**
+ * PostgreSQL text cannot hold U+0000 (the server refuses the whole statement). JSON columns are safe,
+ * since JSON.stringify writes it as the escape `\u0000`; the plain text columns (an input's `id` and
+ * `reply_to`, the candidate's text and the reply in `turns`) drop it. The store applies this before
+ * numbering a commit, so what a commit returns is exactly what was stored and what a replay sends.
+ */
+export function withoutNul<T extends string | null | undefined>(text: T): T {
+  return (typeof text === 'string' && text.includes('\u0000') ? text.replaceAll('\u0000', '') : text) as T;
+}
+
+function withoutNulInRequest(request: CommitRequest): CommitRequest {
+  return {
+    ...request,
+    messages: request.messages.map((message) =>
+      message.reply_to === undefined ? message : { ...message, reply_to: withoutNul(message.reply_to) },
+    ),
+    ...(request.turn === undefined
+      ? {}
+      : {
+          turn: {
+            ...request.turn,
+            input_id: withoutNul(request.turn.input_id),
+            candidate_text: withoutNul(request.turn.candidate_text),
+            reply: withoutNul(request.turn.reply),
+          },
+        }),
+  };
+}
+
+/**
+ * Every write of a commit in one statement: the messages (as parallel arrays through unnest), the turn
+ * (only when $7 is given) and the session row. Casts are spelled out because PostgreSQL does not infer
+ * parameter types from an INSERT … SELECT's target columns.
+ */
+const commitWrites = `
+  WITH inserted_messages AS (
+    INSERT INTO messages (session_id, seq, type, reply_to, timestamp, data)
+    SELECT $1, seq, type, reply_to, timestamp, data
+    FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS m (seq, type, reply_to, timestamp, data)
+  ), inserted_turn AS (
+    INSERT INTO turns (session_id, turn, input_id, input_kind, candidate_text, reply, follow_up, cancelled, created_at)
+    SELECT $1, $7::integer, $8::text, $9::text, $10::text, $11::text, $12::boolean, $13::boolean, $14::timestamptz
+    WHERE $7::integer IS NOT NULL
+  )
+  UPDATE sessions SET updated_at = $14::timestamptz, candidate = $15, settings = $16, plan = $17, progress = $18,
+    report = $19, last_seq = $20, turn_count = $21
+  WHERE id = $1`;
+
+/**
+ * The SessionStore on PostgreSQL, for several gateway nodes sharing one database. A commit locks the
+ * session row (SELECT … FOR UPDATE) before it reads last_seq, so commits to one session from any number of
+ * nodes are serialized by the database and their seqs are gap-free and unique; the numbering itself is
+ * the shared `planCommit`. Every call is bounded (connect, statement and client read timeouts); when the
+ * database is unreachable a call fails with a retryable INTERNAL_ERROR instead of hanging.
+ */
+export class PostgresSessionStore implements SessionStore {
+  readonly kind = 'postgres';
+  readonly #pool: Pool;
+  readonly #now: () => Date;
+  #closed = false;
+
+  /** Connects, runs the migrations (under an advisory lock, see migratePostgres) and returns the store. */
+  static async open(url: string, options: PostgresSessionStoreOptions = {}): Promise<PostgresSessionStore> {
+    const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      statement_timeout: statementTimeoutMs,
+      // the server may be the one that stopped answering; then only a client-side timeout ends the wait
+      query_timeout: statementTimeoutMs + 2_000,
+      // a node that dies inside a transaction must not keep the session row locked for long
+      idle_in_transaction_session_timeout: 30_000,
+      keepAlive: true,
+      application_name: 'viva',
+    });
+    // an idle pooled connection whose server went away emits here; without a listener it would crash
+    // the process. The pool has already dropped it and opens a new one on the next query.
+    pool.on('error', (error) => options.onIdleError?.(error));
+    try {
+      const client = await pool.connect();
+      try {
+        await migratePostgres(client);
+      } finally {
+        client.release();
+      }
+      return new PostgresSessionStore(pool, options);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      // at start, name the service: "connect ECONNREFUSED" alone does not say which one (the URL is left
+      // out, it may hold a password)
+      if (isTransientPostgresError(error)) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`PostgreSQL (DATABASE_URL) did not answer: ${reason}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private constructor(pool: Pool, options: PostgresSessionStoreOptions) {
+    this.#pool = pool;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async createSession(init: {
+    id: string;
+    candidate?: Candidate;
+    settings?: InterviewSettingsInput;
+  }): Promise<{ session: SessionRecord; created: boolean }> {
+    const record = newSessionRecord(init, this.#timestamp());
+    const row = sessionToRow(record);
+    const inserted = await this.#query(
+      `INSERT INTO sessions (id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (id) DO NOTHING`,
+      [row.id, row.created_at, row.updated_at, row.candidate, row.settings, row.plan, row.progress, row.report, row.last_seq, row.turn_count],
+    );
+    if (inserted.rowCount === 1) return { session: record, created: true };
+    const existing = await this.getSession(init.id);
+    // it existed a moment ago and was erased since: the caller may simply try again
+    if (existing === null) throw new VivaError('SESSION_NOT_FOUND', undefined, { details: { session_id: init.id } });
+    return { session: existing, created: false };
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const { rows } = await this.#query<SessionRow>(`SELECT ${sessionColumns} FROM sessions WHERE id = $1`, [id]);
+    const row = rows[0];
+    return row === undefined ? null : sessionFromRow(row);
+  }
+
+  async updateSession(id: string, patch: SessionPatch): Promise<SessionRecord> {
+    return this.#transaction(async (client) => {
+      const record = applyPatch(await this.#lockSession(client, id), patch, this.#timestamp());
+      const row = sessionToRow(record);
+      await client.query(
+        prepared(`UPDATE sessions SET updated_at = $2, candidate = $3, settings = $4, plan = $5, progress = $6, report = $7
+         WHERE id = $1`,
+        [id, row.updated_at, row.candidate, row.settings, row.plan, row.progress, row.report]),
+      );
+      return record;
+    });
+  }
+
+  async commit(request: CommitRequest): Promise<CommitResult> {
+    const clean = withoutNulInRequest(request);
+    return this.#transaction(async (client) => {
+      const current = await this.#lockSession(client, clean.session_id);
+      // a TurnSequenceError thrown here rolls the transaction back: nothing of the commit is stored
+      const plan = planCommit(current, clean, this.#timestamp());
+      const messages = plan.messages.map(messageToRow);
+      const session = sessionToRow(plan.session);
+      const turn = plan.turn;
+      await client.query(prepared(commitWrites, [
+        plan.session.id,
+        messages.map((message) => message.seq),
+        messages.map((message) => message.type),
+        messages.map((message) => message.reply_to),
+        messages.map((message) => message.timestamp),
+        messages.map((message) => message.data),
+        turn?.turn ?? null,
+        turn?.input_id ?? null,
+        turn?.input_kind ?? null,
+        turn?.candidate_text ?? null,
+        turn?.reply ?? null,
+        turn?.follow_up ?? null,
+        turn?.cancelled ?? null,
+        session.updated_at,
+        session.candidate,
+        session.settings,
+        session.plan,
+        session.progress,
+        session.report,
+        session.last_seq,
+        session.turn_count,
+      ]));
+      return { session: plan.session, messages: plan.messages };
+    });
+  }
+
+  async messagesAfter(sessionId: string, afterSeq: number, limit?: number): Promise<DurableMessage[]> {
+    const { rows } = await this.#query<MessageRow>(
+      `SELECT ${messageColumns} FROM messages WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      // LIMIT NULL is PostgreSQL for "no limit"
+      [sessionId, Math.floor(afterSeq), normalizeLimit(limit) ?? null],
+    );
+    return rows.map(messageFromRow);
+  }
+
+  async messagesForInput(sessionId: string, inputId: string): Promise<DurableMessage[]> {
+    const { rows } = await this.#query<MessageRow>(
+      `SELECT ${messageColumns} FROM messages WHERE session_id = $1 AND reply_to = $2 ORDER BY seq`,
+      [sessionId, withoutNul(inputId)],
+    );
+    return rows.map(messageFromRow);
+  }
+
+  async turns(sessionId: string): Promise<StoredTurn[]> {
+    const { rows } = await this.#query<TurnRow>(
+      `SELECT ${turnColumns} FROM turns WHERE session_id = $1 ORDER BY turn`,
+      [sessionId],
+    );
+    return rows.map(turnFromRow);
+  }
+
+  async listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]> {
+    const { rows } = await this.#query<SessionRow>(
+      `SELECT ${sessionColumns} FROM sessions ORDER BY sessions.created_at DESC, id ASC LIMIT $1 OFFSET $2`,
+      [normalizeLimit(options.limit) ?? null, normalizeOffset(options.offset)],
+    );
+    return rows.map(sessionFromRow);
+  }
+
+  async countSessions(): Promise<number> {
+    const { rows } = await this.#query<{ count: number }>('SELECT count(*)::integer AS count FROM sessions');
+    return rows[0]?.count ?? 0;
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    // messages and turns go with their session through ON DELETE CASCADE
+    const result = await this.#query('DELETE FROM sessions WHERE id = $1', [id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async purgeSessionsBefore(cutoff: Date): Promise<number> {
+    const result = await this.#query('DELETE FROM sessions WHERE updated_at < $1', [cutoff.toISOString()]);
+    return result.rowCount ?? 0;
+  }
+
+  async getOrCreateSetting(key: string, create: () => string): Promise<string> {
+    const read = async () =>
+      (await this.#query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key])).rows[0]?.value;
+    const existing = await read();
+    if (existing !== undefined) return existing;
+    // two nodes starting together may both get here: the first insert wins and both return its value
+    await this.#query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+      key,
+      withoutNul(create()),
+    ]);
+    const value = await read();
+    if (value === undefined) throw new Error(`setting ${key} vanished right after it was written`);
+    return value;
+  }
+
+  async ping(): Promise<void> {
+    const { rows } = await this.#query<{ ok: number }>('SELECT 1 AS ok');
+    if (rows[0]?.ok !== 1) throw new Error('postgres did not answer SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  async #query<R extends QueryResultRow = QueryResultRow>(text: string, values: unknown[] = []) {
+    try {
+      return await this.#pool.query<R>(prepared(text, values));
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  /** Runs `work` in one transaction on one pooled connection; any throw rolls it back. */
+  async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw translate(error);
+    }
+    let broken: Error | undefined;
+    // a checked-out client has no error listener of the pool's: without this one, a connection that dies
+    // mid-transaction would emit an unhandled 'error' and take the process down (the query rejects too)
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (isTransientPostgresError(error)) {
+        // the connection may be dead: give it back as broken so the pool closes it instead of reusing it
+        broken = error instanceof Error ? error : new Error(String(error));
+      } else {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+      }
+      throw translate(error);
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
+
+  async #lockSession(client: PoolClient, id: string): Promise<SessionRecord> {
+    const { rows } = await client.query<SessionRow>(prepared(`SELECT ${sessionColumns} FROM sessions WHERE id = $1 FOR UPDATE`, [id]));
+    const row = rows[0];
+    if (row === undefined) throw new VivaError('SESSION_NOT_FOUND', undefined, { details: { session_id: id } });
+    return sessionFromRow(row);
+  }
+
+  #timestamp(): string {
+    return this.#now().toISOString();
+  }
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * The query as a named (prepared) statement: each pooled connection parses and plans it once, not on
+ * every turn. The name is derived from the text, so the same text always has the same name.
+ */
+function prepared(text: string, values: unknown[]): QueryConfig {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `viva_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
+/** Unreachable or briefly unable database → retryable VivaError; everything else unchanged. */
+function translate(error: unknown): unknown {
+  return isTransientPostgresError(error) ? storeUnavailable(error) : error;
+}

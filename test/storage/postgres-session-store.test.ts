@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import type { SessionStore, UnnumberedMessage } from '../../src/interview/session-store.js';
+import { serverMessage } from '../../src/protocol/server-messages.js';
+import { isVivaError } from '../../src/protocol/viva-error.js';
+import { PostgresSessionStore } from '../../src/storage/postgres/postgres-session-store.js';
+import { postgresMigrations } from '../../src/storage/postgres/postgres-migrations.js';
+import { TurnSequenceError } from '../../src/storage/session-records.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../helpers/postgres-database.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { runSessionStoreContract } from './session-store-contract.js';
+
+const available = await postgresAvailable();
+const skip = available ? false : 'PostgreSQL is not reachable (set VIVA_TEST_PG_URL)';
+
+/** One fresh database for the whole file, dropped at the end; each contract test starts from empty tables. */
+let database: TestDatabase | undefined;
+before(async () => {
+  if (available) database = await createTestDatabase();
+});
+after(async () => {
+  await database?.drop();
+});
+
+function databaseUrl(): string {
+  if (database === undefined) throw new Error('the test database was not created');
+  return database.url;
+}
+
+async function emptyStore(): Promise<PostgresSessionStore> {
+  const store = await PostgresSessionStore.open(databaseUrl(), { poolSize: 4 });
+  await adminQuery('TRUNCATE sessions, messages, turns, settings');
+  return store;
+}
+
+async function adminQuery<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: databaseUrl() });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function notice(sessionId: string, message: string): UnnumberedMessage {
+  return serverMessage('notice', sessionId, { message, from: 'admin' as const });
+}
+
+if (available) {
+  runSessionStoreContract('postgres', async () => {
+    let store = await emptyStore();
+    return {
+      store,
+      reopen: async () => {
+        await store.close();
+        store = await PostgresSessionStore.open(databaseUrl(), { poolSize: 4 });
+        return store;
+      },
+      cleanup: () => store.close(),
+    };
+  });
+}
+
+describe('PostgresSessionStore specifics', { skip }, () => {
+  it('two stores (two pools, as two nodes) committing to one session get unique, gap-free seqs', async () => {
+    const stores = [await emptyStore(), await PostgresSessionStore.open(databaseUrl(), { poolSize: 6 })];
+    try {
+      await stores[0]?.createSession({ id: 'shared' });
+      const commits = Array.from({ length: 60 }, (_, index) => ({ store: stores[index % 2] as SessionStore, size: (index % 3) + 1, index }));
+      const results = await Promise.all(
+        commits.map(({ store, size, index }) =>
+          store.commit({
+            session_id: 'shared',
+            messages: Array.from({ length: size }, (_, part) => notice('shared', `${index}.${part}`)),
+          }),
+        ),
+      );
+      const total = commits.reduce((sum, commit) => sum + commit.size, 0);
+      const seqs = results.flatMap((result) => result.messages.map((message) => message.seq)).sort((a, b) => a - b);
+      assert.deepEqual(seqs, Array.from({ length: total }, (_, index) => index + 1));
+      for (const result of results) {
+        const own = result.messages.map((message) => message.seq);
+        assert.deepEqual(own, own.map((_, index) => (own[0] ?? 0) + index), 'one commit holds consecutive seqs');
+      }
+      const stored = await stores[1]?.messagesAfter('shared', 0);
+      assert.equal(stored?.length, total);
+      assert.equal((await stores[0]?.getSession('shared'))?.last_seq, total);
+
+      // two nodes racing for the same turn: exactly one stores it
+      const turn = { turn: 1, input_id: 'race', input_kind: 'text' as const, candidate_text: 'x', reply: 'y', follow_up: false, cancelled: false };
+      const raced = await Promise.allSettled(
+        stores.map((store) => store.commit({ session_id: 'shared', messages: [notice('shared', 'turn')], turn })),
+      );
+      assert.equal(raced.filter((result) => result.status === 'fulfilled').length, 1);
+      const failed = raced.find((result) => result.status === 'rejected');
+      assert.ok(failed?.status === 'rejected' && failed.reason instanceof TurnSequenceError);
+      assert.equal((await stores[1]?.turns('shared'))?.length, 1);
+    } finally {
+      await Promise.all(stores.map((store) => store?.close()));
+    }
+  });
+
+  it('three nodes opening a fresh database at once apply each migration exactly once', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const stores = await Promise.all([1, 2, 3].map(() => PostgresSessionStore.open(fresh.url, { poolSize: 2 })));
+      await Promise.all(stores.map((store) => store.ping()));
+      await Promise.all(stores.map((store) => store.close()));
+      const client = new pg.Client({ connectionString: fresh.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+        assert.deepEqual(
+          rows.map((row) => row.version),
+          postgresMigrations.map((migration) => migration.version),
+        );
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('refuses a database migrated by a newer version of Viva', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      await (await PostgresSessionStore.open(fresh.url)).close();
+      const client = new pg.Client({ connectionString: fresh.url });
+      await client.connect();
+      await client.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')");
+      await client.end();
+      await assert.rejects(PostgresSessionStore.open(fresh.url), /999/);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('drops U+0000 from plain text columns and keeps it inside JSON; what commit returns is what is stored', async () => {
+    const store = await emptyStore();
+    try {
+      await store.createSession({ id: 'nul', candidate: { name: 'A\u0000da' } });
+      const inputId = 'in\u0000put';
+      const { messages } = await store.commit({
+        session_id: 'nul',
+        messages: [
+          serverMessage('notice', 'nul', { message: 'x\u0000y', from: 'admin' as const }, { reply_to: inputId }),
+        ],
+        turn: { turn: 1, input_id: inputId, input_kind: 'text', candidate_text: 'one\u0000two', reply: 're\u0000ply', follow_up: false, cancelled: false },
+      });
+      assert.equal(messages[0]?.reply_to, 'input');
+      assert.equal((messages[0]?.data as { message: string }).message, 'x\u0000y', 'JSON keeps it, escaped');
+      assert.deepEqual(await store.messagesAfter('nul', 0), messages);
+      assert.deepEqual(await store.messagesForInput('nul', inputId), messages, 'the same id finds its answer');
+      assert.equal((await store.getSession('nul'))?.candidate.name, 'A\u0000da');
+      const [turn] = await store.turns('nul');
+      assert.equal(turn?.input_id, 'input');
+      assert.equal(turn?.candidate_text, 'onetwo');
+      assert.equal(turn?.reply, 'reply');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails fast and retryable while the database is unreachable, and recovers by itself', async () => {
+    await emptyStore().then((store) => store.close());
+    const target = new URL(databaseUrl());
+    const proxy = await TcpProxy.start(Number(target.port || 5432), target.hostname);
+    const viaProxy = new URL(databaseUrl());
+    viaProxy.port = String(proxy.port);
+    const store = await PostgresSessionStore.open(viaProxy.toString(), { poolSize: 2, connectTimeoutMs: 1_000 });
+    try {
+      await store.createSession({ id: 'outage' });
+      await proxy.cut();
+      const started = Date.now();
+      const isRetryable = (error: unknown) => isVivaError(error, 'INTERNAL_ERROR') && error.retryable;
+      await assert.rejects(store.commit({ session_id: 'outage', messages: [notice('outage', 'lost?')] }), isRetryable);
+      await assert.rejects(store.ping(), isRetryable);
+      assert.ok(Date.now() - started < 5_000, 'bounded, no hang');
+
+      await proxy.restore();
+      await store.ping();
+      const { messages } = await store.commit({ session_id: 'outage', messages: [notice('outage', 'after')] });
+      assert.equal(messages[0]?.seq, 1, 'the failed commit stored nothing');
+    } finally {
+      await store.close();
+      await proxy.close();
+    }
+  });
+
+  it('a killed backend surfaces as a retryable error and the pool reconnects', async () => {
+    const store = await emptyStore();
+    try {
+      await store.createSession({ id: 'k' });
+      await adminQuery(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      // the idle pooled connection is gone; the next call either notices it (retryable) or reconnects
+      await store.getSession('k').catch((error: unknown) => {
+        assert.ok(isVivaError(error, 'INTERNAL_ERROR') && error.retryable, String(error));
+      });
+      assert.equal((await store.getSession('k'))?.id, 'k');
+    } finally {
+      await store.close();
+    }
+  });
+});
