@@ -1,0 +1,25 @@
+/**
+ * The Viva client SDK: one class for the wire protocol (PROTOCOL.md), for browsers and Node 20.
+ * See client/README.md.
+ */
+export { VivaClient } from './viva-client.js';
+export type {
+  AiResponseMessage,
+  ClosedEvent,
+  ConnectionState,
+  DisconnectedEvent,
+  InterviewEndedMessage,
+  InvalidMessageEvent,
+  SendAudioOptions,
+  SendTextOptions,
+  ServerMessageOf,
+  VivaClientEvents,
+  VivaClientOptions,
+} from './viva-client-types.js';
+export { VivaClientError, isVivaClientError, type ClientErrorCode, type VivaClientErrorCode } from './viva-client-error.js';
+export { DEFAULT_RECONNECT, backoffDelay, type ReconnectOptions } from './backoff.js';
+export { bytesToBase64, formatFromMimeType, toAudioPayload, type AudioPayload, type AudioSource } from './audio-input.js';
+export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
+export type { ConnectedData, ServerMessage, ServerMessageType } from '../../src/protocol/server-messages.js';
+export type { Candidate, InterviewReport, InterviewSettingsInput, InterviewStatus } from '../../src/protocol/interview-schemas.js';
+export type { ErrorCode } from '../../src/protocol/error-codes.js';
