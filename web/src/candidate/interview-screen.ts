@@ -1,0 +1,260 @@
+import { VivaClient, isVivaClientError, type ClosedEvent, type ConnectionState, type InterviewEndedMessage } from '../../../client/src/index.js';
+import { h } from '../shared/dom.js';
+import { ApiError } from '../shared/http-json.js';
+import { t, type MessageKey } from '../shared/i18n.js';
+import { ChatLog } from './chat-log.js';
+import { Composer } from './composer.js';
+import { Conversation } from './conversation.js';
+import { confirmEnd } from './end-dialog.js';
+import { fetchInterview } from './interview-api.js';
+import { ProgressIndicator } from './progress-indicator.js';
+import type { SavedInterview } from './saved-interview.js';
+import type { Recording } from './voice-recorder.js';
+
+export interface InterviewScreenEvents {
+  connection: (state: ConnectionState) => void;
+  /** The interview ended (now or before this page loaded); the report can be fetched. */
+  ended: (reportUrl: string) => void;
+  /** The session cannot be continued here (gone, or taken over by another tab). */
+  fatal: (key: MessageKey) => void;
+}
+
+/** Reconnect quickly at first, then every few seconds, for as long as the page is open. */
+const RECONNECT = { initialDelayMs: 300, maxDelayMs: 5_000, maxAttempts: Number.POSITIVE_INFINITY };
+
+/**
+ * One interview in progress: the conversation, the answer box and the progress, bound to a VivaClient
+ * that resumes from seq 0 on every page load, so the whole chat is rebuilt (see conversation.ts).
+ */
+export class InterviewScreen {
+  readonly element: HTMLElement;
+  private readonly chat = new ChatLog();
+  private readonly composer: Composer;
+  private readonly progress = new ProgressIndicator();
+  private readonly alert: HTMLDivElement;
+  private readonly endButton: HTMLButtonElement;
+  private readonly footer: HTMLDivElement;
+  private readonly conversation: Conversation;
+  private client: VivaClient | undefined;
+  private inputsInFlight = 0;
+  private ended = false;
+
+  constructor(
+    private readonly saved: SavedInterview,
+    private readonly url: string,
+    private readonly events: InterviewScreenEvents,
+  ) {
+    this.conversation = new Conversation(this.chat, saved);
+    this.composer = new Composer({
+      sendText: (text) => this.sendText(text),
+      sendRecording: (recording) => this.sendRecording(recording),
+    });
+    this.alert = h('div', { class: 'alert alert-error interview-alert', attrs: { role: 'alert', hidden: true } });
+    this.endButton = h('button', { class: 'button button-secondary button-end', attrs: { type: 'button' }, i18n: 'interview.end' });
+    this.endButton.addEventListener('click', () => void this.endInterview());
+    const scroller = h(
+      'div',
+      { class: 'chat-scroll', attrs: { tabindex: 0, role: 'region', 'aria-labelledby': 'chat-heading' } },
+      h('h2', { class: 'visually-hidden', i18n: 'interview.chatLabel', attrs: { id: 'chat-heading' } }),
+      this.chat.element,
+    );
+    this.chat.attachScroller(scroller);
+    this.footer = h('div', { class: 'interview-footer' }, this.alert, this.composer.element);
+    this.element = h(
+      'section',
+      { class: 'interview', attrs: { 'aria-label': t('interview.chatLabel') } },
+      h('div', { class: 'interview-bar' }, this.progress.element, this.endButton),
+      scroller,
+      this.chat.announcer,
+      this.footer,
+    );
+  }
+
+  /** Loads the transcript, connects, and replays the conversation so far. */
+  async start(): Promise<void> {
+    this.chat.showIndicator('interview.loading');
+    this.composer.setBusy(true);
+    if (!(await this.loadTranscript())) return;
+    const client = new VivaClient({
+      url: this.url,
+      sessionId: this.saved.sessionId,
+      ...(this.saved.token === undefined ? {} : { token: this.saved.token }),
+      lastSeq: 0,
+      reconnect: RECONNECT,
+      // a reply that arrives after a long network outage is still the reply: do not give up on it early
+      requestTimeoutMs: 10 * 60_000,
+    });
+    this.client = client;
+    this.subscribe(client);
+    try {
+      const connected = await client.connect();
+      this.progress.update(connected.interview);
+      this.chat.hideIndicator();
+      this.composer.setBusy(this.inputsInFlight > 0);
+      if (!this.ended) this.composer.focus();
+    } catch (error) {
+      this.chat.hideIndicator();
+      this.showError(error);
+    }
+  }
+
+  close(): void {
+    this.client?.close();
+    this.client = undefined;
+  }
+
+  private async loadTranscript(): Promise<boolean> {
+    try {
+      const record = await fetchInterview(this.saved.sessionId, this.saved.token);
+      this.conversation.rememberTranscript(record.transcript);
+      this.progress.update(record.interview);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 401)) {
+        this.events.fatal('error.sessionGone');
+        return false;
+      }
+      // the transcript only supplies typed answers of earlier turns; the interview can go on without it
+      return true;
+    }
+  }
+
+  private subscribe(client: VivaClient): void {
+    client.on('state', (state) => this.events.connection(state));
+    client.on('status', (message) => {
+      if (!this.ended) this.conversation.status(message.data.state);
+    });
+    client.on('transcription', (message) => this.conversation.transcription(message));
+    client.on('ai_response_delta', (message) => this.chat.appendDelta(message.data.turn, message.data.delta, message.timestamp));
+    client.on('ai_response', (message) => {
+      this.conversation.reply(message);
+      this.progress.update(message.data.interview);
+    });
+    client.on('notice', (message) => this.conversation.notice(message));
+    client.on('interview_ended', (message) => this.onEnded(message));
+    client.on('error', (message) => {
+      // errors that answer a request of ours reach the request's promise; the rest are shown here
+      if (message.reply_to === undefined) this.showErrorCode(message.data.code, message.data.message);
+    });
+    client.on('replaced', () => this.events.fatal('error.replaced'));
+    client.on('closed', (event) => this.onClosed(event));
+  }
+
+  /**
+   * The client stopped for good: never for a network drop (it retries forever), but for a close that
+   * retrying cannot fix, such as a refused origin or an erased session. Offer to try again.
+   */
+  private onClosed(event: ClosedEvent): void {
+    const error = event.error;
+    if (error === undefined || error.code === 'REPLACED' || this.client === undefined) return;
+    if (error.code === 'UNAUTHORIZED' || error.code === 'SESSION_NOT_FOUND') return this.events.fatal('error.sessionGone');
+    const client = this.client;
+    const retry = h('button', { class: 'button button-secondary', attrs: { type: 'button' }, i18n: 'report.retry' });
+    retry.addEventListener('click', () => {
+      this.hideAlert();
+      void client.connect().catch(() => undefined);
+    });
+    this.showAlert(error.message, retry);
+  }
+
+  private onEnded(message: InterviewEndedMessage): void {
+    if (this.ended) return;
+    this.ended = true;
+    const isNews = this.conversation.ended(message);
+    this.composer.end();
+    this.endButton.hidden = true;
+    this.progress.update({ state: 'completed' });
+    const viewReport = h('button', { class: 'button', attrs: { type: 'button' }, i18n: 'chat.viewReport' });
+    viewReport.addEventListener('click', () => this.events.ended(message.data.report_url));
+    this.footer.replaceChildren(h('div', { class: 'ended-panel' }, h('p', { i18n: 'chat.ended' }), viewReport));
+    if (isNews) viewReport.focus();
+  }
+
+  private sendText(text: string): void {
+    const client = this.client;
+    if (client === undefined) return;
+    this.hideAlert();
+    const undo = this.conversation.typedAnswer(text);
+    this.track(client.sendText(text), () => {
+      undo();
+      this.composer.restoreText(text);
+    });
+  }
+
+  private sendRecording(recording: Recording): void {
+    const client = this.client;
+    if (client === undefined) return;
+    this.hideAlert();
+    const undo = this.conversation.spokenAnswer();
+    this.track(client.sendAudio(recording.blob, { format: recording.format, language: this.saved.language }), undo);
+  }
+
+  /** Keeps the composer busy while an input is unanswered; on failure, undoes and explains. */
+  private track(request: Promise<unknown>, undo: () => void): void {
+    this.inputsInFlight++;
+    this.composer.setBusy(true);
+    request
+      .catch((error: unknown) => {
+        undo();
+        this.chat.hideIndicator();
+        this.showError(error);
+      })
+      .finally(() => {
+        this.inputsInFlight--;
+        this.composer.setBusy(this.inputsInFlight > 0);
+      });
+  }
+
+  private async endInterview(): Promise<void> {
+    if (this.client === undefined || this.ended) return;
+    if (!(await confirmEnd())) return;
+    try {
+      await this.client.endInterview('ended_by_candidate');
+    } catch (error) {
+      this.showError(error);
+    }
+  }
+
+  private showError(error: unknown): void {
+    if (isVivaClientError(error)) {
+      // the client was closed on purpose (a new interview, another tab): nothing to tell
+      if (error.code === 'CONNECTION_CLOSED' && !this.ended && this.client === undefined) return;
+      this.showErrorCode(error.code, error.message);
+      return;
+    }
+    this.showErrorCode(undefined, error instanceof Error ? error.message : undefined);
+  }
+
+  private showErrorCode(code: string | undefined, message: string | undefined): void {
+    switch (code) {
+      case 'STT_UNAVAILABLE':
+        this.composer.blockVoice('voice.unavailable');
+        return;
+      case 'STT_FAILED':
+      case 'UNSUPPORTED_AUDIO_FORMAT':
+      case 'AUDIO_DECODE_ERROR':
+        this.composer.showStatus('voice.failed', 'error');
+        return;
+      case 'BUSY':
+        return this.showAlert(t('error.busy'));
+      case 'INTERVIEW_COMPLETED':
+        return this.showAlert(t('error.completed'));
+      case 'SESSION_NOT_FOUND':
+      case 'UNAUTHORIZED':
+        return this.events.fatal('error.sessionGone');
+      default:
+        this.showAlert(message !== undefined && message !== '' ? message : t('error.generic'));
+    }
+  }
+
+  private showAlert(text: string, action?: HTMLButtonElement): void {
+    const dismiss = h('button', { class: 'button button-quiet', attrs: { type: 'button' }, i18n: 'error.dismiss', on: { click: () => this.hideAlert() } });
+    this.alert.replaceChildren(h('span', { class: 'alert-body', text }), action ?? '', dismiss);
+    this.alert.hidden = false;
+  }
+
+  private hideAlert(): void {
+    this.alert.hidden = true;
+    this.alert.replaceChildren();
+  }
+}
