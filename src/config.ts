@@ -72,6 +72,26 @@ export const configSchema = z.object({
   AI_TIMEOUT_MS: integer(60_000, 100),
   /** Per transcription call, milliseconds. @default 60000 */
   STT_TIMEOUT_MS: integer(60_000, 100),
+  /**
+   * LLM_PROVIDER=openai: how much of the model's context one call may fill, in approximate tokens
+   * (characters / 4; a CJK character counts 1). Long interviews keep the plan, a running summary and the
+   * most recent turns that fit. @default 6000
+   */
+  LLM_CONTEXT_TOKENS: integer(6_000, 1_000),
+  /**
+   * LLM_PROVIDER=openai: how long the model may take, over all its attempts (for a reply: until its first
+   * words), before the built-in engine takes the call, milliseconds. Keep it below AI_TIMEOUT_MS so a hung
+   * model is replaced before the turn times out. @default three quarters of AI_TIMEOUT_MS
+   */
+  LLM_FALLBACK_AFTER_MS: z.coerce.number().int().min(100).optional(),
+  /** LLM_PROVIDER=openai: sampling temperature sent with each call; unset sends none (the server's default). */
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).optional(),
+  /**
+   * STT_PROVIDER=openai: the audio formats the endpoint accepts, comma-separated (a whisper.cpp server
+   * without --convert takes `wav` only); other formats get UNSUPPORTED_AUDIO_FORMAT naming these.
+   * @default every format
+   */
+  STT_FORMATS: list.pipe(z.array(z.enum(['wav', 'mp3', 'm4a', 'mp4', 'webm', 'ogg', 'flac']))),
   MAX_AUDIO_BYTES: integer(26_214_400, 1),
   /** Largest WebSocket frame; by default room for the largest audio as base64 plus the envelope. */
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).optional(),

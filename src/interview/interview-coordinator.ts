@@ -311,7 +311,7 @@ export class InterviewCoordinator {
       sendTransient(serverMessage('status', sessionId, { state: 'transcribing' }, { reply_to: inputId }));
       const sttStarted = performance.now();
       const result = await this.withDeadline(this.options.sttTimeoutMs, (signal) =>
-        this.options.speech.transcribe({ ...input.audio, language: input.language, abortSignal: signal }),
+        this.options.speech.transcribe({ ...input.audio, language: input.language, abortSignal: signal, session_id: sessionId }),
       ).catch((error: unknown) => {
         throw error instanceof VivaError ? error : new VivaError('STT_FAILED', undefined, { cause: error });
       });

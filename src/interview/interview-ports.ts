@@ -77,6 +77,8 @@ export interface TranscribeRequest {
   language?: string | undefined;
   duration_ms?: number | undefined;
   abortSignal?: AbortSignal | undefined;
+  /** For logs and metrics only. */
+  session_id?: string | undefined;
 }
 
 export interface Transcription {

@@ -3,6 +3,19 @@ import type { Config } from '../config.js';
 import type { InterviewEvaluator, InterviewPlanner, Interviewer, SpeechRecognizer } from '../interview/interview-ports.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createBuiltinEngine } from './builtin/index.js';
+import { FallbackEvaluator, FallbackInterviewer, FallbackPlanner } from './fallback/fallback-engine.js';
+import type { LanguageModel } from './language-model.js';
+import { ModelEvaluator } from './llm/model-evaluator.js';
+import { ModelInterviewer } from './llm/model-interviewer.js';
+import { ModelPlanner } from './llm/model-planner.js';
+import { PromptLibrary } from './llm/prompt-library.js';
+import { createOpenAiClient, describeEndpoint } from './openai/openai-client.js';
+import { OpenAiLanguageModel } from './openai/openai-language-model.js';
+import { OpenAiSpeechRecognizer } from './openai/openai-speech-recognizer.js';
+import { ProviderMetrics } from './provider-metrics.js';
+import { CIRCUIT_DEFAULTS, CircuitBreaker, type CircuitBreakerOptions } from './resilience/circuit-breaker.js';
+import { ResilientLanguageModel } from './resilience/resilient-language-model.js';
+import type { RetryPolicy } from './resilience/retry-policy.js';
 import { NoSpeechRecognizer } from './speech/no-speech-recognizer.js';
 
 export interface Providers {
@@ -12,13 +25,80 @@ export interface Providers {
   speech: SpeechRecognizer;
 }
 
-/** Picks the language model and speech providers from LLM_PROVIDER and STT_PROVIDER. */
-export function createProviders(config: Config, _context: { logger: Logger; metrics: Metrics }): Providers {
+export interface ProviderContext {
+  logger: Logger;
+  metrics: Metrics;
+  /** Replaces the global fetch for every remote call (tests, proxies). */
+  fetch?: typeof fetch | undefined;
+  /** Overrides of the retry and circuit breaker defaults (tests). */
+  retry?: RetryPolicy | undefined;
+  circuit?: CircuitBreakerOptions | undefined;
+}
+
+/** Used when LLM_MODEL / STT_MODEL are not set. */
+export const DEFAULT_LLM_MODEL = 'gpt-4o-mini';
+export const DEFAULT_STT_MODEL = 'whisper-1';
+
+/** The model's share of AI_TIMEOUT_MS when LLM_FALLBACK_AFTER_MS is not set; the rest is the built-in engine's. */
+const FALLBACK_SHARE_OF_TIMEOUT = 0.75;
+
+/**
+ * Picks the language model and speech providers from LLM_PROVIDER and STT_PROVIDER: the one place they
+ * are chosen. A model-backed role is always wrapped in its fallback to the built-in engine.
+ *
+ *   planner/interviewer/evaluator → Fallback* → Model* (prompts) → ResilientLanguageModel → OpenAiLanguageModel
+ *   speech → OpenAiSpeechRecognizer (retries, breaker, silence and phantom filters inside)
+ */
+export function createProviders(config: Config, context: ProviderContext): Providers {
   const builtin = createBuiltinEngine();
-  return {
-    planner: builtin.planner,
-    interviewer: builtin.interviewer,
-    evaluator: builtin.evaluator,
-    speech: new NoSpeechRecognizer(),
-  };
+  const providerMetrics = ProviderMetrics.on(context.metrics.registry);
+  const logger = context.logger.child({ component: 'providers' });
+  const circuit = context.circuit ?? CIRCUIT_DEFAULTS;
+  const providers: Providers = { ...builtin, speech: new NoSpeechRecognizer() };
+
+  if (config.LLM_PROVIDER === 'openai') {
+    const modelId = config.LLM_MODEL ?? DEFAULT_LLM_MODEL;
+    const labels = { provider: 'openai', model: modelId };
+    const breaker = new CircuitBreaker(`llm:${modelId}`, circuit, (state) => {
+      providerMetrics.setCircuitState(labels, state);
+      logger.warn({ ...labels, state }, 'language model circuit breaker changed state');
+    });
+    providerMetrics.setCircuitState(labels, 'closed');
+    const client = createOpenAiClient({ baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, fetch: context.fetch }, logger);
+    const budgetMs = config.LLM_FALLBACK_AFTER_MS ?? Math.round(config.AI_TIMEOUT_MS * FALLBACK_SHARE_OF_TIMEOUT);
+    const model: LanguageModel = new ResilientLanguageModel(
+      new OpenAiLanguageModel({ client, model: modelId, temperature: config.LLM_TEMPERATURE }),
+      { breaker, metrics: providerMetrics, logger, retry: context.retry, budgetMs },
+    );
+    const prompts = PromptLibrary.load();
+    const options = { contextTokens: config.LLM_CONTEXT_TOKENS, budgetMs };
+    const reporter = { metrics: providerMetrics, logger };
+    providers.planner = new FallbackPlanner(new ModelPlanner(model, prompts, options), builtin.planner, reporter);
+    providers.interviewer = new FallbackInterviewer(new ModelInterviewer(model, prompts, options), builtin.interviewer, reporter);
+    providers.evaluator = new FallbackEvaluator(new ModelEvaluator(model, prompts, options), builtin.evaluator, reporter);
+    logger.info({ ...labels, endpoint: describeEndpoint(config.LLM_BASE_URL) }, 'language model: OpenAI-compatible endpoint');
+  }
+
+  if (config.STT_PROVIDER === 'openai') {
+    const modelId = config.STT_MODEL ?? DEFAULT_STT_MODEL;
+    const labels = { provider: 'openai', model: modelId };
+    const breaker = new CircuitBreaker(`stt:${modelId}`, circuit, (state) => {
+      providerMetrics.setCircuitState(labels, state);
+      logger.warn({ ...labels, state }, 'speech recognizer circuit breaker changed state');
+    });
+    providerMetrics.setCircuitState(labels, 'closed');
+    providers.speech = new OpenAiSpeechRecognizer({
+      client: createOpenAiClient({ baseURL: config.STT_BASE_URL, apiKey: config.STT_API_KEY, fetch: context.fetch }, logger),
+      model: modelId,
+      acceptedFormats: config.STT_FORMATS,
+      breaker,
+      metrics: providerMetrics,
+      logger,
+      retry: context.retry,
+      // a little under the coordinator's deadline, so a slow service ends as STT_FAILED (retryable), not AI_TIMEOUT
+      budgetMs: Math.max(100, config.STT_TIMEOUT_MS - Math.min(2_000, Math.round(config.STT_TIMEOUT_MS * 0.1))),
+    });
+    logger.info({ ...labels, endpoint: describeEndpoint(config.STT_BASE_URL) }, 'speech recognizer: OpenAI-compatible endpoint');
+  }
+  return providers;
 }

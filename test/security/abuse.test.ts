@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect as connectTcp } from 'node:net';
+import { connect as connectTcp, type Socket } from 'node:net';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { TestClient } from '../helpers/test-client.js';
 import { residentBytes } from '../helpers/process-memory.js';
@@ -83,7 +83,7 @@ describe('abuse over real sockets', () => {
     try {
       const before = residentBytes(server.child.pid ?? 0);
       const { client } = await TestClient.connect(`${server.wsUrl}/api/v1/ws/never-reads`);
-      const raw = (client.socket as unknown as { _socket: import('node:net').Socket })._socket;
+      const raw = (client.socket as unknown as { _socket: Socket })._socket;
       raw.pause();
       // each ping makes the server write a pong the client never reads; the send buffer has to grow
       const payload = JSON.stringify({ type: 'ping', data: { client_time: 'x'.repeat(90) } });

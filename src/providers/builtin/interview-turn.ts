@@ -25,7 +25,7 @@ export type { TurnOutcome } from './turn-state.js';
  */
 
 /** Follow-ups allowed per main question, by stage: stories and technical answers get up to two. */
-const MAX_FOLLOW_UPS: Readonly<Record<StageName, number>> = {
+export const MAX_FOLLOW_UPS: Readonly<Record<StageName, number>> = {
   opening: 1,
   experience: 2,
   technical: 2,
