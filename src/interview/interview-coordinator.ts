@@ -72,6 +72,7 @@ export class InterviewCoordinator {
   private readonly queue: SessionTaskQueue;
   private readonly inFlight = new InFlightInputs<TurnOutcome>();
   private readonly running = new Map<string, AbortController>();
+  private readonly pendingReports = new Map<string, Promise<InterviewReport>>();
   private readonly now: () => Date;
 
   constructor(private readonly options: CoordinatorOptions) {
@@ -240,6 +241,7 @@ export class InterviewCoordinator {
   async report(sessionId: string): Promise<InterviewReport> {
     const session = await this.requireSession(sessionId);
     if (session.report !== null) return session.report;
+    if (session.progress.state === 'completed') return this.writeReport(sessionId);
     // a session that never started gets a plan for the report only; nothing is stored
     const plan =
       session.plan ??
@@ -247,9 +249,30 @@ export class InterviewCoordinator {
     return this.options.evaluator.evaluate({ snapshot: await this.snapshotOf({ ...session, plan }) });
   }
 
+  /**
+   * Evaluates an ended interview and stores the report, once: callers asking while it is being written
+   * wait for the same evaluation (a crash before it was stored is repaired by the next request).
+   */
+  private writeReport(sessionId: string): Promise<InterviewReport> {
+    const pending = this.pendingReports.get(sessionId);
+    if (pending !== undefined) return pending;
+    const writing = (async () => {
+      const session = await this.requireSession(sessionId);
+      if (session.report !== null) return session.report;
+      const report = await this.options.evaluator.evaluate({ snapshot: await this.snapshotOf(session) });
+      await this.options.store.updateSession(sessionId, { report });
+      return report;
+    })();
+    this.pendingReports.set(sessionId, writing);
+    const forget = () => this.pendingReports.delete(sessionId);
+    writing.then(forget, forget);
+    return writing;
+  }
+
   /** Resolves when no turn is running or waiting (graceful shutdown). */
-  drained(): Promise<void> {
-    return this.queue.drained();
+  async drained(): Promise<void> {
+    await this.queue.drained();
+    await Promise.allSettled(this.pendingReports.values());
   }
 
   async snapshotOf(session: SessionRecord): Promise<InterviewSnapshot> {
@@ -373,11 +396,6 @@ export class InterviewCoordinator {
     latency.ai = Math.round(performance.now() - aiStarted);
     this.options.metrics.observeStage('ai', latency.ai);
 
-    let report: InterviewReport | undefined;
-    if (result.ended) {
-      const endedSnapshot = { ...snapshot, progress: result.progress };
-      report = await this.options.evaluator.evaluate({ snapshot: endedSnapshot });
-    }
     latency.total = Math.round(performance.now() - startedAt);
     const status = describeInterview(session.plan, result.progress);
     const aiResponse: AiResponseData = {
@@ -406,7 +424,7 @@ export class InterviewCoordinator {
     const committed = await this.options.store.commit({
       session_id: sessionId,
       messages,
-      patch: { progress: result.progress, ...(report ? { report } : {}) },
+      patch: { progress: result.progress },
       turn: {
         turn,
         input_id: inputId ?? null,
@@ -419,6 +437,8 @@ export class InterviewCoordinator {
     });
     this.options.metrics.observeStage('total', latency.total);
     await deliverAll(committed.messages);
+    // the closing reply goes out first; the evaluation (a slow model call, perhaps) is written after it
+    if (result.ended) void this.writeReport(sessionId).catch(() => undefined);
     const stored = committed.messages[0];
     if (stored === undefined) throw new VivaError('INTERNAL_ERROR');
     return {

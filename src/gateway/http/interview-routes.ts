@@ -152,7 +152,7 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
     async (request) => {
       const session = await coordinator.requireSession(request.params.id);
       // ending twice is not an error over HTTP: the answer is the same report
-      if (session.progress.state === 'completed' && session.report !== null) return session.report;
+      if (session.progress.state === 'completed') return coordinator.report(session.id);
       const { report } = await coordinator.endInterview(session.id, 'ended_by_candidate');
       return report;
     },
