@@ -1,0 +1,106 @@
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+
+/** What one `npm run bench` does; every figure is bounded so a run always ends by itself. */
+export interface BenchOptions {
+  /** Concurrent candidates of each closed-loop level. */
+  connections: number[];
+  /** Load before the measured window, milliseconds. */
+  warmupMs: number;
+  /** The measured window of each level, milliseconds. */
+  durationMs: number;
+  /** Idle connections opened to each server; 0 skips the idle test. */
+  idleConnections: number;
+  /**
+   * Rounds per level, echo and Viva alternating; the best round of each is reported (the least disturbed
+   * by whatever else runs on the machine). @default 1
+   */
+  rounds: number;
+  /** Worker threads of the load generator (the candidates are shared out over them). */
+  clientThreads: number;
+  /** How long RSS is left to settle before it is read, milliseconds. */
+  settleMs: number;
+  /** Profile the Viva child at the target level (50 connections, or the first level) with --cpu-prof. */
+  cpuProfile: boolean;
+  quick: boolean;
+  outputPath: string;
+}
+
+const LIMITS = {
+  connections: { min: 1, max: 2_000 },
+  warmupMs: { min: 0, max: 120_000 },
+  durationMs: { min: 500, max: 600_000 },
+  idleConnections: { min: 0, max: 50_000 },
+  rounds: { min: 1, max: 10 },
+  clientThreads: { min: 1, max: 32 },
+} as const;
+
+const HELP = `npm run bench -- [options]
+  --quick                     short run: 50 connections, 1 s warm-up, 3 s measured, 2,000 idle connections
+  --connections 10,50,200     closed-loop levels (env BENCH_CONNECTIONS)
+  --warmup-ms 2000            warm-up per level (env BENCH_WARMUP_MS)
+  --duration-ms 10000         measured window per level (env BENCH_DURATION_MS)
+  --rounds 1                  rounds per level, echo and Viva alternating; the best of each is shown (env BENCH_ROUNDS)
+  --client-threads N          load-generator threads; default 1 on 2 CPUs or fewer, else half the CPUs up to 4 (env BENCH_CLIENT_THREADS)
+  --idle-connections 10000    idle connections per server, 0 to skip (env BENCH_IDLE_CONNECTIONS)
+  --cpu-prof                  write a CPU profile of the Viva child at 50 connections and summarise it
+  --output bench/results/latest.json`;
+
+/** Reads flags, then BENCH_* environment variables, then the defaults (full or --quick). */
+export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      connections: { type: 'string' },
+      'warmup-ms': { type: 'string' },
+      'duration-ms': { type: 'string' },
+      'idle-connections': { type: 'string' },
+      rounds: { type: 'string' },
+      'client-threads': { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      output: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const quick = values.quick === true;
+  const connectionsText = values.connections ?? environment.BENCH_CONNECTIONS ?? (quick ? '50' : '10,50,200');
+  return {
+    connections: connectionsText.split(',').map((item) => boundedInteger('connections', item.trim(), LIMITS.connections)),
+    warmupMs: boundedInteger('warmup-ms', values['warmup-ms'] ?? environment.BENCH_WARMUP_MS ?? (quick ? '1000' : '2000'), LIMITS.warmupMs),
+    durationMs: boundedInteger('duration-ms', values['duration-ms'] ?? environment.BENCH_DURATION_MS ?? (quick ? '3000' : '10000'), LIMITS.durationMs),
+    idleConnections: boundedInteger(
+      'idle-connections',
+      values['idle-connections'] ?? environment.BENCH_IDLE_CONNECTIONS ?? (quick ? '2000' : '10000'),
+      LIMITS.idleConnections,
+    ),
+    rounds: boundedInteger('rounds', values.rounds ?? environment.BENCH_ROUNDS ?? '1', LIMITS.rounds),
+    clientThreads: boundedInteger(
+      'client-threads',
+      values['client-threads'] ?? environment.BENCH_CLIENT_THREADS ?? String(defaultClientThreads()),
+      LIMITS.clientThreads,
+    ),
+    settleMs: quick ? 1_000 : 3_000,
+    cpuProfile: values['cpu-prof'] === true,
+    quick,
+    outputPath: values.output ?? 'bench/results/latest.json',
+  };
+}
+
+export const BENCH_HELP = HELP;
+
+/** The server needs a core of its own; the load generator gets what is left, up to 4 threads. */
+function defaultClientThreads(): number {
+  const count = cpus().length;
+  return count <= 2 ? 1 : Math.min(4, Math.floor(count / 2));
+}
+
+function boundedInteger(name: string, text: string, range: { min: number; max: number }): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < range.min || value > range.max) {
+    throw new Error(`--${name} must be an integer from ${range.min} to ${range.max}; got "${text}"`);
+  }
+  return value;
+}

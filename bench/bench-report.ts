@@ -1,0 +1,98 @@
+import type { BenchOptions } from './bench-options.js';
+import type { ClosedLoopResult } from './closed-loop-load.js';
+import type { ProfileSummary } from './cpu-profile-summary.js';
+import type { IdleResult } from './idle-connections.js';
+
+export interface LoadLevel {
+  connections: number;
+  /** The best round of each (highest turns/s); every round is in `rounds`. */
+  echo?: ClosedLoopResult;
+  viva?: ClosedLoopResult;
+  rounds: { echo: ClosedLoopResult[]; viva: ClosedLoopResult[] };
+  /** Viva divided by echo. */
+  ratios?: { turnsPerSecond?: number; p50?: number; p99?: number; rssEnd?: number; cpuPerTurn?: number };
+  cpuProfile?: ProfileSummary;
+  errors: string[];
+}
+
+export interface IdleComparison {
+  echo?: IdleResult;
+  viva?: IdleResult;
+  /** Viva's memory per connection divided by echo's. */
+  bytesPerConnectionRatio?: number;
+  errors: string[];
+}
+
+export type Verdict = 'PASS' | 'MISS' | 'NOT MEASURED';
+
+export interface Target {
+  name: string;
+  goal: string;
+  measured: string;
+  verdict: Verdict;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  machine: { node: string; cpus: number; cpuModel: string; platform: string; memoryMiB: number };
+  options: BenchOptions;
+  vivaSettings: Record<string, string>;
+  serverOpenFilesLimit?: number;
+  load: LoadLevel[];
+  idle?: IdleComparison;
+  targets: Target[];
+}
+
+export const TARGET_CONNECTIONS = 50;
+export const TARGETS = { throughputRatio: 0.6, p99Ratio: 2, idleMemoryRatio: 2, idleConnections: 10_000 } as const;
+
+export function ratio(numerator: number | undefined, denominator: number | undefined): number | undefined {
+  return numerator !== undefined && denominator !== undefined && denominator > 0 ? numerator / denominator : undefined;
+}
+
+/** The issue's three targets, judged from what was measured. */
+export function judgeTargets(load: LoadLevel[], idle: IdleComparison | undefined): Target[] {
+  const level = load.find((candidate) => candidate.connections === TARGET_CONNECTIONS);
+  const throughput = level?.ratios?.turnsPerSecond;
+  const p99 = level?.ratios?.p99;
+  const idleRatio = idle?.bytesPerConnectionRatio;
+  const vivaOpened = idle?.viva?.opened ?? 0;
+  const requested = idle?.viva?.requested ?? 0;
+  const fullCount = vivaOpened >= TARGETS.idleConnections && (idle?.echo?.opened ?? 0) >= TARGETS.idleConnections;
+  return [
+    {
+      name: `throughput at ${TARGET_CONNECTIONS} connections`,
+      goal: `>= ${TARGETS.throughputRatio.toFixed(2)}x echo turns/s`,
+      measured: times(throughput),
+      verdict: throughput === undefined ? 'NOT MEASURED' : throughput >= TARGETS.throughputRatio ? 'PASS' : 'MISS',
+    },
+    {
+      name: `p99 turn latency at ${TARGET_CONNECTIONS} connections`,
+      goal: `< ${TARGETS.p99Ratio}x echo p99`,
+      measured: times(p99),
+      verdict: p99 === undefined ? 'NOT MEASURED' : p99 < TARGETS.p99Ratio ? 'PASS' : 'MISS',
+    },
+    {
+      name: `memory per idle connection (${TARGETS.idleConnections.toLocaleString('en')} open)`,
+      goal: `<= ${TARGETS.idleMemoryRatio}x echo`,
+      measured: `${times(idleRatio)}${idle && !fullCount ? ` (${vivaOpened.toLocaleString('en')} Viva connections open)` : ''}`,
+      // a run that asked for fewer than 10,000 (--quick) did not test the target; one that asked and got fewer missed it
+      verdict:
+        idleRatio === undefined || requested < TARGETS.idleConnections
+          ? 'NOT MEASURED'
+          : idleRatio <= TARGETS.idleMemoryRatio && fullCount
+            ? 'PASS'
+            : 'MISS',
+    },
+  ];
+}
+
+export function times(value: number | undefined): string {
+  return value === undefined ? 'n/a' : `${value.toFixed(2)}x`;
+}
+
+/** The round with the most turns per second, or undefined when none completed. */
+export function bestRound(rounds: readonly ClosedLoopResult[]): ClosedLoopResult | undefined {
+  return rounds.reduce<ClosedLoopResult | undefined>((best, round) => (best && best.turnsPerSecond >= round.turnsPerSecond ? best : round), undefined);
+}

@@ -1,0 +1,178 @@
+import { Worker } from 'node:worker_threads';
+import { epochNow, type CandidatesOutcome, type CandidatesSpec } from './closed-loop-candidates.js';
+import { summariseLatencies, type LatencySummary } from './latency-stats.js';
+import { cpuSeconds, machineBusySeconds, residentBytes } from './process-stats.js';
+
+export interface ClosedLoopOptions {
+  target: CandidatesSpec['target'];
+  /** Concurrent simulated candidates, shared out over `clientThreads`. */
+  connections: number;
+  clientThreads: number;
+  warmupMs: number;
+  durationMs: number;
+  /** The server child whose RSS and CPU are read. */
+  serverPid: number;
+  /** @default 10000 */
+  connectTimeoutMs?: number;
+  /** @default 10000 */
+  turnTimeoutMs?: number;
+}
+
+export interface ClosedLoopResult {
+  connections: number;
+  clientThreads: number;
+  measuredMs: number;
+  /** The measured window, epoch milliseconds. */
+  window: { start: number; end: number };
+  /** Turns answered inside the measured window. */
+  turns: number;
+  turnsPerSecond: number;
+  /** Sessions that became ready inside the measured window. */
+  sessionsPerSecond: number;
+  latencyMs: LatencySummary;
+  /** Failures by kind (client timeouts, server `error` codes), over the whole run including warm-up. */
+  failures: Record<string, number>;
+  server: {
+    rssStartBytes: number;
+    rssEndBytes: number;
+    rssPeakBytes: number;
+    /** 100 = one core. */
+    cpuPercent: number;
+    /**
+     * Server CPU per answered turn, microseconds (connection set-up included, a fifth per turn): the
+     * figure least moved by other load on the machine.
+     */
+    cpuMicrosecondsPerTurn: number;
+  };
+  /** CPU of the bench process (all its client threads), 100 = one core. */
+  clientCpuPercent: number;
+  /** CPU used by everything else on the machine during the window (100 = one core). */
+  otherCpuPercent: number;
+}
+
+const RSS_SAMPLE_MS = 250;
+// time for the threads to load their modules before the warm-up starts counting
+const THREAD_START_MS = 1_000;
+// past the window, every candidate ends within one connect, turn and close timeout
+const WORKER_GRACE_MS = 30_000;
+
+/**
+ * Runs the closed loop (see closed-loop-candidates.ts) in worker threads, so a load generator that needs
+ * more than one core can have it, and meters the server and the machine over the measured window.
+ */
+export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedLoopResult> {
+  const windowStart = epochNow() + THREAD_START_MS + options.warmupMs;
+  const windowEnd = windowStart + options.durationMs;
+  const threads = Math.max(1, Math.min(options.clientThreads, options.connections));
+  const specs: CandidatesSpec[] = [];
+  let firstIndex = 0;
+  for (let thread = 0; thread < threads; thread += 1) {
+    const connections = Math.floor(options.connections / threads) + (thread < options.connections % threads ? 1 : 0);
+    specs.push({
+      target: options.target,
+      connections,
+      firstIndex,
+      windowStart,
+      windowEnd,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      turnTimeoutMs: options.turnTimeoutMs ?? 10_000,
+    });
+    firstIndex += connections;
+  }
+  const meter = meterWindow(options.serverPid, windowStart, windowEnd);
+  // the meter is awaited even when a thread fails, so it never outlives the server it reads
+  const [threadResults, usage] = await Promise.all([
+    Promise.allSettled(specs.map((spec) => runThread(spec, windowEnd + WORKER_GRACE_MS))),
+    meter.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+  ]);
+  const outcomes: CandidatesOutcome[] = [];
+  for (const result of threadResults) {
+    if (result.status === 'rejected') throw result.reason;
+    outcomes.push(result.value);
+  }
+  if (usage instanceof Error) throw new Error(`could not read the server's figures (did it exit?): ${usage.message}`);
+  const latencies = outcomes.flatMap((outcome) => outcome.latencies);
+  const failures: Record<string, number> = {};
+  for (const outcome of outcomes) for (const [kind, count] of Object.entries(outcome.failures)) failures[kind] = (failures[kind] ?? 0) + count;
+  const seconds = options.durationMs / 1000;
+  return {
+    connections: options.connections,
+    clientThreads: threads,
+    measuredMs: options.durationMs,
+    window: { start: windowStart, end: windowEnd },
+    turns: latencies.length,
+    turnsPerSecond: latencies.length / seconds,
+    sessionsPerSecond: outcomes.reduce((sum, outcome) => sum + outcome.sessionsInWindow, 0) / seconds,
+    latencyMs: summariseLatencies(latencies),
+    failures,
+    ...usage,
+    server: {
+      ...usage.server,
+      cpuMicrosecondsPerTurn: latencies.length > 0 ? ((usage.server.cpuPercent / 100) * seconds * 1e6) / latencies.length : 0,
+    },
+  };
+}
+
+// worker threads do not inherit tsx's loader: each registers it before importing the TypeScript entry
+const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./load-worker.ts', import.meta.url).href)}); })`;
+
+function runThread(spec: CandidatesSpec, deadline: number): Promise<CandidatesOutcome> {
+  const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: spec });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      reject(new Error('a client thread did not finish in time'));
+    }, deadline - epochNow());
+    worker.once('message', (outcome: CandidatesOutcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+      void worker.terminate();
+    });
+    worker.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`a client thread exited with ${code} before reporting`));
+    });
+  });
+}
+
+interface Usage {
+  server: Omit<ClosedLoopResult['server'], 'cpuMicrosecondsPerTurn'>;
+  clientCpuPercent: number;
+  otherCpuPercent: number;
+}
+
+/** Reads server, client and machine CPU and server RSS at the window's edges, and RSS every 250 ms within it. */
+async function meterWindow(pid: number, windowStart: number, windowEnd: number): Promise<Usage> {
+  await pause(windowStart - epochNow());
+  const serverCpuAtStart = cpuSeconds(pid);
+  const clientCpuAtStart = process.cpuUsage();
+  const machineAtStart = machineBusySeconds();
+  const rssStartBytes = residentBytes(pid);
+  const openedAt = epochNow();
+  let rssPeakBytes = rssStartBytes;
+  const sampler = setInterval(() => {
+    rssPeakBytes = Math.max(rssPeakBytes, residentBytes(pid));
+  }, RSS_SAMPLE_MS);
+  await pause(windowEnd - epochNow());
+  clearInterval(sampler);
+  const seconds = (epochNow() - openedAt) / 1000;
+  const client = process.cpuUsage(clientCpuAtStart);
+  const rssEndBytes = residentBytes(pid);
+  const serverCpuPercent = ((cpuSeconds(pid) - serverCpuAtStart) / seconds) * 100;
+  const clientCpuPercent = ((client.user + client.system) / 1e6 / seconds) * 100;
+  const machinePercent = ((machineBusySeconds() - machineAtStart) / seconds) * 100;
+  return {
+    server: { rssStartBytes, rssEndBytes, rssPeakBytes: Math.max(rssPeakBytes, rssEndBytes), cpuPercent: serverCpuPercent },
+    clientCpuPercent,
+    otherCpuPercent: Math.max(0, machinePercent - serverCpuPercent - clientCpuPercent),
+  };
+}
+
+function pause(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
+}

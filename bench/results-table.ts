@@ -1,0 +1,82 @@
+import type { BenchReport, IdleComparison, LoadLevel } from './bench-report.js';
+import { times } from './bench-report.js';
+import type { ClosedLoopResult } from './closed-loop-load.js';
+import type { IdleResult } from './idle-connections.js';
+
+const MiB = 1024 * 1024;
+
+/** Columns padded to their widest cell; the first column left-aligned, the rest right-aligned. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function loadTable(levels: LoadLevel[]): string {
+  const header = ['conns / server', 'turns/s', 'p50 ms', 'p99 ms', 'max ms', 'sessions/s', 'failures', 'srv CPU%', 'srv CPU µs/turn', 'client CPU%', 'other CPU%', 'RSS end MiB', 'RSS peak MiB'];
+  const rows: string[][] = [];
+  for (const level of levels) {
+    for (const [name, result] of [['echo', level.echo], ['viva', level.viva]] as const) {
+      if (result) rows.push(loadRow(`${level.connections} ${name}`, result));
+    }
+    if (level.ratios) {
+      const { turnsPerSecond, p50, p99, rssEnd, cpuPerTurn } = level.ratios;
+      rows.push([`${level.connections} viva/echo`, times(turnsPerSecond), times(p50), times(p99), '', '', '', '', times(cpuPerTurn), '', '', times(rssEnd), '']);
+    }
+  }
+  const errors = levels.flatMap((level) => level.errors.map((error) => `ERROR at ${level.connections} connections: ${firstLine(error)}`));
+  return [formatTable(header, rows), ...errors].join('\n');
+}
+
+function loadRow(label: string, result: ClosedLoopResult): string[] {
+  const failures = Object.entries(result.failures);
+  return [
+    label,
+    result.turnsPerSecond.toFixed(1),
+    result.latencyMs.p50.toFixed(2),
+    result.latencyMs.p99.toFixed(2),
+    result.latencyMs.max.toFixed(1),
+    result.sessionsPerSecond.toFixed(1),
+    failures.length === 0 ? '0' : failures.map(([kind, count]) => `${kind}:${count}`).join(','),
+    result.server.cpuPercent.toFixed(0),
+    result.server.cpuMicrosecondsPerTurn.toFixed(0),
+    result.clientCpuPercent.toFixed(0),
+    result.otherCpuPercent.toFixed(0),
+    (result.server.rssEndBytes / MiB).toFixed(1),
+    (result.server.rssPeakBytes / MiB).toFixed(1),
+  ];
+}
+
+export function idleTable(idle: IdleComparison): string {
+  const header = ['server', 'opened', 'failed', 'open s', 'RSS before MiB', 'RSS after MiB', 'per conn KiB', 'dropped idle'];
+  const rows: string[][] = [];
+  for (const [name, result] of [['echo', idle.echo], ['viva', idle.viva]] as const) if (result) rows.push(idleRow(name, result));
+  rows.push(['viva/echo', '', '', '', '', '', times(idle.bytesPerConnectionRatio), '']);
+  return [formatTable(header, rows), ...idle.errors.map((error) => `ERROR: ${firstLine(error)}`)].join('\n');
+}
+
+function idleRow(name: string, result: IdleResult): string[] {
+  const failed = Object.values(result.failures).reduce((sum, count) => sum + count, 0);
+  return [
+    name,
+    result.opened.toLocaleString('en'),
+    failed === 0 ? '0' : `${failed} ${JSON.stringify(result.failures)}`,
+    result.openSeconds.toFixed(1),
+    (result.rssBeforeBytes / MiB).toFixed(1),
+    (result.rssAfterBytes / MiB).toFixed(1),
+    (result.bytesPerConnection / 1024).toFixed(2),
+    String(result.droppedWhileIdle),
+  ];
+}
+
+export function targetsTable(report: BenchReport): string {
+  return formatTable(
+    ['target', 'goal', 'measured', 'verdict'],
+    report.targets.map((target) => [target.name, target.goal, target.measured, target.verdict]),
+  );
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? '';
+}

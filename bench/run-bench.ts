@@ -1,0 +1,245 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { BENCH_HELP, readBenchOptions, type BenchOptions } from './bench-options.js';
+import { TARGET_CONNECTIONS, bestRound, judgeTargets, ratio, type BenchReport, type IdleComparison, type LoadLevel } from './bench-report.js';
+import { TURNS_PER_SESSION } from './closed-loop-candidates.js';
+import { runClosedLoop } from './closed-loop-load.js';
+import { summariseCpuProfile, type ProfileSummary, type ProfileWindow } from './cpu-profile-summary.js';
+import { measureIdleConnections, type IdleResult } from './idle-connections.js';
+import { idleTable, loadTable, targetsTable } from './results-table.js';
+import { REPO_ROOT } from './raised-limit-spawn.js';
+import { startServer, type ServerProcess } from './server-process.js';
+
+/**
+ * `npm run bench`: Viva against a raw `ws` echo server, each a child process started as a user starts
+ * it, under the same closed-loop load and the same idle-connection test, printed side by side with
+ * Viva/echo ratios and the issue's targets. Everything stays on 127.0.0.1 and ends by itself.
+ */
+
+/** Limits raised so the bench is not refused by Viva's own abuse limits; everything else is default. */
+const VIVA_SETTINGS: Record<string, string> = {
+  HOST: '127.0.0.1',
+  PORT: '0',
+  MAX_CONNECTIONS_PER_IP: '20000',
+  SESSIONS_PER_IP_PER_MINUTE: '1000000',
+  RATE_LIMIT_MESSAGES_PER_S: '1000',
+  HTTP_RATE_LIMIT_PER_MINUTE: '1000000',
+  LOG_LEVEL: 'warn',
+  SERVE_WEB_APP: 'false',
+  ADMIN_TOKEN: 'bench-admin-token',
+};
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The open-files limit the server children got (read from /proc of the first one started). */
+let serverOpenFilesLimit: number | undefined;
+
+async function withViva<T>(label: string, nodeFlags: string[], use: (server: ServerProcess) => Promise<T>): Promise<T> {
+  const directory = mkdtempSync(join(tmpdir(), 'viva-bench-'));
+  const server = await startServer({
+    name: `viva (${label})`,
+    script: join(REPO_ROOT, 'src/main.ts'),
+    environment: { ...VIVA_SETTINGS, DATABASE_URL: join(directory, 'viva.db') },
+    nodeFlags,
+  });
+  serverOpenFilesLimit ??= server.openFilesLimit;
+  try {
+    return await use(server);
+  } finally {
+    const code = await server.stop();
+    if (code !== 0) log(`  viva exited with ${code}`);
+    if (server.warnings() > 0) log(`  viva logged ${server.warnings()} warnings or errors; last output:\n${server.outputTail().slice(-2000)}`);
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+async function withEcho<T>(use: (server: ServerProcess) => Promise<T>): Promise<T> {
+  const server = await startServer({ name: 'echo', script: join(REPO_ROOT, 'bench/echo-server.ts'), environment: { HOST: '127.0.0.1', PORT: '0' } });
+  serverOpenFilesLimit ??= server.openFilesLimit;
+  try {
+    return await use(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureLoadLevel(options: BenchOptions, connections: number, profileDirectory: string | undefined): Promise<LoadLevel> {
+  const level: LoadLevel = { connections, errors: [], rounds: { echo: [], viva: [] } };
+  const common = { connections, clientThreads: options.clientThreads, warmupMs: options.warmupMs, durationMs: options.durationMs };
+  // alternating echo and Viva spreads a passing disturbance over both instead of one
+  for (let round = 1; round <= options.rounds; round += 1) {
+    const of = options.rounds > 1 ? ` (round ${round} of ${options.rounds})` : '';
+    try {
+      log(`load: ${connections} connections against echo${of}`);
+      level.rounds.echo.push(await withEcho((server) => runClosedLoop({ ...common, target: { kind: 'echo', wsBase: server.wsBase }, serverPid: server.pid })));
+    } catch (error) {
+      level.errors.push(`echo: ${describe(error)}`);
+    }
+    const profile = round === 1 ? profileDirectory : undefined;
+    try {
+      log(`load: ${connections} connections against viva${of}${profile ? ', CPU profile' : ''}`);
+      const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+      let spawnedAt = 0;
+      const result = await withViva(`${connections} connections`, flags, (server) => {
+        spawnedAt = server.spawnedAt;
+        return runClosedLoop({ ...common, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid });
+      });
+      level.rounds.viva.push(result);
+      // only the measured window: start-up (tsx compiling every module) and the warm-up are left out
+      if (profile) level.cpuProfile = summariseLargestProfile(profile, { fromMs: result.window.start - spawnedAt, toMs: result.window.end - spawnedAt });
+    } catch (error) {
+      level.errors.push(`viva: ${describe(error)}`);
+    }
+  }
+  level.echo = bestRound(level.rounds.echo);
+  level.viva = bestRound(level.rounds.viva);
+  level.ratios = {
+    turnsPerSecond: ratio(level.viva?.turnsPerSecond, level.echo?.turnsPerSecond),
+    p50: ratio(level.viva?.latencyMs.p50, level.echo?.latencyMs.p50),
+    p99: ratio(level.viva?.latencyMs.p99, level.echo?.latencyMs.p99),
+    rssEnd: ratio(level.viva?.server.rssEndBytes, level.echo?.server.rssEndBytes),
+    cpuPerTurn: ratio(level.viva?.server.cpuMicrosecondsPerTurn, level.echo?.server.cpuMicrosecondsPerTurn),
+  };
+  return level;
+}
+
+async function measureIdle(options: BenchOptions, runId: string): Promise<IdleComparison> {
+  const idle: IdleComparison = { errors: [] };
+  const common = { count: options.idleConnections, settleMs: options.settleMs };
+  const run = async (name: 'echo' | 'viva', task: () => Promise<IdleResult>) => {
+    try {
+      log(`idle: ${options.idleConnections} connections against ${name}`);
+      idle[name] = await task();
+    } catch (error) {
+      idle.errors.push(`${name}: ${describe(error)}`);
+    }
+  };
+  await run('echo', () =>
+    withEcho((server) =>
+      measureIdleConnections({ ...common, serverPid: server.pid, urlBase: `${server.wsBase}/`, ready: 'open', idPrefix: `echo-${runId}` }),
+    ),
+  );
+  await run('viva', () =>
+    withViva('idle', [], (server) =>
+      measureIdleConnections({
+        ...common,
+        serverPid: server.pid,
+        urlBase: `${server.wsBase}/api/v1/ws/`,
+        ready: 'connected',
+        idPrefix: `bench-${runId}`,
+      }),
+    ),
+  );
+  idle.bytesPerConnectionRatio = ratio(idle.viva?.bytesPerConnection, idle.echo?.bytesPerConnection);
+  return idle;
+}
+
+function summariseLargestProfile(directory: string, window: ProfileWindow): ProfileSummary | undefined {
+  // a profile is written per thread; the main thread's is the big one
+  const files = readdirSync(directory)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .map((name) => join(directory, name))
+    .sort((left, right) => statSync(right).size - statSync(left).size);
+  return files[0] ? summariseCpuProfile(files[0], 15, window) : undefined;
+}
+
+function printReport(report: BenchReport): void {
+  const { options } = report;
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  out(`Viva bench  ${report.startedAt}  node ${report.machine.node}, ${report.machine.cpus} CPUs (${report.machine.cpuModel})`);
+  out(`Viva settings: ${Object.entries(report.vivaSettings).map(([key, value]) => `${key}=${value}`).join(' ')}`);
+  out('  (fresh SQLite file in a temp dir per server; HEARTBEAT_INTERVAL_MS and every other setting default)');
+  out(`Servers: each a child process, node --import tsx, open-files limit ${report.serverOpenFilesLimit ?? 'unknown'}; one fresh server per measurement.`);
+  if (existsSync(join(REPO_ROOT, '.env'))) out('Note: a .env file is present in the working directory; Viva reads settings the bench does not set from it.');
+  if (report.load.length > 0) {
+    out();
+    out(
+      `Closed loop: each candidate connects, takes ${TURNS_PER_SESSION} turns (text_input, waits for ai_response; echo: waits for the echo), closes, repeats.` +
+        ` Warm-up ${options.warmupMs / 1000} s, measured ${options.durationMs / 1000} s` +
+        (options.rounds > 1 ? `, best of ${options.rounds} alternating rounds` : '') +
+        `; load generator: ${options.clientThreads} thread(s) in the bench process.`,
+    );
+    out(loadTable(report.load));
+    for (const level of report.load) {
+      const echo = level.echo;
+      // a saturated load generator caps the echo figures, which makes every Viva/echo ratio look better than it is
+      if (echo && echo.clientCpuPercent >= 80 * echo.clientThreads) {
+        out(`  note: at ${level.connections} connections the load generator ran at ${echo.clientCpuPercent.toFixed(0)}% CPU against echo: echo's figures are a floor.`);
+      }
+    }
+    out('  CPU% is of one core. srv CPU µs/turn = server CPU per answered turn (a fifth of a connection set-up included).');
+    out('  other CPU% = the rest of the machine during the window; high values mean the figures are disturbed.');
+    for (const level of report.load) if (level.cpuProfile) printProfile(level.connections, level.cpuProfile, out);
+  }
+  if (report.idle) {
+    out();
+    out(`Idle connections: ${options.idleConnections.toLocaleString('en')} per server (Viva: /api/v1/ws/<unique id>, each a new session, ready at \`connected\`).`);
+    out(`  Memory per connection = (RSS after - RSS before) / opened, each read after ${options.settleMs / 1000} s of settling.`);
+    out(idleTable(report.idle));
+  }
+  out();
+  out('Targets (informational; they do not change the exit code):');
+  out(targetsTable(report));
+}
+
+function printProfile(connections: number, profile: ProfileSummary, out: (line?: string) => void): void {
+  out();
+  out(`CPU profile of Viva at ${connections} connections, measured window only (${profile.file}; ${(profile.totalMs / 1000).toFixed(1)} s of non-idle samples):`);
+  out('  self time by package or file:');
+  for (const entry of profile.places.slice(0, 10)) out(`  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}`);
+  out('  self time by function:');
+  for (const entry of profile.functions.slice(0, 15)) out(`  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function main(): Promise<void> {
+  const options = readBenchOptions(process.argv.slice(2), process.env);
+  if (options === 'help') {
+    process.stdout.write(`${BENCH_HELP}\n`);
+    return;
+  }
+  const startedAt = new Date();
+  const runId = startedAt.toISOString().replace(/\D/g, '').slice(0, 14);
+  const profileLevel = options.connections.includes(TARGET_CONNECTIONS) ? TARGET_CONNECTIONS : options.connections[0];
+  const load: LoadLevel[] = [];
+  for (const connections of options.connections) {
+    const profileDirectory =
+      options.cpuProfile && connections === profileLevel ? join(dirname(options.outputPath), 'profiles', runId) : undefined;
+    if (profileDirectory) mkdirSync(profileDirectory, { recursive: true });
+    load.push(await measureLoadLevel(options, connections, profileDirectory));
+  }
+  const idle = options.idleConnections > 0 ? await measureIdle(options, runId) : undefined;
+  const report: BenchReport = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      platform: `${process.platform} ${process.arch}`,
+      memoryMiB: Math.round(totalmem() / 1024 / 1024),
+    },
+    options,
+    vivaSettings: VIVA_SETTINGS,
+    ...(serverOpenFilesLimit !== undefined ? { serverOpenFilesLimit } : {}),
+    load,
+    ...(idle ? { idle } : {}),
+    targets: judgeTargets(load, idle),
+  };
+  printReport(report);
+  mkdirSync(dirname(options.outputPath), { recursive: true });
+  writeFileSync(options.outputPath, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\nWrote ${options.outputPath}\n`);
+  // a phase that could not be measured fails the run; missed targets do not
+  const broken = load.some((level) => level.errors.length > 0) || (idle?.errors.length ?? 0) > 0;
+  if (broken) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${describe(error)}\n`);
+  process.exitCode = 1;
+});
