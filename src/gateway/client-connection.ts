@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { ServerMessage } from '../protocol/server-messages.js';
@@ -27,6 +28,7 @@ export class ClientConnection {
   lastHeardAt = Date.now();
   lastPingAt = 0;
   closed = false;
+  private corked = false;
   private held: ServerMessage[] | null = null;
 
   constructor(
@@ -61,9 +63,27 @@ export class ClientConnection {
       this.close(CloseCode.TOO_SLOW, 'too slow to read; reconnect and resume');
       return false;
     }
+    this.coalesceWrites();
     this.socket.send(JSON.stringify(message));
     this.events.messageOut(message.type);
     return true;
+  }
+
+  /**
+   * A turn sends several frames in one go (status, deltas, the reply). Corking the TCP socket until the
+   * event loop turns lets them leave in one write instead of one system call each. `_socket` is ws's
+   * own reference to the net.Socket; ws corks per frame itself, and corks nest.
+   */
+  private coalesceWrites(): void {
+    if (this.corked) return;
+    const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+    if (raw === undefined || raw.destroyed) return;
+    raw.cork();
+    this.corked = true;
+    setImmediate(() => {
+      this.corked = false;
+      if (!raw.destroyed) raw.uncork();
+    });
   }
 
   holdLiveMessages(): void {

@@ -369,7 +369,8 @@ export class InterviewCoordinator {
     }
 
     sendTransient(serverMessage('status', sessionId, { state: 'thinking' }, { reply_to: inputId }));
-    const session = await this.startInterview(await this.requireSession(sessionId));
+    // audio took time (and stored a transcription): read the session again; text goes straight on
+    const session = await this.startInterview(input.kind === 'audio' ? await this.requireSession(sessionId) : initial);
     const snapshot = await this.snapshotOf(session);
     const turn = session.turn_count + 1;
     const aiStarted = performance.now();

@@ -1,6 +1,6 @@
 import type { Interviewer, RespondRequest, RespondResult } from '../../interview/interview-ports.js';
 import { decideTurn } from './interview-turn.js';
-import { splitIntoPieces, yieldToEventLoop } from './reply-streaming.js';
+import { splitIntoPieces } from './reply-streaming.js';
 
 /**
  * The built-in interviewer: greets, asks the planned questions, follows up on thin answers, handles
@@ -14,7 +14,7 @@ export class BuiltinInterviewer implements Interviewer {
     const outcome = decideTurn(request.snapshot, request.input, request.now);
     const pieces = splitIntoPieces(outcome.reply);
     let produced = '';
-    for (const [position, piece] of pieces.entries()) {
+    for (const piece of pieces) {
       if (request.abortSignal?.aborted === true) {
         // a cut-short turn leaves the interview where it was: the candidate never saw the rest (the
         // next question, say), so their input is answered afresh next time instead of half-recorded
@@ -28,7 +28,6 @@ export class BuiltinInterviewer implements Interviewer {
       }
       request.onDelta?.(piece);
       produced += piece;
-      if (position < pieces.length - 1) await yieldToEventLoop();
     }
     return { reply: outcome.reply, progress: outcome.progress, follow_up: outcome.follow_up, ended: outcome.ended };
   }

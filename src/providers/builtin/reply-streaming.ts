@@ -29,8 +29,3 @@ export function splitIntoPieces(reply: string): string[] {
   if (start < reply.length) pieces.push(reply.slice(start));
   return pieces;
 }
-
-/** Lets pending I/O run (such as a `cancel` from the client) between two pieces of a reply. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
