@@ -20,6 +20,7 @@ import { decodeClientMessage } from './client-message-decoder.js';
 import type { ConnectionRegistry } from './connection-registry.js';
 import { errorMessage, httpError } from './error-mapping.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
+import { audioTurnInput } from './turn-views.js';
 import type { SessionTokens } from './session-tokens.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
 import type { SessionCreationLimiter } from './session-creation-limiter.js';
@@ -274,19 +275,7 @@ export class WebSocketGateway {
       }
       case 'audio_input': {
         const audio = await decodeAudioPayload(message.data, { maxAudioBytes: config.MAX_AUDIO_BYTES });
-        const input: TurnInput = {
-          kind: 'audio',
-          id: message.id,
-          audio: {
-            audio: audio.bytes,
-            format: audio.format,
-            file_name: audio.file_name,
-            mime_type: audio.mime_type,
-            duration_ms: audio.duration_ms,
-          },
-          language: message.data.language,
-        };
-        coordinator.processInput(sessionId, input, origin).catch(reportFailure);
+        coordinator.processInput(sessionId, audioTurnInput(audio, message.id, message.data.language), origin).catch(reportFailure);
         return;
       }
       case 'end_interview':

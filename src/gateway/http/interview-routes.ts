@@ -18,6 +18,7 @@ import { speechLanguageSchema } from '../../protocol/client-messages.js';
 import { VivaError } from '../../protocol/viva-error.js';
 import { invalidMessage } from '../error-mapping.js';
 import type { HttpContext } from './http-context.js';
+import { audioTurnInput, transcriptOf } from '../turn-views.js';
 import { renderReportPage } from './report-page.js';
 import { requireApiKey, requireSessionToken } from './session-access.js';
 import { streamTurnAsEvents, wantsEventStream } from './turn-event-stream.js';
@@ -95,18 +96,7 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
       const { id } = request.params;
       await coordinator.requireSession(id);
       const { audio, language, inputId } = await readAudioRequest(request, config.MAX_AUDIO_BYTES);
-      const outcome = await coordinator.processInput(id, {
-        kind: 'audio',
-        id: inputId,
-        audio: {
-          audio: audio.bytes,
-          format: audio.format,
-          file_name: audio.file_name,
-          mime_type: audio.mime_type,
-          duration_ms: audio.duration_ms,
-        },
-        language,
-      });
+      const outcome = await coordinator.processInput(id, audioTurnInput(audio, inputId, language));
       return turnAnswer(id, outcome);
     },
   );
@@ -129,15 +119,7 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
         end_reason: session.progress.end_reason,
         plan: session.plan,
         last_seq: session.last_seq,
-        transcript: turns.map((turn) => ({
-          turn: turn.turn,
-          candidate: turn.candidate_text,
-          input_kind: turn.input_kind,
-          interviewer: turn.reply,
-          follow_up: turn.follow_up,
-          cancelled: turn.cancelled,
-          at: turn.created_at,
-        })),
+        transcript: transcriptOf(turns),
         report_available: session.report !== null,
       };
     },

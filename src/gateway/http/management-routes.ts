@@ -6,6 +6,7 @@ import { listSessionsQuerySchema, noticeBodySchema, sessionParamsSchema } from '
 import { VivaError } from '../../protocol/viva-error.js';
 import { requireAdminToken } from './admin-auth.js';
 import type { HttpContext } from './http-context.js';
+import { transcriptOf } from '../turn-views.js';
 
 /** The management API of PROTOCOL.md §7; every route needs the admin token. */
 export function registerManagementRoutes(app: FastifyInstance, context: HttpContext): void {
@@ -70,15 +71,7 @@ export function registerManagementRoutes(app: FastifyInstance, context: HttpCont
         connection: connected,
         interview: describeInterview(session.plan, session.progress),
         last_seq: session.last_seq,
-        transcript: turns.map((turn) => ({
-          turn: turn.turn,
-          candidate: turn.candidate_text,
-          input_kind: turn.input_kind,
-          interviewer: turn.reply,
-          follow_up: turn.follow_up,
-          cancelled: turn.cancelled,
-          at: turn.created_at,
-        })),
+        transcript: transcriptOf(turns),
       };
     },
   );

@@ -1,0 +1,32 @@
+import type { DecodedAudio } from '../audio/audio-decoder.js';
+import type { TurnInput } from '../interview/interview-coordinator.js';
+import type { StoredTurn } from '../interview/session-store.js';
+
+/** An audio input for the coordinator, from audio decoded at the edge (WebSocket or HTTP). */
+export function audioTurnInput(audio: DecodedAudio, inputId: string | undefined, language: string | undefined): TurnInput {
+  return {
+    kind: 'audio',
+    id: inputId,
+    audio: {
+      audio: audio.bytes,
+      format: audio.format,
+      file_name: audio.file_name,
+      mime_type: audio.mime_type,
+      duration_ms: audio.duration_ms,
+    },
+    language,
+  };
+}
+
+/** A session's turns as the HTTP and management APIs show them. */
+export function transcriptOf(turns: StoredTurn[]) {
+  return turns.map((turn) => ({
+    turn: turn.turn,
+    candidate: turn.candidate_text,
+    input_kind: turn.input_kind,
+    interviewer: turn.reply,
+    follow_up: turn.follow_up,
+    cancelled: turn.cancelled,
+    at: turn.created_at,
+  }));
+}
