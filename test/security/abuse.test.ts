@@ -47,7 +47,7 @@ describe('abuse over real sockets', () => {
     await flooding;
     assert.equal(await flooder.closed, 1008);
     assert.ok(flooder.messages.some((message) => message.type === 'error' && message.data.code === 'RATE_LIMITED'));
-    assert.ok(median < 50, `victim median ping ${median.toFixed(1)} ms during the flood`);
+    assert.ok(median < 100, `victim median ping ${median.toFixed(1)} ms during the flood`);
   });
 
   it('refuses connections past the per-address limit with 4029', async () => {
@@ -75,7 +75,7 @@ describe('abuse over real sockets', () => {
     const durations = await Promise.all(closed);
     clearInterval(drip);
     assert.ok(durations.every((duration) => duration < 5_000), `dropped after ${durations.join(',')} ms`);
-    assert.ok(median < 50, `victim median ping ${median.toFixed(1)} ms`);
+    assert.ok(median < 100, `victim median ping ${median.toFixed(1)} ms`);
   });
 
   it('closes a client that never reads with 4002, and the server memory stays bounded', async () => {
@@ -102,7 +102,7 @@ describe('abuse over real sockets', () => {
       assert.match(metrics, /viva_limits_hit_total\{limit="send_buffer"\} [1-9]/);
       const grown = residentBytes(server.child.pid ?? 0) - before;
       assert.ok(grown < 64 * 1024 * 1024, `server grew by ${(grown / 1048576).toFixed(1)} MiB`);
-      assert.ok((await victimLatency(server, 'victim-slow-reader')) < 50);
+      assert.ok((await victimLatency(server, 'victim-slow-reader')) < 100);
     } finally {
       await server.stop();
     }
