@@ -83,6 +83,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
         node: nodeId,
       })),
     stats: () => ({ connections_active: registry.size, ...pick(metrics.totals()) }),
+    closeSession: (sessionId, reason) => registry.get(sessionId)?.close(CloseCode.NORMAL, reason),
     closeReplaced: (sessionId, keepConnectionId) => {
       const connection = registry.get(sessionId);
       if (connection !== undefined && connection.id !== keepConnectionId) {

@@ -33,6 +33,8 @@ export interface ClusterNode extends SessionMessageSink {
   connectionOpened(info: ConnectedSessionInfo): Promise<void>;
   connectionClosed(sessionId: string, connectionId: string): Promise<void>;
   connectedSessions(): Promise<ConnectedSessionInfo[]>;
+  /** Closes the session's live connection wherever it is (1000), e.g. after the session was erased. */
+  closeSession(sessionId: string, reason: string): Promise<void>;
   nodes(): Promise<NodeInfo[]>;
   /** Resolves when the cluster's backing service answers (for /ready); rejects when it does not. */
   ping(): Promise<void>;

@@ -8,6 +8,8 @@ export interface LocalConnections {
   stats(): { connections_active: number; messages_in: number; messages_out: number };
   /** Closes this node's connection to the session (4001) unless it is `keepConnectionId`. */
   closeReplaced(sessionId: string, keepConnectionId: string): void;
+  /** Closes this node's connection to the session with 1000, if it has one. */
+  closeSession(sessionId: string, reason: string): void;
 }
 
 /** One process, no bus: a session's connection is here or nowhere. */
@@ -28,6 +30,10 @@ export class LocalClusterNode implements ClusterNode {
   async connectionOpened(): Promise<void> {}
 
   async connectionClosed(): Promise<void> {}
+
+  async closeSession(sessionId: string, reason: string): Promise<void> {
+    this.local.closeSession(sessionId, reason);
+  }
 
   async connectedSessions(): Promise<ConnectedSessionInfo[]> {
     return this.local.list();

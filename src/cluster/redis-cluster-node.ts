@@ -125,6 +125,11 @@ export class RedisClusterNode implements ClusterNode {
     });
   }
 
+  async closeSession(sessionId: string, reason: string): Promise<void> {
+    this.local.closeSession(sessionId, reason);
+    if (this.started) await this.bus.closeRemote(sessionId, reason);
+  }
+
   async connectedSessions(): Promise<ConnectedSessionInfo[]> {
     const remote = await this.presence.remoteSessions().catch((error: unknown) => {
       throw clusterUnavailable(error);

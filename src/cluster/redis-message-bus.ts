@@ -12,7 +12,14 @@ interface DeliverNotice {
   messages: ServerMessage[];
 }
 
-type InboxNotice = DeliverNotice | ReplaceNotice;
+/** Close the session's connection on the receiving node (the session was erased). */
+interface CloseNotice {
+  kind: 'close';
+  session_id: string;
+  reason: string;
+}
+
+type InboxNotice = DeliverNotice | ReplaceNotice | CloseNotice;
 
 interface Pending {
   message: ServerMessage;
@@ -70,6 +77,18 @@ export class RedisMessageBus {
     });
   }
 
+  /** Asks the node holding the session's connection, if another one, to close it. Never rejects. */
+  async closeRemote(sessionId: string, reason: string): Promise<void> {
+    try {
+      const node = await this.presence.locate(sessionId);
+      if (node === null || node === this.options.nodeId) return;
+      const notice: CloseNotice = { kind: 'close', session_id: sessionId, reason };
+      await this.publisher.publish(this.keys.nodeInbox(node), JSON.stringify(notice));
+    } catch (error) {
+      this.options.logger.debug({ err: error instanceof Error ? error.message : String(error), session_id: sessionId }, 'cross-node close failed');
+    }
+  }
+
   private async flush(sessionId: string, queue: Pending[]): Promise<void> {
     while (queue.length > 0) {
       const batch = queue.splice(0);
@@ -105,6 +124,8 @@ export class RedisMessageBus {
       for (const message of notice.messages) this.local.deliverNow(notice.session_id, message);
     } else if (notice.kind === 'replace') {
       this.local.closeReplaced(notice.session_id, notice.keep_connection_id);
+    } else if (notice.kind === 'close') {
+      this.local.closeSession(notice.session_id, notice.reason);
     }
   }
 }

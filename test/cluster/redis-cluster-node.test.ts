@@ -42,6 +42,12 @@ class FakeConnections implements LocalConnections {
     return { connections_active: this.connections.size, messages_in: 0, messages_out: 0 };
   }
 
+  readonly erased: string[] = [];
+
+  closeSession(sessionId: string): void {
+    if (this.connections.delete(sessionId)) this.erased.push(sessionId);
+  }
+
   closeReplaced(sessionId: string, keepConnectionId: string): void {
     const info = this.connections.get(sessionId);
     if (info !== undefined && info.connection_id !== keepConnectionId) {
@@ -112,6 +118,11 @@ describe('RedisClusterNode (in process, two nodes on one Redis)', { skip }, () =
       nodes.map((node) => node.node),
       ['a', 'b'],
     );
+
+    // an erased session's connection is closed on the node that holds it
+    await nodeB.connectionOpened(there.add('s-erase'));
+    await nodeA.closeSession('s-erase', 'session erased');
+    await eventually('node b closed the erased session', async () => there.erased.includes('s-erase'), 5_000);
   });
 
   it('leases: one node at a time per session; a waiter past LEASE_WAIT_MS gets BUSY; a dead holder expires', async () => {

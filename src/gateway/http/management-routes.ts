@@ -105,7 +105,7 @@ export function registerManagementRoutes(app: FastifyInstance, context: HttpCont
     async (request) => {
       const existed = await store.deleteSession(request.params.id);
       if (!existed) throw new VivaError('SESSION_NOT_FOUND', `No session with id ${request.params.id}.`);
-      context.registry.get(request.params.id)?.close(1000, 'session erased');
+      await cluster.closeSession(request.params.id, 'session erased');
       return { deleted: true, session_id: request.params.id };
     },
   );
