@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
-import { FlakyNetwork } from './flaky-network.js';
+import { FlakyNetwork } from '../helpers/flaky-network.js';
 import { ANSWERS, transcriptOf } from './sdk-test-helpers.js';
 
 /** The terminal client as a user runs it: a child process fed lines on stdin. */

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { fakeMicrophoneArgs, launchChromium, saveScreenshot, watchPageErrors } from './browser.js';
 import { answer, candidateTexts, interviewerTexts, richAnswers, savedSession, startInterview, waitForConnection } from './candidate-page.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { FlakyNetwork } from '../helpers/flaky-network.js';
 import { ensureWebBuild } from './web-build.js';
 
 interface SessionView {
@@ -20,7 +20,7 @@ interface SessionView {
  */
 describe('candidate app and admin dashboard', () => {
   let viva: VivaProcess;
-  let proxy: TcpProxy;
+  let proxy: FlakyNetwork;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -35,7 +35,7 @@ describe('candidate app and admin dashboard', () => {
   before(async () => {
     await ensureWebBuild();
     viva = await startViva({ SERVE_WEB_APP: 'true', STT_PROVIDER: 'none' });
-    proxy = await TcpProxy.start(viva.port);
+    proxy = await FlakyNetwork.start(viva.port);
     // the fake microphone (a beep) lets the push-to-talk button record without a permission prompt
     browser = await launchChromium(fakeMicrophoneArgs());
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });

@@ -32,6 +32,11 @@ export class FlakyNetwork {
     return `ws://127.0.0.1:${this.port}`;
   }
 
+  /** The same address for HTTP (a browser page loaded through the proxy). */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
   get connectionCount(): number {
     return this.pairs.size;
   }
