@@ -1,6 +1,7 @@
 import type { DecodedAudio } from '../audio/audio-decoder.js';
 import type { TurnInput } from '../interview/interview-coordinator.js';
 import type { StoredTurn } from '../interview/session-store.js';
+import type { TranscriptTurn } from '../protocol/http-schemas.js';
 
 /** An audio input for the coordinator, from audio decoded at the edge (WebSocket or HTTP). */
 export function audioTurnInput(audio: DecodedAudio, inputId: string | undefined, language: string | undefined): TurnInput {
@@ -19,7 +20,7 @@ export function audioTurnInput(audio: DecodedAudio, inputId: string | undefined,
 }
 
 /** A session's turns as the HTTP and management APIs show them. */
-export function transcriptOf(turns: StoredTurn[]) {
+export function transcriptOf(turns: StoredTurn[]): TranscriptTurn[] {
   return turns.map((turn) => ({
     turn: turn.turn,
     candidate: turn.candidate_text,

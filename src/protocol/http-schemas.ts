@@ -41,6 +41,18 @@ export const noticeBodySchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** One exchange of a session's transcript, as GET /interview/{id} and the management API show it. */
+export const transcriptTurnSchema = z.object({
+  turn: z.number().int(),
+  candidate: z.string().nullable(),
+  input_kind: z.enum(['start', 'text', 'audio']),
+  interviewer: z.string(),
+  follow_up: z.boolean(),
+  cancelled: z.boolean(),
+  at: z.string(),
+});
+export type TranscriptTurn = z.infer<typeof transcriptTurnSchema>;
+
 export const listSessionsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
   offset: z.coerce.number().int().min(0).default(0),

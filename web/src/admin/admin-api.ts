@@ -1,3 +1,4 @@
+import type { TranscriptTurn } from '../../../src/protocol/http-schemas.js';
 import type { InterviewStatus } from '../../../src/protocol/interview-schemas.js';
 import { requestJson } from '../shared/http-json.js';
 
@@ -29,16 +30,6 @@ export interface ConnectedSession {
   node: string;
   candidate?: { name?: string };
   interview: InterviewStatus;
-}
-
-export interface TranscriptTurn {
-  turn: number;
-  candidate: string | null;
-  input_kind: string | null;
-  interviewer: string;
-  follow_up: boolean;
-  cancelled: boolean;
-  at: string;
 }
 
 export interface SessionDetail {
@@ -86,3 +77,5 @@ export class AdminApi {
     return { authorization: `Bearer ${this.token}` };
   }
 }
+
+export type { TranscriptTurn };

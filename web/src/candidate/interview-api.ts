@@ -1,3 +1,4 @@
+import type { TranscriptTurn } from '../../../src/protocol/http-schemas.js';
 import type { Candidate, InterviewReport, InterviewSettingsInput, InterviewStatus } from '../../../src/protocol/interview-schemas.js';
 import { interviewReportSchema } from '../../../src/protocol/interview-schemas.js';
 import { ApiError, requestJson } from '../shared/http-json.js';
@@ -12,16 +13,6 @@ export interface StartedInterview {
   seq: number;
   interview: InterviewStatus;
   ws_url: string;
-}
-
-export interface TranscriptTurn {
-  turn: number;
-  candidate: string | null;
-  input_kind: string | null;
-  interviewer: string;
-  follow_up: boolean;
-  cancelled: boolean;
-  at: string;
 }
 
 export interface InterviewRecord {
@@ -66,3 +57,5 @@ export function printableReportUrl(reportUrl: string, token: string | undefined)
   if (token !== undefined) url.searchParams.set('token', token);
   return url.pathname + url.search;
 }
+
+export type { TranscriptTurn };
