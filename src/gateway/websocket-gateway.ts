@@ -263,7 +263,7 @@ export class WebSocketGateway {
           candidate || interview
             ? await coordinator.configure(sessionId, { candidate, interview })
             : await coordinator.requireSession(sessionId);
-        connection.holdLiveMessages();
+        // replay holds live messages itself, starting in the same tick as this send
         connection.send(this.connectedMessage(session, true, false));
         await this.replay(connection, resumeFrom);
         return;
