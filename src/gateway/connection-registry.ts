@@ -11,14 +11,21 @@ export class ConnectionRegistry implements SessionMessageSink {
   private readonly all = new Set<ClientConnection>();
   private readonly perAddress = new Map<string, number>();
 
+  /**
+   * Counts an accepted connection (against its address, for the per-address limit) before its session
+   * is open: opening waits on the store, and upgrades arriving meanwhile must see it counted.
+   */
+  admit(connection: ClientConnection): void {
+    if (this.all.has(connection)) return;
+    this.all.add(connection);
+    this.perAddress.set(connection.remoteAddress, this.countFrom(connection.remoteAddress) + 1);
+  }
+
   /** Makes `connection` the session's live one; returns the one it replaces, if any. */
   attach(connection: ClientConnection): ClientConnection | undefined {
+    this.admit(connection);
     const previous = this.bySession.get(connection.sessionId);
     this.bySession.set(connection.sessionId, connection);
-    if (!this.all.has(connection)) {
-      this.all.add(connection);
-      this.perAddress.set(connection.remoteAddress, this.countFrom(connection.remoteAddress) + 1);
-    }
     return previous === connection ? undefined : previous;
   }
 

@@ -109,6 +109,7 @@ export class WebSocketGateway {
       messageOut: (type) => metrics.messageOut(type),
       limitHit: (limit) => metrics.limitHit(limit),
     });
+    registry.admit(connection);
     connection.holdLiveMessages();
     const limiter = new MessageRateLimiter(config.RATE_LIMIT_MESSAGES_PER_S);
     const resumeFrom = parseResumeFrom((request.query as { resume_from?: unknown }).resume_from);
