@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { serverMessage } from '../../src/protocol/server-messages.js';
+import { TurnSequenceError } from '../../src/storage/session-records.js';
 import { migrateSqlite, sqliteMigrations } from '../../src/storage/sqlite/sqlite-migrations.js';
 import { SqliteSessionStore } from '../../src/storage/sqlite/sqlite-session-store.js';
 import { runSessionStoreContract } from './session-store-contract.js';
@@ -97,6 +99,105 @@ describe('SqliteSessionStore specifics', () => {
       }
     } finally {
       db.close();
+    }
+  });
+
+  it('commits the writes of one loop turn together, each on its own: a failing one takes nothing else down', async () => {
+    const directory = await temporaryDirectory();
+    try {
+      const path = join(directory, 'viva.db');
+      const store = SqliteSessionStore.open(path);
+      await store.createSession({ id: 'a' });
+      const turn = (number: number) => ({
+        turn: number,
+        input_id: `in-${number}`,
+        input_kind: 'text' as const,
+        candidate_text: 'answer',
+        reply: 'reply',
+        follow_up: false,
+        cancelled: false,
+      });
+      // asked for in the same tick: one transaction, one savepoint each
+      const results = await Promise.allSettled([
+        store.commit({ session_id: 'a', messages: [serverMessage('notice', 'a', { message: 'one', from: 'admin' })], turn: turn(1) }),
+        store.commit({ session_id: 'a', messages: [serverMessage('notice', 'a', { message: 'skips a turn', from: 'admin' })], turn: turn(5) }),
+        store.createSession({ id: 'b' }),
+        store.commit({ session_id: 'a', messages: [serverMessage('notice', 'a', { message: 'two', from: 'admin' })], turn: turn(2) }),
+        store.commit({ session_id: 'ghost', messages: [] }),
+      ]);
+      assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected']);
+      assert.ok(results[1]?.status === 'rejected' && results[1].reason instanceof TurnSequenceError);
+      await store.close();
+
+      // what the other writes did is on disk; the failed one left nothing, not even a gap in the seqs
+      const reopened = SqliteSessionStore.open(path);
+      try {
+        const messages = await reopened.messagesAfter('a', 0);
+        assert.deepEqual(messages.map((message) => [message.seq, message.type === 'notice' ? message.data.message : '']), [[1, 'one'], [2, 'two']]);
+        assert.deepEqual((await reopened.turns('a')).map((stored) => stored.turn), [1, 2]);
+        assert.notEqual(await reopened.getSession('b'), null);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('stores writes still waiting for their batch when it is closed', async () => {
+    const directory = await temporaryDirectory();
+    try {
+      const path = join(directory, 'viva.db');
+      const store = SqliteSessionStore.open(path);
+      const created = store.createSession({ id: 'late' });
+      await store.close();
+      assert.equal((await created).created, true);
+      const reopened = SqliteSessionStore.open(path);
+      assert.notEqual(await reopened.getSession('late'), null);
+      await reopened.close();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('hands out frozen records: changing one throws instead of changing the store', async () => {
+    const store = SqliteSessionStore.open(':memory:');
+    try {
+      const { session } = await store.createSession({ id: 'f', candidate: { name: 'Ada' } });
+      assert.throws(() => {
+        session.candidate.name = 'Eve';
+      }, TypeError);
+      const again = await store.getSession('f');
+      assert.equal(again?.candidate.name, 'Ada');
+      assert.throws(() => again?.progress.records.push(), TypeError);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('sees what another process wrote to the same file, though it keeps sessions in memory', async () => {
+    const directory = await temporaryDirectory();
+    const path = join(directory, 'viva.db');
+    const first = SqliteSessionStore.open(path);
+    const second = SqliteSessionStore.open(path);
+    try {
+      await first.createSession({ id: 'shared' });
+      // the first store now holds the session in memory
+      assert.equal((await first.getSession('shared'))?.last_seq, 0);
+      await second.commit({ session_id: 'shared', messages: [serverMessage('notice', 'shared', { message: 'from the other', from: 'admin' })] });
+      // reads look for other writers once per turn of the event loop
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal((await first.getSession('shared'))?.last_seq, 1);
+      // and a write is never planned on the stale record: numbering continues without a clash
+      const next = await first.commit({ session_id: 'shared', messages: [serverMessage('notice', 'shared', { message: 'mine', from: 'admin' })] });
+      assert.deepEqual(next.messages.map((message) => message.seq), [2]);
+      await second.deleteSession('shared');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(await first.getSession('shared'), null);
+    } finally {
+      await first.close();
+      await second.close();
+      await rm(directory, { recursive: true, force: true });
     }
   });
 

@@ -13,6 +13,7 @@ import type {
 import type { Candidate, InterviewSettingsInput } from '../../interview/interview-types.js';
 import type { DurableMessage } from '../../protocol/server-messages.js';
 import { VivaError } from '../../protocol/viva-error.js';
+import { HotSessionCache, deepFreeze, type HotSession } from '../hot-session-cache.js';
 import { applyPatch, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
 import {
   messageFromRow,
@@ -25,6 +26,7 @@ import {
   type SessionRow,
   type TurnRow,
 } from '../session-rows.js';
+import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
 export interface SqliteSessionStoreOptions {
@@ -40,6 +42,8 @@ export interface SqliteSessionStoreOptions {
   busyTimeoutMs?: number;
   /** The clock for created_at, updated_at and turn timestamps. @default () => new Date() */
   now?: () => Date;
+  /** Recently used sessions kept in memory (records, turns, input ids); 0 keeps none. @default 1000 */
+  hotSessions?: number;
 }
 
 const sessionColumns =
@@ -61,6 +65,11 @@ function prepareStatements(db: Database.Database) {
          progress = @progress, report = @report, last_seq = @last_seq, turn_count = @turn_count
        WHERE id = @id`,
     ),
+    // a turn changes only these: the plan, candidate and settings stay as they were
+    updateSessionProgress: db.prepare<Pick<SessionRow, 'id' | 'updated_at' | 'progress' | 'last_seq' | 'turn_count'>>(
+      `UPDATE sessions SET updated_at = @updated_at, progress = @progress, last_seq = @last_seq, turn_count = @turn_count
+       WHERE id = @id`,
+    ),
     insertMessage: db.prepare<MessageRow>(
       `INSERT INTO messages (${messageColumns}) VALUES (@session_id, @seq, @type, @reply_to, @timestamp, @data)`,
     ),
@@ -75,6 +84,9 @@ function prepareStatements(db: Database.Database) {
     messagesForInput: db.prepare<[string, string], MessageRow>(
       `SELECT ${messageColumns} FROM messages WHERE session_id = ? AND reply_to = ? ORDER BY seq`,
     ),
+    inputIds: db.prepare<[string], string>(
+      'SELECT DISTINCT reply_to FROM messages WHERE session_id = ? AND reply_to IS NOT NULL',
+    ).pluck(),
     turns: db.prepare<[string], TurnRow>(`SELECT ${turnColumns} FROM turns WHERE session_id = ? ORDER BY turn`),
     listSessions: db.prepare<[number, number], SessionRow>(
       `SELECT ${sessionColumns} FROM sessions ORDER BY created_at DESC, id ASC LIMIT ? OFFSET ?`,
@@ -88,24 +100,31 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
     ),
     ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
+    // changes whenever another connection (another process on the file) commits; our own commits leave it
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
 
 /**
- * The SessionStore on one SQLite file (better-sqlite3, WAL). The methods are async for the interface's
- * sake but run synchronously, each in one transaction; writes use BEGIN IMMEDIATE so a second process on
- * the same file waits on busy_timeout instead of failing when its read lock cannot be upgraded.
+ * The SessionStore on one SQLite file (better-sqlite3, WAL). Writes are grouped: those asked for in one
+ * turn of the event loop commit in one transaction (group-commit.ts), each in its own savepoint, and
+ * resolve once committed. Recently used sessions stay in memory (hot-session-cache.ts), so a turn's reads
+ * cost no query; PRAGMA data_version tells when another process wrote to the file, and the cache is then
+ * dropped, so several processes on one file still see each other's writes (reads at most one turn of the
+ * event loop late).
  */
 export class SqliteSessionStore implements SessionStore {
   readonly kind = 'sqlite';
   readonly path: string;
   readonly #db: Database.Database;
   readonly #statements: Statements;
-  /** One transaction wrapper for every write; `.immediate` takes the write lock at BEGIN. */
-  readonly #transaction: Database.Transaction<(work: () => unknown) => unknown>;
+  readonly #writes: GroupCommit;
+  readonly #hot: HotSessionCache;
   readonly #now: () => Date;
+  #dataVersion: number;
+  #lookedThisTurn = false;
 
   /**
    * Opens (creating if needed) the database at `path`, its parent directory included, and migrates it.
@@ -135,7 +154,13 @@ export class SqliteSessionStore implements SessionStore {
     this.path = path;
     this.#db = db;
     this.#statements = prepareStatements(db);
-    this.#transaction = db.transaction((work: () => unknown) => work());
+    this.#hot = new HotSessionCache(options.hotSessions ?? 1000);
+    this.#dataVersion = this.#statements.dataVersion.get() ?? 0;
+    this.#writes = new GroupCommit(db, {
+      beforeBatch: () => this.#noticeOtherWriters(true),
+      // the cache may hold records of writes that were rolled back
+      afterFailedBatch: () => this.#hot.clear(),
+    });
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -144,34 +169,54 @@ export class SqliteSessionStore implements SessionStore {
     candidate?: Candidate;
     settings?: InterviewSettingsInput;
   }): Promise<{ session: SessionRecord; created: boolean }> {
-    return this.#write(() => {
+    return this.#writes.run(() => {
+      const existing = this.#hot.get(init.id);
+      if (existing !== undefined) return { session: existing.record, created: false };
       const record = newSessionRecord(init, this.#timestamp());
       const created = this.#statements.insertSession.run(sessionToRow(record)).changes === 1;
-      return { session: created ? record : this.#requireRow(init.id), created };
+      return { session: created ? this.#hot.putNew(record).record : this.#load(init.id).record, created };
     });
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
-    const row = this.#statements.selectSession.get(id);
-    return row === undefined ? null : sessionFromRow(row);
+    this.#noticeOtherWriters();
+    return this.#find(id)?.record ?? null;
   }
 
   async updateSession(id: string, patch: SessionPatch): Promise<SessionRecord> {
-    return this.#write(() => {
-      const record = applyPatch(this.#requireRow(id), patch, this.#timestamp());
+    return this.#writes.run(() => {
+      const record = applyPatch(this.#load(id).record, patch, this.#timestamp());
       this.#statements.updateSession.run(sessionToRow(record));
-      return record;
+      return this.#hot.putRecord(record).record;
     });
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {
-    return this.#write(() => {
-      // a TurnSequenceError thrown here rolls the whole transaction back: nothing of the commit is stored
-      const plan = planCommit(this.#requireRow(request.session_id), request, this.#timestamp());
+    return this.#writes.run(() => {
+      const current = this.#load(request.session_id);
+      // a TurnSequenceError thrown here rolls the savepoint back: nothing of the commit is stored
+      const plan = planCommit(current.record, request, this.#timestamp());
       for (const message of plan.messages) this.#statements.insertMessage.run(messageToRow(message));
       if (plan.turn !== null) this.#statements.insertTurn.run(turnToRow(plan.session.id, plan.turn));
-      this.#statements.updateSession.run(sessionToRow(plan.session));
-      return { session: plan.session, messages: plan.messages };
+      const { patch } = request;
+      const onlyProgress = patch === undefined || Object.keys(patch).every((key) => key === 'progress');
+      if (onlyProgress) {
+        // the plan and the rest are unchanged: serializing them again on every turn is wasted work
+        const { id, updated_at, progress, last_seq, turn_count } = plan.session;
+        this.#statements.updateSessionProgress.run({ id, updated_at, progress: JSON.stringify(progress), last_seq, turn_count });
+      } else {
+        this.#statements.updateSession.run(sessionToRow(plan.session));
+      }
+      // last: the cache changes only once every statement of the savepoint has succeeded
+      const turns = current.turns;
+      const inputIds = current.inputIds;
+      const entry = this.#hot.putRecord(plan.session);
+      if (turns !== undefined) entry.turns = plan.turn === null ? turns : [...turns, deepFreeze(plan.turn)];
+      if (inputIds !== undefined) {
+        for (const message of plan.messages) if (message.reply_to !== undefined) inputIds.add(message.reply_to);
+        entry.inputIds = inputIds;
+      }
+      return { session: entry.record, messages: plan.messages };
     });
   }
 
@@ -181,11 +226,23 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async messagesForInput(sessionId: string, inputId: string): Promise<DurableMessage[]> {
+    this.#noticeOtherWriters();
+    const entry = this.#find(sessionId);
+    if (entry !== undefined) {
+      // one query per session brought into memory answers "was this input answered?" from then on
+      entry.inputIds ??= new Set(this.#statements.inputIds.all(sessionId));
+      if (!entry.inputIds.has(inputId)) return [];
+    }
     return this.#statements.messagesForInput.all(sessionId, inputId).map(messageFromRow);
   }
 
   async turns(sessionId: string): Promise<StoredTurn[]> {
-    return this.#statements.turns.all(sessionId).map(turnFromRow);
+    this.#noticeOtherWriters();
+    const entry = this.#find(sessionId);
+    if (entry === undefined) return [];
+    entry.turns ??= this.#statements.turns.all(sessionId).map((row) => deepFreeze(turnFromRow(row)));
+    // a fresh array: callers may sort or append; the turns themselves are frozen
+    return [...entry.turns];
   }
 
   async listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]> {
@@ -198,16 +255,22 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async deleteSession(id: string): Promise<boolean> {
-    return this.#write(() => this.#statements.deleteSession.run(id).changes > 0);
+    return this.#writes.run(() => {
+      this.#hot.delete(id);
+      return this.#statements.deleteSession.run(id).changes > 0;
+    });
   }
 
   async purgeSessionsBefore(cutoff: Date): Promise<number> {
-    // `changes` counts only the sessions rows, not the cascaded messages and turns
-    return this.#write(() => this.#statements.purgeSessions.run(cutoff.toISOString()).changes);
+    return this.#writes.run(() => {
+      this.#hot.clear();
+      // `changes` counts only the sessions rows, not the cascaded messages and turns
+      return this.#statements.purgeSessions.run(cutoff.toISOString()).changes;
+    });
   }
 
   async getOrCreateSetting(key: string, create: () => string): Promise<string> {
-    return this.#write(() => {
+    return this.#writes.run(() => {
       const existing = this.#statements.selectSetting.get(key);
       if (existing !== undefined) return existing.value;
       const value = create();
@@ -221,21 +284,46 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
-  }
-
-  #write<T>(work: () => T): T {
-    // the wrapper returns what `work` returned; its type is lost only through better-sqlite3's typings
-    return this.#transaction.immediate(work) as T;
+    if (!this.#db.open) return;
+    // writes already asked for are stored, not dropped
+    this.#writes.flush();
+    this.#db.close();
   }
 
   #timestamp(): string {
     return this.#now().toISOString();
   }
 
-  #requireRow(id: string): SessionRecord {
+  /** The session from memory, else from the database (then kept in memory); undefined when there is none. */
+  #find(id: string): HotSession | undefined {
+    const hot = this.#hot.get(id);
+    if (hot !== undefined) return hot;
     const row = this.#statements.selectSession.get(id);
-    if (row === undefined) throw new VivaError('SESSION_NOT_FOUND', undefined, { details: { session_id: id } });
-    return sessionFromRow(row);
+    return row === undefined ? undefined : this.#hot.putRecord(sessionFromRow(row));
+  }
+
+  #load(id: string): HotSession {
+    const entry = this.#find(id);
+    if (entry === undefined) throw new VivaError('SESSION_NOT_FOUND', undefined, { details: { session_id: id } });
+    return entry;
+  }
+
+  /**
+   * Drops the cache when another connection has committed since we last looked. Reads look once per turn
+   * of the event loop (the pragma costs as much as a query); a batch of writes looks every time, with the
+   * write lock held, so a write is never planned on a stale record.
+   */
+  #noticeOtherWriters(forWrite = false): void {
+    if (!forWrite) {
+      if (this.#lookedThisTurn) return;
+      this.#lookedThisTurn = true;
+      setImmediate(() => {
+        this.#lookedThisTurn = false;
+      });
+    }
+    const version = this.#statements.dataVersion.get() ?? 0;
+    if (version === this.#dataVersion) return;
+    this.#dataVersion = version;
+    this.#hot.clear();
   }
 }

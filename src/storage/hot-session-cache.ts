@@ -1,0 +1,74 @@
+import type { SessionRecord, StoredTurn } from '../interview/session-store.js';
+
+/** What a store knows about one recently used session without asking its database. */
+export interface HotSession {
+  /** Frozen: handed out as is, so callers build new records instead of changing this one. */
+  record: SessionRecord;
+  /** Every turn, oldest first, each frozen; undefined until first read. */
+  turns: StoredTurn[] | undefined;
+  /** Every `reply_to` among the session's durable messages; undefined until first needed. */
+  inputIds: Set<string> | undefined;
+}
+
+/**
+ * The most recently used sessions of a store that is their only writer, least recently used evicted
+ * first. A turn reads its session, its history and its idempotency record; with this they are map
+ * lookups instead of queries that parse the plan and every earlier turn again.
+ */
+export class HotSessionCache {
+  readonly #entries = new Map<string, HotSession>();
+
+  /** @param capacity sessions kept; 0 keeps none. */
+  constructor(private readonly capacity: number) {}
+
+  get(id: string): HotSession | undefined {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) {
+      // re-inserting moves it to the end of the Map's order: the most recently used
+      this.#entries.delete(id);
+      this.#entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  /** Stores the record (frozen here) and keeps what was known of its turns and input ids. */
+  putRecord(record: SessionRecord): HotSession {
+    const previous = this.#entries.get(record.id);
+    const entry: HotSession = { record: deepFreeze(record), turns: previous?.turns, inputIds: previous?.inputIds };
+    this.#put(entry);
+    return entry;
+  }
+
+  /** A session this store has just created: it has no turns and no messages yet. */
+  putNew(record: SessionRecord): HotSession {
+    const entry: HotSession = { record: deepFreeze(record), turns: [], inputIds: new Set() };
+    this.#put(entry);
+    return entry;
+  }
+
+  delete(id: string): void {
+    this.#entries.delete(id);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  #put(entry: HotSession): void {
+    if (this.capacity <= 0) return;
+    this.#entries.delete(entry.record.id);
+    this.#entries.set(entry.record.id, entry);
+    if (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done !== true) this.#entries.delete(oldest.value);
+    }
+  }
+}
+
+/** Freezes a JSON-like value and everything in it; already frozen parts are skipped. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
+}
