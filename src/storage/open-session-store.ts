@@ -19,5 +19,5 @@ export async function openSessionStore(databaseUrl: string, options: OpenSession
   }
   const path = databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
   // NORMAL: with WAL a killed process loses nothing committed; FULL would add an fsync to every turn
-  return SqliteSessionStore.open(path, { synchronous: 'NORMAL' });
+  return SqliteSessionStore.open(path, { synchronous: 'NORMAL', checkpointInBackground: true });
 }

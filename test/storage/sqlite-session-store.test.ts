@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,6 +197,36 @@ describe('SqliteSessionStore specifics', () => {
     } finally {
       await first.close();
       await second.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('checkpoints the WAL from a worker thread when asked to, and stops it on close', async () => {
+    const directory = await temporaryDirectory();
+    try {
+      const path = join(directory, 'viva.db');
+      const store = SqliteSessionStore.open(path, { checkpointInBackground: true });
+      for (let index = 0; index < 20; index += 1) await store.createSession({ id: `wal-${index}` });
+      // the writer no longer checkpoints 1000 pages at a time by itself; the worker does, every 250 ms
+      const copy = join(directory, 'main-file-only.db');
+      let found = 0;
+      for (let attempt = 0; attempt < 40 && found < 20; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // the database file alone, without its -wal: it holds only what a checkpoint copied into it
+        copyFileSync(path, copy);
+        const db = new Database(copy, { readonly: true });
+        try {
+          // before the first checkpoint the file does not even have the tables
+          const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sessions'").get() !== undefined;
+          found = hasTable ? (db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM sessions').get()?.count ?? 0) : 0;
+        } finally {
+          db.close();
+        }
+      }
+      assert.equal(found, 20, 'the sessions reached the database file');
+      await store.close();
+      assert.equal(existsSync(`${path}-wal`), false, 'the last connection closed removes the WAL');
+    } finally {
       await rm(directory, { recursive: true, force: true });
     }
   });

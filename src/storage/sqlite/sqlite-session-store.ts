@@ -28,6 +28,7 @@ import {
 } from '../session-rows.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteSessionStoreOptions {
   /**
@@ -44,7 +45,15 @@ export interface SqliteSessionStoreOptions {
   now?: () => Date;
   /** Recently used sessions kept in memory (records, turns, input ids); 0 keeps none. @default 1000 */
   hotSessions?: number;
+  /**
+   * Checkpoint the WAL from a worker thread (wal-checkpointer.ts) instead of inside commits on the event
+   * loop. Ignored for `:memory:`. @default false
+   */
+  checkpointInBackground?: boolean;
 }
+
+// with the worker checkpointing, the writer's own autocheckpoint (pages) is only a backstop
+const BACKSTOP_AUTOCHECKPOINT_PAGES = 20_000;
 
 const sessionColumns =
   'id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count';
@@ -143,14 +152,21 @@ export class SqliteSessionStore implements SessionStore {
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       db.pragma('foreign_keys = ON');
       migrateSqlite(db);
-      return new SqliteSessionStore(path, db, options);
+      const checkpointer = options.checkpointInBackground === true && !inMemory ? new WalCheckpointer(path) : undefined;
+      if (checkpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+      return new SqliteSessionStore(path, db, options, checkpointer);
     } catch (error) {
       db.close();
       throw error;
     }
   }
 
-  private constructor(path: string, db: Database.Database, options: SqliteSessionStoreOptions) {
+  private constructor(
+    path: string,
+    db: Database.Database,
+    options: SqliteSessionStoreOptions,
+    private readonly checkpointer: WalCheckpointer | undefined,
+  ) {
     this.path = path;
     this.#db = db;
     this.#statements = prepareStatements(db);
@@ -288,6 +304,7 @@ export class SqliteSessionStore implements SessionStore {
     // writes already asked for are stored, not dropped
     this.#writes.flush();
     this.#db.close();
+    await this.checkpointer?.stop();
   }
 
   #timestamp(): string {

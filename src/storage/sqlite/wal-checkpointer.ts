@@ -1,0 +1,57 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+export interface WalCheckpointerOptions {
+  /** How often the worker copies the WAL into the database file, milliseconds. @default 250 */
+  intervalMs?: number;
+}
+
+// plain CommonJS run by the worker: it needs no TypeScript loader, only better-sqlite3
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { timeout: 1000 });
+const checkpoint = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // busy or locked: the next round tries again, and the writer's own autocheckpoint is the backstop
+  }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  checkpoint();
+  db.close();
+  parentPort.close();
+});
+`;
+
+/**
+ * Copies the WAL back into the database file from a worker thread, with a connection of its own. SQLite
+ * would otherwise do it inside a commit on the event loop (every 1000 pages by default), and a checkpoint
+ * with its fsync holds the loop for milliseconds: every turn waiting then shows it in its latency. A
+ * PASSIVE checkpoint never blocks writers; the writer keeps a far larger autocheckpoint in case this
+ * worker falls behind or dies.
+ */
+export class WalCheckpointer {
+  readonly #worker: Worker;
+  readonly #exited: Promise<void>;
+
+  constructor(path: string, options: WalCheckpointerOptions = {}) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, intervalMs: options.intervalMs ?? 250 } });
+    // a failing worker only means the writer checkpoints by itself again
+    this.#worker.on('error', () => undefined);
+    this.#worker.unref();
+    this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
+  }
+
+  /** Runs a last checkpoint and stops the worker. */
+  async stop(): Promise<void> {
+    // an unreferenced worker's exit would not keep the event loop alive long enough to be awaited
+    this.#worker.ref();
+    this.#worker.postMessage('stop');
+    await this.#exited;
+  }
+}
