@@ -4,7 +4,8 @@ import { echoProtocol, turnRequest, vivaProtocol, type TurnProtocol } from './tu
 
 /** What one client thread runs: plain data, so it can cross into a worker thread. */
 export interface CandidatesSpec {
-  target: { kind: 'viva' | 'echo'; wsBase: string };
+  /** `floor` is bench/protocol-floor-server.ts: Viva's protocol, no work behind it. */
+  target: { kind: 'viva' | 'echo' | 'floor'; wsBase: string };
   connections: number;
   /** Index of this thread's first candidate, so turn ids stay unique across threads. */
   firstIndex: number;
@@ -36,7 +37,7 @@ export function epochNow(): number {
 }
 
 export function protocolFor(target: CandidatesSpec['target']): TurnProtocol {
-  return target.kind === 'viva' ? vivaProtocol(target.wsBase) : echoProtocol(target.wsBase);
+  return target.kind === 'echo' ? echoProtocol(target.wsBase) : vivaProtocol(target.wsBase);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { BenchReport, IdleComparison, LoadLevel } from './bench-report.js';
+import type { BenchReport, IdleComparison, LoadLevel, LoadRatios } from './bench-report.js';
 import { times } from './bench-report.js';
 import type { ClosedLoopResult } from './closed-loop-load.js';
 import type { IdleResult } from './idle-connections.js';
@@ -17,16 +17,19 @@ export function loadTable(levels: LoadLevel[]): string {
   const header = ['conns / server', 'turns/s', 'p50 ms', 'p99 ms', 'max ms', 'sessions/s', 'failures', 'srv CPU%', 'srv CPU µs/turn', 'client CPU%', 'other CPU%', 'RSS end MiB', 'RSS peak MiB'];
   const rows: string[][] = [];
   for (const level of levels) {
-    for (const [name, result] of [['echo', level.echo], ['viva', level.viva]] as const) {
+    for (const [name, result] of [['echo', level.echo], ['floor', level.floor], ['viva', level.viva]] as const) {
       if (result) rows.push(loadRow(`${level.connections} ${name}`, result));
     }
-    if (level.ratios) {
-      const { turnsPerSecond, p50, p99, rssEnd, cpuPerTurn } = level.ratios;
-      rows.push([`${level.connections} viva/echo`, times(turnsPerSecond), times(p50), times(p99), '', '', '', '', times(cpuPerTurn), '', '', times(rssEnd), '']);
-    }
+    if (level.floorRatios && level.floor) rows.push(ratioRow(`${level.connections} floor/echo`, level.floorRatios));
+    if (level.ratios) rows.push(ratioRow(`${level.connections} viva/echo`, level.ratios));
   }
   const errors = levels.flatMap((level) => level.errors.map((error) => `ERROR at ${level.connections} connections: ${firstLine(error)}`));
   return [formatTable(header, rows), ...errors].join('\n');
+}
+
+function ratioRow(label: string, ratios: LoadRatios): string[] {
+  const { turnsPerSecond, p50, p99, rssEnd, cpuPerTurn } = ratios;
+  return [label, times(turnsPerSecond), times(p50), times(p99), '', '', '', '', times(cpuPerTurn), '', '', times(rssEnd), ''];
 }
 
 function loadRow(label: string, result: ClosedLoopResult): string[] {

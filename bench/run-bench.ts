@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BENCH_HELP, readBenchOptions, type BenchOptions } from './bench-options.js';
-import { TARGET_CONNECTIONS, bestRound, judgeTargets, ratio, type BenchReport, type IdleComparison, type LoadLevel } from './bench-report.js';
+import { TARGET_CONNECTIONS, bestRound, judgeTargets, loadRatios, ratio, type BenchReport, type IdleComparison, type LoadLevel } from './bench-report.js';
 import { TURNS_PER_SESSION } from './closed-loop-candidates.js';
 import { runClosedLoop } from './closed-loop-load.js';
 import { summariseCpuProfile, type ProfileSummary, type ProfileWindow } from './cpu-profile-summary.js';
@@ -64,8 +64,21 @@ async function withEcho<T>(use: (server: ServerProcess) => Promise<T>): Promise<
   }
 }
 
+async function withFloor<T>(use: (server: ServerProcess) => Promise<T>): Promise<T> {
+  const server = await startServer({
+    name: 'protocol floor',
+    script: join(REPO_ROOT, 'bench/protocol-floor-server.ts'),
+    environment: { HOST: '127.0.0.1', PORT: '0' },
+  });
+  try {
+    return await use(server);
+  } finally {
+    await server.stop();
+  }
+}
+
 async function measureLoadLevel(options: BenchOptions, connections: number, profileDirectory: string | undefined): Promise<LoadLevel> {
-  const level: LoadLevel = { connections, errors: [], rounds: { echo: [], viva: [] } };
+  const level: LoadLevel = { connections, errors: [], rounds: { echo: [], floor: [], viva: [] } };
   const common = { connections, clientThreads: options.clientThreads, warmupMs: options.warmupMs, durationMs: options.durationMs };
   // alternating echo and Viva spreads a passing disturbance over both instead of one
   for (let round = 1; round <= options.rounds; round += 1) {
@@ -75,6 +88,12 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
       level.rounds.echo.push(await withEcho((server) => runClosedLoop({ ...common, target: { kind: 'echo', wsBase: server.wsBase }, serverPid: server.pid })));
     } catch (error) {
       level.errors.push(`echo: ${describe(error)}`);
+    }
+    try {
+      log(`load: ${connections} connections against the protocol floor${of}`);
+      level.rounds.floor.push(await withFloor((server) => runClosedLoop({ ...common, target: { kind: 'floor', wsBase: server.wsBase }, serverPid: server.pid })));
+    } catch (error) {
+      level.errors.push(`protocol floor: ${describe(error)}`);
     }
     const profile = round === 1 ? profileDirectory : undefined;
     try {
@@ -93,14 +112,10 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
     }
   }
   level.echo = bestRound(level.rounds.echo);
+  level.floor = bestRound(level.rounds.floor);
   level.viva = bestRound(level.rounds.viva);
-  level.ratios = {
-    turnsPerSecond: ratio(level.viva?.turnsPerSecond, level.echo?.turnsPerSecond),
-    p50: ratio(level.viva?.latencyMs.p50, level.echo?.latencyMs.p50),
-    p99: ratio(level.viva?.latencyMs.p99, level.echo?.latencyMs.p99),
-    rssEnd: ratio(level.viva?.server.rssEndBytes, level.echo?.server.rssEndBytes),
-    cpuPerTurn: ratio(level.viva?.server.cpuMicrosecondsPerTurn, level.echo?.server.cpuMicrosecondsPerTurn),
-  };
+  level.ratios = loadRatios(level.viva, level.echo);
+  level.floorRatios = loadRatios(level.floor, level.echo);
   return level;
 }
 
@@ -160,6 +175,9 @@ function printReport(report: BenchReport): void {
         (options.rounds > 1 ? `, best of ${options.rounds} alternating rounds` : '') +
         `; load generator: ${options.clientThreads} thread(s) in the bench process.`,
     );
+    out('  floor = bench/protocol-floor-server.ts: a raw ws server answering with the frames the contract asks of a turn');
+    out('  (connected, status, three deltas, ai_response), built from a template; no storage, no interviewer, no checks.');
+    out('  floor/echo is the most any server keeping the contract could reach here; the rest of the gap is the server\'s.');
     out(loadTable(report.load));
     for (const level of report.load) {
       const echo = level.echo;
