@@ -15,6 +15,16 @@ async function temporaryDirectory(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'viva-sqlite-'));
 }
 
+/** Runs `use` with a fresh directory, removed afterwards whatever happens. */
+async function inTemporaryDirectory(use: (directory: string) => Promise<void>): Promise<void> {
+  const directory = await temporaryDirectory();
+  try {
+    await use(directory);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
 runSessionStoreContract('sqlite', async () => {
   const directory = await temporaryDirectory();
   const path = join(directory, 'viva.db');
@@ -35,8 +45,7 @@ runSessionStoreContract('sqlite', async () => {
 
 describe('SqliteSessionStore specifics', () => {
   it('creates the parent directory and puts the file in WAL mode', async () => {
-    const directory = await temporaryDirectory();
-    try {
+    await inTemporaryDirectory(async (directory) => {
       const path = join(directory, 'nested', 'deeper', 'viva.db');
       const store = SqliteSessionStore.open(path, { busyTimeoutMs: 1234 });
       await store.createSession({ id: 'x' });
@@ -50,14 +59,11 @@ describe('SqliteSessionStore specifics', () => {
       } finally {
         db.close();
       }
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    });
   });
 
   it('applies each migration once and records it, however often the file is opened', async () => {
-    const directory = await temporaryDirectory();
-    try {
+    await inTemporaryDirectory(async (directory) => {
       const path = join(directory, 'viva.db');
       for (let open = 0; open < 3; open += 1) await SqliteSessionStore.open(path).close();
       const db = new Database(path);
@@ -73,9 +79,7 @@ describe('SqliteSessionStore specifics', () => {
       } finally {
         db.close();
       }
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses a database migrated by a newer version, and rolls back a failing migration', () => {
@@ -103,8 +107,7 @@ describe('SqliteSessionStore specifics', () => {
   });
 
   it('commits the writes of one loop turn together, each on its own: a failing one takes nothing else down', async () => {
-    const directory = await temporaryDirectory();
-    try {
+    await inTemporaryDirectory(async (directory) => {
       const path = join(directory, 'viva.db');
       const store = SqliteSessionStore.open(path);
       await store.createSession({ id: 'a' });
@@ -139,14 +142,11 @@ describe('SqliteSessionStore specifics', () => {
       } finally {
         await reopened.close();
       }
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    });
   });
 
   it('stores writes still waiting for their batch when it is closed', async () => {
-    const directory = await temporaryDirectory();
-    try {
+    await inTemporaryDirectory(async (directory) => {
       const path = join(directory, 'viva.db');
       const store = SqliteSessionStore.open(path);
       const created = store.createSession({ id: 'late' });
@@ -155,9 +155,7 @@ describe('SqliteSessionStore specifics', () => {
       const reopened = SqliteSessionStore.open(path);
       assert.notEqual(await reopened.getSession('late'), null);
       await reopened.close();
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    });
   });
 
   it('hands out frozen records: changing one throws instead of changing the store', async () => {
@@ -202,8 +200,7 @@ describe('SqliteSessionStore specifics', () => {
   });
 
   it('checkpoints the WAL from a worker thread when asked to, and stops it on close', async () => {
-    const directory = await temporaryDirectory();
-    try {
+    await inTemporaryDirectory(async (directory) => {
       const path = join(directory, 'viva.db');
       const store = SqliteSessionStore.open(path, { checkpointInBackground: true });
       for (let index = 0; index < 20; index += 1) await store.createSession({ id: `wal-${index}` });
@@ -226,9 +223,7 @@ describe('SqliteSessionStore specifics', () => {
       assert.equal(found, 20, 'the sessions reached the database file');
       await store.close();
       assert.equal(existsSync(`${path}-wal`), false, 'the last connection closed removes the WAL');
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    });
   });
 
   it('works on :memory: for quick tests', async () => {
