@@ -296,18 +296,22 @@ export class InterviewCoordinator {
     return this.queue.run(sessionId, () => this.options.leases.withLease(sessionId, task), onQueued);
   }
 
-  /** Makes the plan and marks the interview started, unless it already is. */
+  /** Makes the plan and marks the interview started, unless it already is, and stores both. */
   private async startInterview(session: SessionRecord): Promise<SessionRecord> {
+    if (session.plan !== null) return session;
+    const started = await this.withPlan(session);
+    return this.options.store.updateSession(session.id, { plan: started.plan, progress: started.progress });
+  }
+
+  /** The session with a plan and started, in memory only: a turn stores it with its own commit. */
+  private async withPlan(session: SessionRecord): Promise<SessionRecord> {
     if (session.plan !== null) return session;
     const settings = resolveSettings(session.settings);
     const plan = await this.withDeadline(this.options.aiTimeoutMs, (signal) =>
       this.options.planner.plan({ session_id: session.id, candidate: session.candidate, settings, abortSignal: signal }),
     );
     const startedAt = session.progress.started_at ?? this.now().toISOString();
-    return this.options.store.updateSession(session.id, {
-      plan,
-      progress: { ...session.progress, state: 'in_progress', started_at: startedAt },
-    });
+    return { ...session, plan, progress: { ...session.progress, state: 'in_progress', started_at: startedAt } };
   }
 
   private async runTurn(
@@ -370,7 +374,10 @@ export class InterviewCoordinator {
 
     sendTransient(serverMessage('status', sessionId, { state: 'thinking' }, { reply_to: inputId }));
     // audio took time (and stored a transcription): read the session again; text goes straight on
-    const session = await this.startInterview(input.kind === 'audio' ? await this.requireSession(sessionId) : initial);
+    const current = input.kind === 'audio' ? await this.requireSession(sessionId) : initial;
+    // a first turn stores the plan with its reply, in one write; one that fails leaves the session unplanned
+    const session = await this.withPlan(current);
+    const planned = current.plan === null ? session.plan : null;
     const snapshot = await this.snapshotOf(session);
     const turn = session.turn_count + 1;
     const aiStarted = performance.now();
@@ -425,7 +432,7 @@ export class InterviewCoordinator {
     const committed = await this.options.store.commit({
       session_id: sessionId,
       messages,
-      patch: { progress: result.progress },
+      patch: planned === null ? { progress: result.progress } : { plan: planned, progress: result.progress },
       turn: {
         turn,
         input_id: inputId ?? null,
