@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { missingSpeechTools, makeSpeech } from '../helpers/speech-fixtures.js';
+import { temporaryDirectory } from '../helpers/temporary-directory.js';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { fakeMicrophoneArgs, launchChromium, watchPageErrors } from './browser.js';
 import { startInterview } from './candidate-page.js';
@@ -58,7 +58,7 @@ before(async () => {
   });
   // Chromium's fake capture device plays this file as the microphone: 16-bit PCM WAV
   const wav = await makeSpeech(SPOKEN, 'wav', { sampleRate: 48_000 });
-  const file = join(await mkdtemp(join(tmpdir(), 'viva-e2e-mic-')), 'answer.wav');
+  const file = join(temporaryDirectory('viva-e2e-mic-'), 'answer.wav');
   await writeFile(file, wav);
   browser = await launchChromium(fakeMicrophoneArgs(file));
 });

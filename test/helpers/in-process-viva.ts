@@ -1,8 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createViva, type Viva, type VivaOverrides } from '../../src/composition-root.js';
 import { loadConfig } from '../../src/config.js';
+import { temporaryDirectory } from './temporary-directory.js';
 
 export interface RunningViva {
   viva: Viva;
@@ -21,7 +20,7 @@ export async function startInProcess(
   environment: Record<string, string> = {},
   overrides: VivaOverrides = {},
 ): Promise<RunningViva> {
-  const directory = mkdtempSync(join(tmpdir(), 'viva-inproc-'));
+  const directory = temporaryDirectory('viva-inproc-');
   const config = loadConfig(
     {
       HOST: '127.0.0.1',

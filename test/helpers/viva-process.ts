@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { temporaryDirectory } from './temporary-directory.js';
 
 export interface VivaProcess {
   child: ChildProcess;
@@ -23,7 +22,7 @@ export interface VivaProcess {
  * port, with a fresh SQLite file unless DATABASE_URL is given, and resolves once it is listening.
  */
 export async function startViva(environment: Record<string, string> = {}): Promise<VivaProcess> {
-  const databasePath = environment.DATABASE_URL ?? join(mkdtempSync(join(tmpdir(), 'viva-test-')), 'viva.db');
+  const databasePath = environment.DATABASE_URL ?? join(temporaryDirectory('viva-test-'), 'viva.db');
   const adminToken = environment.ADMIN_TOKEN ?? 'test-admin-token';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: process.cwd(),

@@ -1,9 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteSessionStore } from '../../src/storage/sqlite/sqlite-session-store.js';
+import { temporaryDirectory } from '../helpers/temporary-directory.js';
 import { startViva } from '../helpers/viva-process.js';
 import { TestClient } from '../helpers/test-client.js';
 
@@ -32,7 +31,7 @@ describe('data rights', () => {
   });
 
   it('purges sessions older than RETENTION_DAYS by itself', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'viva-retention-')), 'viva.db');
+    const path = join(temporaryDirectory('viva-retention-'), 'viva.db');
     const longAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
     const old = SqliteSessionStore.open(path, { now: () => longAgo });
     await old.createSession({ id: 'old-session' });
