@@ -47,11 +47,17 @@ export class WalCheckpointer {
     this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
   }
 
-  /** Runs a last checkpoint and stops the worker. */
-  async stop(): Promise<void> {
+  /** Runs a last checkpoint and stops the worker; one that does not stop within `graceMs` is terminated. */
+  async stop(graceMs = 5_000): Promise<void> {
     // an unreferenced worker's exit would not keep the event loop alive long enough to be awaited
     this.#worker.ref();
     this.#worker.postMessage('stop');
-    await this.#exited;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    // whatever it had not copied stays in the WAL, which the next open reads: nothing is lost
+    if ((await Promise.race([this.#exited, late])) === 'late') await this.#worker.terminate();
+    clearTimeout(timer);
   }
 }
