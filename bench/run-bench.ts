@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BENCH_HELP, readBenchOptions, type BenchOptions } from './bench-options.js';
-import { TARGET_CONNECTIONS, bestRound, judgeTargets, loadRatios, ratio, type BenchReport, type IdleComparison, type LoadLevel } from './bench-report.js';
+import { TARGETS, TARGET_CONNECTIONS, bestRound, judgeTargets, loadRatios, ratio, type BenchReport, type IdleComparison, type LoadLevel } from './bench-report.js';
 import { TURNS_PER_SESSION } from './closed-loop-candidates.js';
 import { runClosedLoop } from './closed-loop-load.js';
 import { summariseCpuProfile, type ProfileSummary, type ProfileWindow } from './cpu-profile-summary.js';
@@ -199,6 +199,29 @@ function printReport(report: BenchReport): void {
   out();
   out('Targets (informational; they do not change the exit code):');
   out(targetsTable(report));
+  const budget = throughputBudget(report);
+  if (budget) out(budget);
+}
+
+/**
+ * What the throughput target leaves the server on this machine: the load generator's CPU per turn is read
+ * from the floor run (same frames as Viva, a server that does nothing), the rest of the cores are the
+ * server's. Printed so the target's feasibility is measured, not argued.
+ */
+function throughputBudget(report: BenchReport): string | undefined {
+  const level = report.load.find((candidate) => candidate.connections === TARGET_CONNECTIONS);
+  const { echo, floor, viva } = level ?? {};
+  if (!echo || !floor || floor.turnsPerSecond <= 0) return undefined;
+  const targetRate = TARGETS.throughputRatio * echo.turnsPerSecond;
+  const clientMicroseconds = ((floor.clientCpuPercent / 100) * 1e6) / floor.turnsPerSecond;
+  const clientCores = (targetRate * clientMicroseconds) / 1e6;
+  const serverBudget = ((report.machine.cpus - clientCores) * 1e6) / targetRate;
+  return [
+    `Budget at ${TARGETS.throughputRatio}x echo (${Math.round(targetRate).toLocaleString('en')} turns/s at ${TARGET_CONNECTIONS} connections on ${report.machine.cpus} CPUs):`,
+    `  the load generator needs ~${clientMicroseconds.toFixed(0)} µs per turn (measured against the floor), ${clientCores.toFixed(2)} cores;`,
+    `  that leaves the server at most ~${serverBudget.toFixed(0)} µs of CPU per turn. The floor uses ${floor.server.cpuMicrosecondsPerTurn.toFixed(0)} µs doing nothing` +
+      (viva ? `; Viva uses ${viva.server.cpuMicrosecondsPerTurn.toFixed(0)} µs.` : '.'),
+  ].join('\n');
 }
 
 function printProfile(connections: number, profile: ProfileSummary, out: (line?: string) => void): void {
