@@ -39,6 +39,13 @@ export interface StoredTurn {
 /** A durable message before the store has numbered it. */
 export type UnnumberedMessage = Omit<DurableMessage, 'seq'>;
 
+/** What a new session starts with: its id and, optionally, the candidate and the interview settings. */
+export interface NewSession {
+  id: string;
+  candidate?: Candidate;
+  settings?: InterviewSettingsInput;
+}
+
 export interface SessionPatch {
   candidate?: Candidate;
   settings?: InterviewSettingsInput;
@@ -70,11 +77,7 @@ export interface CommitResult {
 export interface SessionStore {
   readonly kind: string;
   /** Creates the session if it does not exist. `created` says whether this call made it. */
-  createSession(init: {
-    id: string;
-    candidate?: Candidate;
-    settings?: InterviewSettingsInput;
-  }): Promise<{ session: SessionRecord; created: boolean }>;
+  createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }>;
   getSession(id: string): Promise<SessionRecord | null>;
   updateSession(id: string, patch: SessionPatch): Promise<SessionRecord>;
   commit(request: CommitRequest): Promise<CommitResult>;

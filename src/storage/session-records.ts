@@ -1,6 +1,7 @@
 import { initialProgress } from '../interview/interview-types.js';
 import type {
   CommitRequest,
+  NewSession,
   SessionPatch,
   SessionRecord,
   StoredTurn,
@@ -41,7 +42,7 @@ export function cloneJson<T>(value: T): T {
 }
 
 export function newSessionRecord(
-  init: { id: string; candidate?: SessionRecord['candidate']; settings?: SessionRecord['settings'] },
+  init: NewSession,
   now: string,
 ): SessionRecord {
   return {

@@ -2,12 +2,12 @@
 import type {
   CommitRequest,
   CommitResult,
+  NewSession,
   SessionPatch,
   SessionRecord,
   SessionStore,
   StoredTurn,
 } from '../../interview/session-store.js';
-import type { Candidate, InterviewSettingsInput } from '../../interview/interview-types.js';
 import type { DurableMessage } from '../../protocol/server-messages.js';
 import { VivaError } from '../../protocol/viva-error.js';
 import {
@@ -49,11 +49,7 @@ export class MemorySessionStore implements SessionStore {
     this.#now = options.now ?? (() => new Date());
   }
 
-  async createSession(init: {
-    id: string;
-    candidate?: Candidate;
-    settings?: InterviewSettingsInput;
-  }): Promise<{ session: SessionRecord; created: boolean }> {
+  async createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }> {
     this.#assertOpen();
     const existing = this.#sessions.get(init.id);
     if (existing !== undefined) return { session: cloneJson(existing.record), created: false };

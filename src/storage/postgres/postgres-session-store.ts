@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
-import type { Candidate, InterviewSettingsInput } from '../../interview/interview-types.js';
 import type {
   CommitRequest,
   CommitResult,
+  NewSession,
   SessionPatch,
   SessionRecord,
   SessionStore,
@@ -158,11 +158,7 @@ export class PostgresSessionStore implements SessionStore {
     this.#now = options.now ?? (() => new Date());
   }
 
-  async createSession(init: {
-    id: string;
-    candidate?: Candidate;
-    settings?: InterviewSettingsInput;
-  }): Promise<{ session: SessionRecord; created: boolean }> {
+  async createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }> {
     const record = newSessionRecord(init, this.#timestamp());
     const row = sessionToRow(record);
     const inserted = await this.#query(

@@ -5,12 +5,12 @@ import Database from 'better-sqlite3';
 import type {
   CommitRequest,
   CommitResult,
+  NewSession,
   SessionPatch,
   SessionRecord,
   SessionStore,
   StoredTurn,
 } from '../../interview/session-store.js';
-import type { Candidate, InterviewSettingsInput } from '../../interview/interview-types.js';
 import type { DurableMessage } from '../../protocol/server-messages.js';
 import { VivaError } from '../../protocol/viva-error.js';
 import { HotSessionCache, deepFreeze, type HotSession } from '../hot-session-cache.js';
@@ -180,11 +180,7 @@ export class SqliteSessionStore implements SessionStore {
     this.#now = options.now ?? (() => new Date());
   }
 
-  async createSession(init: {
-    id: string;
-    candidate?: Candidate;
-    settings?: InterviewSettingsInput;
-  }): Promise<{ session: SessionRecord; created: boolean }> {
+  async createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }> {
     return this.#writes.run(() => {
       const existing = this.#hot.get(init.id);
       if (existing !== undefined) return { session: existing.record, created: false };
