@@ -59,6 +59,11 @@ export const errorCodes = {
     retryable: true,
     message: 'The speech could not be recognized. Try again, or send your answer as text.',
   },
+  TTS_FAILED: {
+    httpStatus: 502,
+    retryable: true,
+    message: 'The spoken reply could not be synthesized. Its text still arrives; read it, or try again.',
+  },
   AI_BACKEND_ERROR: {
     httpStatus: 502,
     retryable: true,
