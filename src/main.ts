@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createViva } from './composition-root.js';
+import { installLastResort } from './observability/last-resort.js';
 
 /**
  * The process: read the configuration, build the server, listen, and shut down gracefully on SIGTERM
@@ -37,12 +38,21 @@ async function main(): Promise<void> {
     viva.logger.info({ signal }, 'shutting down');
     viva
       .shutdown()
-      .then(() => process.exit(0))
+      .then(() => process.exit(process.exitCode ?? 0))
       .catch((error: unknown) => {
         viva.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       });
   };
+  // an error that escapes every handler is logged and the server keeps serving; a burst of them shuts
+  // it down gracefully for a supervisor to restart (see SECURITY.md)
+  installLastResort(process, {
+    logger: viva.logger,
+    onBroken: () => {
+      process.exitCode = 1;
+      stop('too many escaped errors');
+    },
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -5,6 +5,7 @@ import {
   isClientMessageType,
   type ClientMessage,
 } from '../protocol/client-messages.js';
+import { MAX_JSON_DEPTH, jsonTextTooDeep } from '../protocol/json-nesting.js';
 import { VivaError } from '../protocol/viva-error.js';
 import { invalidMessage } from './error-mapping.js';
 
@@ -17,6 +18,9 @@ export type DecodeResult =
  * wrong with it. Never throws: a bad frame must not reach code that could close the connection.
  */
 export function decodeClientMessage(frame: string): DecodeResult {
+  // before JSON.parse: parsing a frame of a million brackets already stalls the loop, and what comes
+  // after it (zod, JSON.stringify) recurses
+  if (jsonTextTooDeep(frame)) return { ok: false, error: tooDeep(), replyTo: undefined };
   let parsed: unknown;
   try {
     parsed = JSON.parse(frame);
@@ -46,6 +50,12 @@ export function decodeClientMessage(frame: string): DecodeResult {
   const dataResult = clientDataSchemas[type].safeParse(data ?? {});
   if (!dataResult.success) return { ok: false, error: invalidMessage(dataResult.error, ['data']), replyTo };
   return { ok: true, message: { type, id, data: dataResult.data } as ClientMessage };
+}
+
+export function tooDeep(): VivaError {
+  return new VivaError('INVALID_MESSAGE', `JSON nests arrays and objects more than ${MAX_JSON_DEPTH} deep. Send flatter data.`, {
+    details: { field: null, max_depth: MAX_JSON_DEPTH },
+  });
 }
 
 /** The message's `id`, if it is a valid one, so even a rejected message can be answered with reply_to. */

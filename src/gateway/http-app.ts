@@ -14,6 +14,8 @@ import {
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { VivaError } from '../protocol/viva-error.js';
+import { jsonTextTooDeep } from '../protocol/json-nesting.js';
+import { tooDeep } from './client-message-decoder.js';
 import { httpError } from './error-mapping.js';
 
 export interface HttpAppOptions {
@@ -46,6 +48,18 @@ export async function createHttpApp({ config, logger, version }: HttpAppOptions)
         handler,
       ),
     return503OnClosing: true,
+  });
+  // JSON bodies are checked for nesting depth before they are parsed, as WebSocket frames are: what
+  // runs on a parsed body (zod, JSON.stringify) recurses and would overflow the stack on deep nesting
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (jsonTextTooDeep(text)) {
+      done(Object.assign(new Error('too deep'), { statusCode: 400, vivaError: tooDeep() }), undefined);
+      return;
+    }
+    void parseJson(request, text, done);
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

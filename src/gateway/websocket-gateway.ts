@@ -127,7 +127,7 @@ export class WebSocketGateway {
     }, config.IDLE_CONNECT_TIMEOUT_MS);
     idleTimer.unref();
     socket.on('pong', () => connection.heard());
-    socket.on('message', (raw: RawData, isBinary: boolean) => {
+    const onMessage = (raw: RawData, isBinary: boolean): void => {
       clearTimeout(idleTimer);
       connection.heard();
       connection.lastActivityAt = new Date();
@@ -153,12 +153,22 @@ export class WebSocketGateway {
       metrics.messageIn(message.type);
       // pings and cancels are answered at once; everything that touches the session keeps arrival order
       if (message.type === 'ping' || message.type === 'cancel' || message.type === 'disconnect') {
-        void ready.then((opened) => opened && this.handleControl(connection, message));
+        void ready
+          .then((opened) => opened && this.handleControl(connection, message))
+          .catch((error: unknown) => this.answerError(connection, error, message.id));
         return;
       }
       inputs = inputs.then(() => this.handleInput(connection, message)).catch((error: unknown) => {
         this.answerError(connection, error, message.id);
       });
+    };
+    socket.on('message', (raw: RawData, isBinary: boolean) => {
+      // nothing a client sends may throw out of this handler: ws would emit it as an uncaught exception
+      try {
+        onMessage(raw, isBinary);
+      } catch (error: unknown) {
+        this.answerError(connection, error);
+      }
     });
     socket.on('close', (code) => {
       clearTimeout(idleTimer);

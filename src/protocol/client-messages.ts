@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { candidateSchema, interviewSettingsSchema } from './interview-schemas.js';
+import { MAX_JSON_DEPTH, jsonValueTooDeep } from './json-nesting.js';
 
 /** Largest `context` object accepted with an input, measured as JSON. */
 export const MAX_CONTEXT_BYTES = 8 * 1024;
@@ -11,9 +12,14 @@ export type AudioFormat = z.infer<typeof audioFormatSchema>;
 
 const utf8 = new TextEncoder();
 
-// TextEncoder rather than Buffer: these schemas are shared with the browser app and the SDK
+// TextEncoder rather than Buffer: these schemas are shared with the browser app and the SDK. The depth
+// check comes first and aborts: JSON.stringify recurses, and a value nested thousands deep overflows it.
 export const contextSchema = z
   .record(z.string(), z.unknown())
+  .refine((value) => !jsonValueTooDeep(value, MAX_JSON_DEPTH - 3), {
+    message: `context must nest at most ${MAX_JSON_DEPTH - 3} arrays or objects deep`,
+    abort: true,
+  })
   .refine((value) => utf8.encode(JSON.stringify(value)).length <= MAX_CONTEXT_BYTES, {
     message: `context must be at most ${MAX_CONTEXT_BYTES} bytes as JSON`,
   });
