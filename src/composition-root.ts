@@ -56,7 +56,11 @@ export interface VivaOverrides {
  * configuration and wires them together.
  */
 export async function createViva(config: Config, overrides: VivaOverrides = {}): Promise<Viva> {
-  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const logger =
+    overrides.logger ??
+    createLogger(config.LOG_LEVEL, {
+      secrets: [config.ADMIN_TOKEN, config.SESSION_TOKEN_SECRET, config.LLM_API_KEY, config.STT_API_KEY, ...config.API_KEYS],
+    });
   const metrics = new Metrics();
   const store =
     overrides.store ??
