@@ -101,6 +101,11 @@ export const configSchema = z.object({
   MAX_BUFFERED_BYTES: integer(4 * 1024 * 1024, 1024),
   /** Messages per second one connection may send before RATE_LIMITED. @default 20 */
   RATE_LIMIT_MESSAGES_PER_S: integer(20, 1),
+  /**
+   * A connection refused with RATE_LIMITED again and again, without a calm second, for this long is
+   * flooding and is closed with 1008; a shorter burst only gets the errors, milliseconds. @default 5000
+   */
+  RATE_LIMIT_FLOOD_MS: integer(5_000, 500),
   MAX_CONNECTIONS_PER_IP: integer(256, 1),
   SESSIONS_PER_IP_PER_MINUTE: integer(300, 1),
   HTTP_RATE_LIMIT_PER_MINUTE: integer(1200, 1),

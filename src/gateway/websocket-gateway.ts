@@ -111,7 +111,7 @@ export class WebSocketGateway {
     });
     registry.admit(connection);
     connection.holdLiveMessages();
-    const limiter = new MessageRateLimiter(config.RATE_LIMIT_MESSAGES_PER_S);
+    const limiter = new MessageRateLimiter(config.RATE_LIMIT_MESSAGES_PER_S, config.RATE_LIMIT_FLOOD_MS);
     const resumeFrom = parseResumeFrom((request.query as { resume_from?: unknown }).resume_from);
     const ready = this.open(connection, resumeFrom).catch((error: unknown) => {
       this.options.logger.error({ err: error, session_id: sessionId }, 'could not open the session');
@@ -134,7 +134,7 @@ export class WebSocketGateway {
       const verdict = limiter.take();
       if (verdict !== 'allowed') {
         metrics.limitHit('messages_per_connection');
-        if (verdict === 'abusive') connection.close(CloseCode.POLICY_VIOLATION, 'message rate limit exceeded repeatedly');
+        if (verdict === 'abusive') connection.close(CloseCode.POLICY_VIOLATION, 'message rate limit exceeded for seconds');
         else this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: config.RATE_LIMIT_MESSAGES_PER_S } }));
         return;
       }
