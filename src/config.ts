@@ -93,7 +93,7 @@ export const configSchema = z.object({
    */
   STT_FORMATS: list.pipe(z.array(z.enum(['wav', 'mp3', 'm4a', 'mp4', 'webm', 'ogg', 'flac']))),
   MAX_AUDIO_BYTES: integer(26_214_400, 1),
-  /** Largest WebSocket frame; by default room for the largest audio as base64 plus the envelope. */
+  /** Largest WebSocket message, bytes; by default twice the largest audio as base64, plus the envelope. */
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).optional(),
   HEARTBEAT_INTERVAL_MS: integer(25_000, 50),
   MAX_QUEUED_INPUTS: integer(3, 0),
@@ -135,9 +135,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Base64 inflates by 4/3; leave 64 KiB for the JSON envelope around the audio. */
+/**
+ * Base64 inflates by 4/3; the frame limit is twice the largest audio as base64 (plus 64 KiB for the
+ * envelope), so audio somewhat over MAX_AUDIO_BYTES still arrives whole and gets PAYLOAD_TOO_LARGE with
+ * the connection open (PROTOCOL.md §3), and only a far larger frame is closed with 1009.
+ */
 function defaultMaxMessageBytes(maxAudioBytes: number): number {
-  return Math.ceil(maxAudioBytes / 3) * 4 + 64 * 1024;
+  return 2 * Math.ceil(maxAudioBytes / 3) * 4 + 64 * 1024;
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {

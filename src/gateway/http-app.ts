@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { CloseCode } from '../protocol/close-codes.js';
 import { VivaError } from '../protocol/viva-error.js';
 import { jsonTextTooDeep } from '../protocol/json-nesting.js';
 import { tooDeep } from './client-message-decoder.js';
@@ -109,6 +110,18 @@ export async function createHttpApp({ config, logger, version }: HttpAppOptions)
   });
   await app.register(multipart, { limits: { fileSize: config.MAX_AUDIO_BYTES, files: 1, fields: 10, fieldSize: 1024 } });
   await app.register(websocket, {
+    // The plugin's default answer to a socket error is terminate(), which drops the close frame ws has
+    // just queued for a protocol error (1009 for a frame above maxPayload, 1002...) when the socket is
+    // corked: the client saw 1006. ws closes such a socket itself with the right code and ends it if
+    // the close handshake does not finish; only an error thrown by a handler closes with 1011 here.
+    errorHandler: (error, socket) => {
+      if (isWebSocketProtocolError(error)) {
+        logger.debug({ err: error.message }, 'websocket protocol error; ws closes the connection');
+        return;
+      }
+      logger.error({ err: error }, 'websocket handler failed');
+      socket.close(CloseCode.INTERNAL_ERROR, 'internal error');
+    },
     options: {
       maxPayload: config.MAX_MESSAGE_BYTES,
       // invalid UTF-8 is answered with an error message instead of ws's 1007 close (PROTOCOL.md §4)
@@ -126,6 +139,12 @@ export async function createHttpApp({ config, logger, version }: HttpAppOptions)
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app;
+}
+
+/** ws's own errors about what the peer sent (`WS_ERR_*`), after which ws has already begun to close. */
+function isWebSocketProtocolError(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('WS_ERR_');
 }
 
 /** Fastify's and its plugins' own errors, mapped to the codes of the contract. */
