@@ -25,6 +25,7 @@ import type { SessionStore } from './interview/session-store.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { CloseCode } from './protocol/close-codes.js';
+import { AudioInspectionPool } from './audio/audio-inspection-pool.js';
 import { createProviders } from './providers/create-providers.js';
 import { openSessionStore } from './storage/open-session-store.js';
 import { packageVersion } from './package-info.js';
@@ -98,12 +99,22 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
   const { cluster, leases } = await createCluster(config, nodeId, localConnections, logger);
 
   const providers = createProviders(config, { logger, metrics });
+  const speech = overrides.speech ?? providers.speech;
+  // with no recognizer, audio only needs the checks the contract names before STT_UNAVAILABLE
+  const audio = new AudioInspectionPool({
+    workers: config.AUDIO_INSPECTION_WORKERS,
+    maxQueued: config.AUDIO_INSPECTION_WORKERS * 16,
+    timeBudgetMs: config.AUDIO_INSPECTION_TIMEOUT_MS,
+    maxAudioBytes: config.MAX_AUDIO_BYTES,
+    depth: speech.provider === 'none' ? 'sniff' : 'full',
+    logger,
+  });
   const coordinator = new InterviewCoordinator({
     store,
     planner: overrides.planner ?? providers.planner,
     interviewer: overrides.interviewer ?? providers.interviewer,
     evaluator: overrides.evaluator ?? providers.evaluator,
-    speech: overrides.speech ?? providers.speech,
+    speech,
     sink: cluster,
     leases,
     metrics,
@@ -119,6 +130,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
     creations,
     config,
     coordinator,
+    audio,
     store,
     cluster,
     registry,
@@ -131,6 +143,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
   const gateway = new WebSocketGateway({
     config,
     coordinator,
+    audio,
     registry,
     metrics,
     tokens,
@@ -153,6 +166,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
     logger,
     adminToken,
     async listen() {
+      await audio.ready();
       const address = await app.listen({ host: config.HOST, port: config.PORT });
       const port = (app.server.address() as { port: number }).port;
       return { url: address, port };
@@ -180,6 +194,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
       await app.close();
       await cluster.stop();
       await store.close();
+      await audio.close();
     },
   };
 }

@@ -93,6 +93,14 @@ export const configSchema = z.object({
    */
   STT_FORMATS: list.pipe(z.array(z.enum(['wav', 'mp3', 'm4a', 'mp4', 'webm', 'ogg', 'flac']))),
   MAX_AUDIO_BYTES: integer(26_214_400, 1),
+  /** Worker threads that inspect uploaded audio off the event loop. @default 2 */
+  AUDIO_INSPECTION_WORKERS: integer(2, 1),
+  /**
+   * Time one upload's inspection (decoding, format, structure, duration, silence) may take before it is
+   * stopped and answered AUDIO_DECODE_ERROR, milliseconds. Real 25 MiB recordings need well under a second.
+   * @default 5000
+   */
+  AUDIO_INSPECTION_TIMEOUT_MS: integer(5_000, 50),
   /** Largest WebSocket message, bytes; by default twice the largest audio as base64, plus the envelope. */
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).optional(),
   HEARTBEAT_INTERVAL_MS: integer(25_000, 50),

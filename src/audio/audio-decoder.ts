@@ -10,6 +10,7 @@ import {
   readWavLayout,
   wavDurationMs,
 } from './audio-formats.js';
+import { isSilent } from './silence-detector.js';
 
 /** Audio that passed the edge checks, ready for a speech recognizer. */
 export interface DecodedAudio {
@@ -23,17 +24,30 @@ export interface DecodedAudio {
   declared_format?: string;
   /** Milliseconds, when the container says; live recordings (MediaRecorder webm) often do not. */
   duration_ms?: number;
+  /** Whether a WAV recording is (near) silence; absent for other formats and for a `sniff` inspection. */
+  silent?: boolean;
 }
+
+/**
+ * How far audio is inspected. `sniff`: size, base64 and the format from the magic bytes, which is all the
+ * contract asks before a server with no recognizer answers STT_UNAVAILABLE. `full`: also the structural
+ * checks, the container's metadata (duration, video track) and silence, for a recognizer to use.
+ */
+export type InspectionDepth = 'sniff' | 'full';
 
 export interface AudioLimits {
   /** Largest decoded audio accepted, in bytes (MAX_AUDIO_BYTES). */
   maxAudioBytes: number;
+  /** @default 'full' */
+  depth?: InspectionDepth;
 }
 
 /**
  * Decodes the `audio_data` of an `audio_input` message or a JSON audio upload: plain base64 (standard or
  * URL-safe alphabet, whitespace allowed) or a base64 data URL such as `data:audio/webm;codecs=opus;base64,...`.
  * The size limit is checked on the encoded length before anything is decoded, and again on the bytes.
+ * The server runs this in a worker of AudioInspectionPool, never on the event loop: a crafted container can
+ * keep the metadata parser busy for seconds.
  *
  * @throws VivaError AUDIO_DECODE_ERROR (empty or invalid base64, a data URL that is not base64, a recognized
  *   but broken file), UNSUPPORTED_AUDIO_FORMAT (bytes of no accepted format), PAYLOAD_TOO_LARGE.
@@ -78,6 +92,12 @@ export async function inspectAudioBytes(
     );
   }
 
+  const declared = declaredFormat !== undefined && declaredFormat.trim() !== '' ? { declared_format: declaredFormat } : {};
+  if (limits.depth === 'sniff') {
+    const format = sniffed === 'm4a' && normalizeDeclaredFormat(declaredFormat) === 'mp4' ? 'mp4' : sniffed;
+    return { bytes, format, mime_type: audioFormatDetails[format].mimeType, file_name: audioFormatDetails[format].fileName, ...declared };
+  }
+
   const problem = findContainerProblem(sniffed, bytes);
   if (problem !== undefined) {
     throw new VivaError('AUDIO_DECODE_ERROR', `${problem} Record again and send the whole file.`, {
@@ -88,13 +108,15 @@ export async function inspectAudioBytes(
   const metadata = await readMetadata(sniffed, bytes, detected.mime);
   const format = sniffed === 'm4a' && (normalizeDeclaredFormat(declaredFormat) === 'mp4' || metadata.hasVideo) ? 'mp4' : sniffed;
   const details = audioFormatDetails[format];
+  const silent = await isSilent({ bytes, format, mime_type: details.mimeType, file_name: details.fileName });
   return {
     bytes,
     format,
     mime_type: details.mimeType,
     file_name: details.fileName,
-    ...(declaredFormat !== undefined && declaredFormat.trim() !== '' ? { declared_format: declaredFormat } : {}),
+    ...declared,
     ...(metadata.durationMs !== undefined ? { duration_ms: metadata.durationMs } : {}),
+    ...(silent !== undefined ? { silent } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ export function audioTurnInput(audio: DecodedAudio, inputId: string | undefined,
       file_name: audio.file_name,
       mime_type: audio.mime_type,
       duration_ms: audio.duration_ms,
+      silent: audio.silent,
     },
     language,
   };

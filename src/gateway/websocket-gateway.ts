@@ -14,7 +14,7 @@ import type { ClientMessage } from '../protocol/client-messages.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { PROTOCOL_VERSION, serverMessage, type ServerMessage } from '../protocol/server-messages.js';
 import { VivaError } from '../protocol/viva-error.js';
-import { decodeAudioPayload } from '../audio/audio-decoder.js';
+import type { AudioInspectionPool } from '../audio/audio-inspection-pool.js';
 import { ClientConnection } from './client-connection.js';
 import { decodeClientMessage } from './client-message-decoder.js';
 import type { ConnectionRegistry } from './connection-registry.js';
@@ -28,6 +28,8 @@ import type { SessionCreationLimiter } from './session-creation-limiter.js';
 export interface WebSocketGatewayOptions {
   config: Config;
   coordinator: InterviewCoordinator;
+  /** Decodes and inspects `audio_input` off the event loop. */
+  audio: AudioInspectionPool;
   registry: ConnectionRegistry;
   metrics: Metrics;
   tokens: SessionTokens;
@@ -263,7 +265,7 @@ export class WebSocketGateway {
 
   private async handleInput(connection: ClientConnection, message: ClientMessage): Promise<void> {
     if (connection.closed) return;
-    const { coordinator, config } = this.options;
+    const { coordinator, audio: inspector } = this.options;
     const sessionId = connection.sessionId;
     const origin = { reply: (answer: ServerMessage) => void connection.deliver(answer) };
     const reportFailure = (error: unknown) => this.answerError(connection, error, message.id);
@@ -285,7 +287,7 @@ export class WebSocketGateway {
         return;
       }
       case 'audio_input': {
-        const audio = await decodeAudioPayload(message.data, { maxAudioBytes: config.MAX_AUDIO_BYTES });
+        const audio = await inspector.decodePayload(message.data);
         coordinator.processInput(sessionId, audioTurnInput(audio, message.id, message.data.language), origin).catch(reportFailure);
         return;
       }

@@ -64,6 +64,9 @@ export interface CoordinatorOptions {
 
 class CancelledByClient extends Error {}
 
+/** Provisional reports kept at once (see InterviewCoordinator.report). */
+const MAX_PROVISIONAL_REPORTS = 1_000;
+
 /**
  * The one path every input takes, from WebSocket and HTTP alike: ordering per session, idempotency,
  * speech recognition for audio, the interviewer, and storing each durable message before it is sent.
@@ -73,6 +76,11 @@ export class InterviewCoordinator {
   private readonly inFlight = new InFlightInputs<TurnOutcome>();
   private readonly running = new Map<string, AbortController>();
   private readonly pendingReports = new Map<string, Promise<InterviewReport>>();
+  /**
+   * The provisional report of each running interview, for the session state it was computed from: GET
+   * /report is polled, and an evaluation reads every answer. The next turn (or any change) changes the key.
+   */
+  private readonly provisionalReports = new Map<string, { key: string; report: Promise<InterviewReport> }>();
   private readonly now: () => Date;
 
   constructor(private readonly options: CoordinatorOptions) {
@@ -241,12 +249,35 @@ export class InterviewCoordinator {
   async report(sessionId: string): Promise<InterviewReport> {
     const session = await this.requireSession(sessionId);
     if (session.report !== null) return session.report;
-    if (session.progress.state === 'completed') return this.writeReport(sessionId);
-    // a session that never started gets a plan for the report only; nothing is stored
-    const plan =
-      session.plan ??
-      (await this.options.planner.plan({ session_id: sessionId, candidate: session.candidate, settings: resolveSettings(session.settings) }));
-    return this.options.evaluator.evaluate({ snapshot: await this.snapshotOf({ ...session, plan }) });
+    if (session.progress.state === 'completed') {
+      this.provisionalReports.delete(sessionId);
+      return this.writeReport(sessionId);
+    }
+    const key = `${session.created_at}|${session.updated_at}|${session.last_seq}|${session.turn_count}`;
+    const cached = this.provisionalReports.get(sessionId);
+    if (cached !== undefined && cached.key === key) return cached.report;
+    const report = (async () => {
+      // a session that never started gets a plan for the report only; nothing is stored
+      const plan =
+        session.plan ??
+        (await this.withDeadline(this.options.aiTimeoutMs, (signal) =>
+          this.options.planner.plan({ session_id: sessionId, candidate: session.candidate, settings: resolveSettings(session.settings), abortSignal: signal }),
+        ));
+      const snapshot = await this.snapshotOf({ ...session, plan });
+      return this.withDeadline(this.options.aiTimeoutMs, (signal) => this.options.evaluator.evaluate({ snapshot, abortSignal: signal }));
+    })();
+    // the oldest entry goes first (a Map keeps insertion order), so memory stays bounded
+    this.provisionalReports.delete(sessionId);
+    if (this.provisionalReports.size >= MAX_PROVISIONAL_REPORTS) {
+      const oldest = this.provisionalReports.keys().next().value;
+      if (oldest !== undefined) this.provisionalReports.delete(oldest);
+    }
+    this.provisionalReports.set(sessionId, { key, report });
+    // a failed evaluation is not kept: the next request tries again
+    report.catch(() => {
+      if (this.provisionalReports.get(sessionId)?.report === report) this.provisionalReports.delete(sessionId);
+    });
+    return report;
   }
 
   /**

@@ -76,6 +76,8 @@ export interface TranscribeRequest {
   mime_type: string;
   language?: string | undefined;
   duration_ms?: number | undefined;
+  /** Whether the recording is (near) silence, as measured when it was inspected; absent when not measured. */
+  silent?: boolean | undefined;
   abortSignal?: AbortSignal | undefined;
   /** For logs and metrics only. */
   session_id?: string | undefined;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AudioInspectionPool } from '../../audio/audio-inspection-pool.js';
 import type { ClusterNode } from '../../cluster/cluster-node.js';
 import type { Config } from '../../config.js';
 import type { InterviewCoordinator } from '../../interview/interview-coordinator.js';
@@ -14,6 +15,8 @@ export interface HttpContext {
   creations: SessionCreationLimiter;
   config: Config;
   coordinator: InterviewCoordinator;
+  /** Decodes and inspects uploaded audio off the event loop. */
+  audio: AudioInspectionPool;
   store: SessionStore;
   cluster: ClusterNode;
   registry: ConnectionRegistry;

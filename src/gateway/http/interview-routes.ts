@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MultipartFile } from '@fastify/multipart';
-import { decodeAudioPayload, inspectAudioBytes, type DecodedAudio } from '../../audio/audio-decoder.js';
+import type { DecodedAudio } from '../../audio/audio-decoder.js';
+import type { AudioInspectionPool } from '../../audio/audio-inspection-pool.js';
 import type { TurnInput, TurnOutcome } from '../../interview/interview-coordinator.js';
 import { resolveSettings } from '../../interview/interview-settings.js';
 import { describeInterview } from '../../interview/interview-status.js';
@@ -95,7 +96,7 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
     async (request) => {
       const { id } = request.params;
       await coordinator.requireSession(id);
-      const { audio, language, inputId } = await readAudioRequest(request, config.MAX_AUDIO_BYTES);
+      const { audio, language, inputId } = await readAudioRequest(request, config.MAX_AUDIO_BYTES, context.audio);
       const outcome = await coordinator.processInput(id, audioTurnInput(audio, inputId, language));
       return turnAnswer(id, outcome);
     },
@@ -176,8 +177,8 @@ const multipartFieldsSchema = z.object({
 async function readAudioRequest(
   request: FastifyRequest,
   maxAudioBytes: number,
+  inspector: AudioInspectionPool,
 ): Promise<{ audio: DecodedAudio; language: string | undefined; inputId: string | undefined }> {
-  const limits = { maxAudioBytes };
   if (request.isMultipart()) {
     let file: MultipartFile | undefined;
     try {
@@ -198,12 +199,12 @@ async function readAudioRequest(
     );
     if (!fields.success) throw invalidMessage(fields.error);
     const declared = fields.data.audio_format ?? extensionOf(file.filename);
-    const audio = await inspectAudioBytes(bytes, declared, limits);
+    const audio = await inspector.inspectBytes(bytes, declared);
     return { audio, language: fields.data.language, inputId: fields.data.id };
   }
   const body = processAudioJsonBodySchema.safeParse(request.body);
   if (!body.success) throw invalidMessage(body.error);
-  const audio = await decodeAudioPayload(body.data, limits);
+  const audio = await inspector.decodePayload(body.data);
   return { audio, language: body.data.language, inputId: body.data.id };
 }
 

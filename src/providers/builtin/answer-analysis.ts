@@ -50,13 +50,18 @@ const OUTCOME_PATTERNS: readonly RegExp[] = [
   /升职|晋升|达成|获得了|拿到了|好评|认可|表扬|成功|顺利|结果|最终|最后(上线|完成|成功|我们|顺利|效果)|提升|提高|降低|减少|节省|缩短|增长|下降|翻倍|减半|效果|指标|学到|收获|教训|体会|反思|复盘|影响|转化率|留存|成功上线|顺利上线|不再|从.{1,12}(降到|提升到|减少到|缩短到|增加到|降低到)/,
 ];
 
-// "3 months ago" and "两年前" are when, not how much, so a time followed by "ago" or "前" is no figure
-const METRIC_PATTERN =
-  /\$\s?\d[\d,.]*\s?(k|m|million|billion)?\b|\d[\d,.]*\s?(%|％|percent\b|x\b|×|times\b|ms\b|milliseconds\b|seconds\b|secs?\b|minutes\b|mins\b|hours\b|hrs?\b|days\b|weeks\b|months\b|k\b|million\b|thousand\b|users\b|customers\b|requests\b|rps\b|qps\b|tps\b|gb\b|mb\b|tb\b|倍|毫秒|秒|分钟|小时|天|周|个月|万|千|亿|个?用户|QPS)(?!\s*(ago|前|以前|之前))/gi;
+// A figure is money ("$40k") or a number with a unit ("40%", "200 ms", "3倍"). "3 months ago" and "两年前"
+// are when, not how much, so a time followed by "ago" or "前" is no figure. Both patterns are sticky and
+// tried only where a figure can start (see findFigures): a global `\d[\d,.]*unit` search retries every
+// digit of a long digit run, each time to the run's end, which made a 10,000-digit answer cost a second.
+const MONEY_FIGURE = /\$\s?\d[\d,.]*\s?(k|m|million|billion)?\b/iy;
+const FIGURE_UNIT =
+  /\s?(%|％|percent\b|x\b|×|times\b|ms\b|milliseconds\b|seconds\b|secs?\b|minutes\b|mins\b|hours\b|hrs?\b|days\b|weeks\b|months\b|k\b|million\b|thousand\b|users\b|customers\b|requests\b|rps\b|qps\b|tps\b|gb\b|mb\b|tb\b|倍|毫秒|秒|分钟|小时|天|周|个月|万|千|亿|个?用户|QPS)(?!\s*(ago|前|以前|之前))/iy;
 
 const BACKGROUND_PATTERNS: readonly RegExp[] = [
   /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|many) years?\b|\b(i'?m|i am) (a|an|currently)\b|\bcurrently\b|\bworked (at|as|on|for|in)\b|\bexperience (in|with)\b|\bgraduated\b|\bdegree\b/i,
-  /\d+年|[一二三四五六七八九十两]年|目前|现在在|毕业于|毕业|工作经验|从事|专业/,
+  // the lookbehind tries a digit run once, from its first digit, instead of once per digit
+  /(?<!\d)\d+年|[一二三四五六七八九十两]年|目前|现在在|毕业于|毕业|工作经验|从事|专业/,
 ];
 
 // figures that read as results (rates, speed-ups, times) come before plain counts such as "40 million rows"
@@ -65,6 +70,49 @@ const RESULT_FIGURE = /%|％|percent|x$|×|倍|ms$|毫秒|seconds|秒|minutes|�
 const STRUCTURE_PATTERN =
   /\b(first(ly)?|second(ly)?|then|after that|next|finally|because|so that|therefore|trade-?offs?|on the other hand|the reason)\b|首先|其次|然后|接着|最后|因为|所以|因此|一方面|另一方面|权衡|第一|第二/i;
 
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/**
+ * The figures of a text in order, as `\$\s?\d[\d,.]*…|\d[\d,.]*\s?unit` would find them, in linear time.
+ * A unit never starts with a digit, comma or dot, so a number can only be followed by its unit at the end
+ * of its run of digits, commas and dots: every start inside one run meets the same end and the same
+ * verdict, and one test per run decides them all.
+ */
+export function findFigures(text: string): string[] {
+  const figures: string[] = [];
+  let index = 0;
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    if (code === 0x24 /* $ */) {
+      MONEY_FIGURE.lastIndex = index;
+      const money = MONEY_FIGURE.exec(text);
+      if (money !== null) {
+        figures.push(money[0].trim());
+        index = MONEY_FIGURE.lastIndex;
+        continue;
+      }
+    } else if (isDigit(code)) {
+      let end = index + 1;
+      for (; end < text.length; end += 1) {
+        const next = text.charCodeAt(end);
+        if (!isDigit(next) && next !== 0x2c /* , */ && next !== 0x2e /* . */) break;
+      }
+      FIGURE_UNIT.lastIndex = end;
+      if (FIGURE_UNIT.exec(text) !== null) {
+        figures.push(text.slice(index, FIGURE_UNIT.lastIndex).trim());
+        index = FIGURE_UNIT.lastIndex;
+      } else {
+        index = end;
+      }
+      continue;
+    }
+    index += 1;
+  }
+  return figures;
+}
+
 function countSentences(text: string): number {
   return text.split(/[.!?。！？\n]+/).filter((part) => part.trim().length > 1).length;
 }
@@ -72,7 +120,7 @@ function countSentences(text: string): number {
 export function analyzeAnswer(text: string): AnswerAnalysis {
   const words = measureWords(text);
   const sentences = countSentences(text);
-  const figures = [...text.matchAll(METRIC_PATTERN)].map((match) => match[0].trim());
+  const figures = findFigures(text);
   const metrics = [...figures.filter((figure) => RESULT_FIGURE.test(figure)), ...figures.filter((figure) => !RESULT_FIGURE.test(figure))];
   return {
     words,

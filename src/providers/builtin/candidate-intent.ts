@@ -36,7 +36,9 @@ const ATTEMPT_PATTERN = /\b(but|though|although|maybe|perhaps|probably|i think|i
 
 /** Reads a short candidate message as a request to repeat or skip, or as "I don't know". */
 export function detectIntent(text: string): CandidateIntent {
-  const trimmed = text.trim();
+  // whitespace runs become one space: `^\s*(sorry|…)\s*[?？]?\s*$` splits a long run between its two
+  // `\s*` every possible way before it gives up, which is quadratic in the run's length
+  const trimmed = text.trim().replace(/\s+/g, ' ');
   if (trimmed === '' || measureWords(trimmed) > MAX_INTENT_WORDS) return 'none';
   if (REPEAT_PATTERNS.some((pattern) => pattern.test(trimmed))) return 'repeat';
   if (SKIP_PATTERNS.some((pattern) => pattern.test(trimmed))) return 'skip';

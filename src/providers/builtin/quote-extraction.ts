@@ -1,9 +1,24 @@
 import type { Language } from '../../protocol/interview-schemas.js';
 import { analyzeAnswer } from './answer-analysis.js';
+import { measureWords } from './text-tools.js';
 
 const SENTENCE_PATTERN = /[^.!?。！？\n]+[.!?。！？]*/g;
 // a quote ends at its last word: sentence marks and dangling commas are dropped (still a substring)
-const TRAILING_PUNCTUATION = /[\s,，、;；:：\-—.!?。！？]+$/;
+const TRAILING_PUNCTUATION = new Set([...',，、;；:：-—.!?。！？']);
+
+/**
+ * Drops trailing punctuation and whitespace. A loop, not `/[…]+$/`: that pattern retries from every
+ * character of a long run of commas and dots that is not at the end, which is quadratic.
+ */
+function trimTrailingPunctuation(text: string): string {
+  let end = text.length;
+  while (end > 0) {
+    const character = text.charAt(end - 1);
+    if (!TRAILING_PUNCTUATION.has(character) && character.trim() !== '') break;
+    end -= 1;
+  }
+  return text.slice(0, end);
+}
 
 /** The sentences of a text, each an exact substring of it (trimmed). */
 export function splitSentences(text: string): string[] {
@@ -15,16 +30,16 @@ export function splitSentences(text: string): string[] {
  * never adding anything, so the result is still a substring of what the candidate said.
  */
 export function clipQuote(sentence: string, maxCharacters: number): string {
-  if (sentence.length <= maxCharacters) return sentence.replace(TRAILING_PUNCTUATION, '');
+  if (sentence.length <= maxCharacters) return trimTrailingPunctuation(sentence);
   const head = sentence.slice(0, maxCharacters);
   const breakAt = Math.max(head.lastIndexOf(' '), head.lastIndexOf('，'), head.lastIndexOf('、'), head.lastIndexOf('；'));
   const clipped = breakAt > maxCharacters / 2 ? head.slice(0, breakAt) : head;
-  return clipped.replace(TRAILING_PUNCTUATION, '');
+  return trimTrailingPunctuation(clipped);
 }
 
 /** A few of the candidate's own words to quote back in a follow-up, or undefined for a near-empty answer. */
 export function extractShortQuote(answer: string, language: Language): string | undefined {
-  const sentence = splitSentences(answer).find((candidate) => analyzeAnswer(candidate).words >= 3);
+  const sentence = splitSentences(answer).find((candidate) => measureWords(candidate) >= 3);
   if (sentence === undefined) return undefined;
   const quote = clipQuote(sentence, language === 'zh' ? 20 : 60);
   return quote === '' ? undefined : quote;
@@ -47,7 +62,8 @@ function evidenceWeight(sentence: string): number {
  * @param maxCharacters longest quote @default 160
  */
 export function pickEvidenceQuotes(answer: string, limit = 2, maxCharacters = 160): string[] {
-  const sentences = splitSentences(answer).filter((sentence) => analyzeAnswer(sentence).words >= 3);
+  // counting words first: a full analysis of each of thousands of one-word sentences adds up
+  const sentences = splitSentences(answer).filter((sentence) => measureWords(sentence) >= 3);
   const ranked = sentences
     .map((sentence, index) => ({ sentence, index, weight: evidenceWeight(sentence) }))
     .sort((left, right) => right.weight - left.weight || left.index - right.index)

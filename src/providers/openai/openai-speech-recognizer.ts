@@ -104,7 +104,9 @@ export class OpenAiSpeechRecognizer implements SpeechRecognizer {
         { details: { audio_format: request.format, accepted_formats: [...accepted] } },
       );
     }
-    const silent = await isSilent({ bytes: request.audio, format: request.format, mime_type: request.mime_type, file_name: request.file_name });
+    // the gateway measured it off the event loop when the upload was inspected; only direct callers measure here
+    const silent =
+      request.silent ?? (await isSilent({ bytes: request.audio, format: request.format, mime_type: request.mime_type, file_name: request.file_name }));
     if (silent === true) {
       options.metrics.speechRejected.inc({ reason: 'silence' });
       this.log(request, 'no_speech', started, 0, { detected_by: 'silence' });
