@@ -113,7 +113,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
 
   const creations = new SessionCreationLimiter(config.SESSIONS_PER_IP_PER_MINUTE);
   let draining = false;
-  const app = await createHttpApp({ config, logger, version: packageVersion });
+  const app = await createHttpApp({ config, logger, metrics, version: packageVersion });
   const context: HttpContext = {
     creations,
     config,
