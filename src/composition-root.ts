@@ -12,6 +12,7 @@ import type { HttpContext } from './gateway/http/http-context.js';
 import { registerInterviewRoutes } from './gateway/http/interview-routes.js';
 import { registerManagementRoutes } from './gateway/http/management-routes.js';
 import { registerOperationsRoutes } from './gateway/http/operations-routes.js';
+import { interviewReportPath } from './gateway/http/route-paths.js';
 import { registerWebApps } from './gateway/http/web-app-routes.js';
 import { SessionTokens } from './gateway/session-tokens.js';
 import { UpgradeGuard } from './gateway/upgrade-guard.js';
@@ -121,11 +122,13 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
     maxQueuedInputs: config.MAX_QUEUED_INPUTS,
     aiTimeoutMs: config.AI_TIMEOUT_MS,
     sttTimeoutMs: config.STT_TIMEOUT_MS,
+    logger,
+    reportUrl: interviewReportPath,
   });
 
   const creations = new SessionCreationLimiter(config.SESSIONS_PER_IP_PER_MINUTE);
   let draining = false;
-  const app = await createHttpApp({ config, logger, version: packageVersion });
+  const app = await createHttpApp({ config, logger, metrics, version: packageVersion });
   const context: HttpContext = {
     creations,
     config,

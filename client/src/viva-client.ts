@@ -2,6 +2,7 @@ import { CloseCode, reconnectableCloseCodes } from '../../src/protocol/close-cod
 import { serverMessageSchema, type ConnectedData, type ServerMessage, type ServerMessageType } from '../../src/protocol/server-messages.js';
 import { toAudioPayload, type AudioSource } from './audio-input.js';
 import { backoffDelay, resolveReconnectOptions, type ReconnectOptions } from './backoff.js';
+import { CLOSED, publicState, wireOf, type Link, type SessionProgress, type SettingsState, type Wire } from './client-states.js';
 import { HeartbeatWatchdog } from './heartbeat-watchdog.js';
 import { InputIds } from './input-ids.js';
 import { PendingInputs, type AnswerType } from './pending-inputs.js';
@@ -55,28 +56,13 @@ export class VivaClient {
   private readonly pings = new PendingPings();
   private readonly ids: InputIds;
 
-  private currentState: ConnectionState = 'closed';
-  private running = false;
-  private currentSessionId: string | undefined;
-  private issuedToken: string | undefined;
-  private highestSeq: number;
-  /** Whether `highestSeq` is a real resume point (given, or learnt from the first `connected`). */
-  private seqKnown: boolean;
-  private lastEnded: InterviewEndedMessage | undefined;
-
-  private socket: WebSocketLike | undefined;
-  /** Counts sockets; an input's `sentOn` names the socket it went out on. */
-  private generation = 0;
-  private connectedOnSocket = 0;
-  private refusedStatus: number | undefined;
-  private maxMessageBytes = Number.POSITIVE_INFINITY;
-  private watchdog: HeartbeatWatchdog | undefined;
-  private connectTimer: ReturnType<typeof setTimeout> | undefined;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private attempt = 0;
-
-  private settingsAcknowledged: boolean;
-  private settingsRequestId: string | undefined;
+  // Connection state and session state are kept apart: the link (one explicit phase, see client-states.ts)
+  // comes and goes with sockets; the session's progress and the settings outlive them.
+  private link: Link = CLOSED;
+  private readonly session: SessionProgress;
+  private settings: SettingsState;
+  /** Sockets opened so far: the next one's generation. */
+  private socketsOpened = 0;
   private connecting:
     | { promise: Promise<ConnectedData>; resolve(data: ConnectedData): void; reject(error: VivaClientError): void; settled: boolean }
     | undefined;
@@ -96,35 +82,40 @@ export class VivaClient {
     if (sessionId !== undefined && !SESSION_ID.test(sessionId)) {
       throw new TypeError('sessionId must match ^[A-Za-z0-9_-]{1,128}$');
     }
-    this.currentSessionId = sessionId;
     const lastSeq = options.lastSeq ?? this.location.resumeFrom;
     if (lastSeq !== undefined && !(Number.isInteger(lastSeq) && lastSeq >= 0)) {
       throw new TypeError('lastSeq must be an integer of at least 0');
     }
-    this.highestSeq = lastSeq ?? 0;
-    this.seqKnown = lastSeq !== undefined;
+    this.session = {
+      id: sessionId,
+      issuedToken: undefined,
+      lastSeq: lastSeq ?? 0,
+      seqKnown: lastSeq !== undefined,
+      lastEnded: undefined,
+      maxMessageBytes: Number.POSITIVE_INFINITY,
+    };
     // settings the server would refuse are refused here, where the caller can see which field is wrong
     checkSettings(options.candidate, options.interview);
-    this.settingsAcknowledged = options.candidate === undefined && options.interview === undefined;
+    this.settings = { kind: options.candidate === undefined && options.interview === undefined ? 'done' : 'unsent' };
   }
 
   /** The session: the one given, or the one the server named in `connected`. */
   get sessionId(): string | undefined {
-    return this.currentSessionId;
+    return this.session.id;
   }
 
   /** The highest durable seq seen (or given as `lastSeq`): save it to resume after a page reload. */
   get lastSeq(): number {
-    return this.highestSeq;
+    return this.session.lastSeq;
   }
 
   get state(): ConnectionState {
-    return this.currentState;
+    return publicState(this.link);
   }
 
   /** The session token: the one given, or the one the server issued when this client created the session. */
   get sessionToken(): string | undefined {
-    return this.options.token ?? this.issuedToken;
+    return this.options.token ?? this.session.issuedToken;
   }
 
   /**
@@ -143,10 +134,8 @@ export class VivaClient {
     });
     // the caller may start the client without awaiting; a failure is also told by the `closed` event
     this.connecting = { promise: markHandled(promise), resolve, reject, settled: false };
-    this.running = true;
-    this.attempt = 0;
-    this.setState('connecting');
-    this.openSocket();
+    this.setLink({ phase: 'scheduled', attempt: 0, timer: undefined });
+    this.openSocket(0);
     return promise;
   }
 
@@ -198,12 +187,12 @@ export class VivaClient {
 
   /** Stops the reply being generated; its `ai_response` arrives with the text so far and `cancelled: true`. */
   cancel(): void {
-    if (this.currentState === 'open') this.sendFrame(JSON.stringify({ type: 'cancel', data: {} }));
+    if (this.link.phase === 'open') this.sendFrame(JSON.stringify({ type: 'cancel', data: {} }));
   }
 
   /** An application-level round trip; resolves with the time it took, milliseconds. */
   ping(): Promise<number> {
-    if (this.currentState !== 'open') {
+    if (this.link.phase !== 'open') {
       return markHandled(Promise.reject(new VivaClientError('NOT_CONNECTED', 'Not connected.', { retryable: true })));
     }
     const id = this.ids.next();
@@ -218,11 +207,11 @@ export class VivaClient {
    * again later to resume the same session.
    */
   close(): void {
-    if (!this.running) return;
-    if (this.socket?.readyState === SOCKET_OPEN) {
+    if (this.link.phase === 'closed') return;
+    if (wireOf(this.link)?.socket.readyState === SOCKET_OPEN) {
       this.sendFrame(JSON.stringify({ type: 'disconnect', data: { reason: 'client closed' } }));
     }
-    this.dropSocket('close');
+    this.release('close');
     this.finish(CloseCode.NORMAL, 'closed by the client', undefined);
   }
 
@@ -233,13 +222,12 @@ export class VivaClient {
 
   // ---- connection lifecycle ----
 
-  private openSocket(): void {
-    const generation = ++this.generation;
-    this.connectedOnSocket = 0;
-    this.refusedStatus = undefined;
-    const url = socketUrl(this.location, this.currentSessionId, {
+  /** Dials attempt `attempt` (0: the first connection); the link is `scheduled`. */
+  private openSocket(attempt: number): void {
+    const generation = ++this.socketsOpened;
+    const url = socketUrl(this.location, this.session.id, {
       token: this.options.token,
-      resume_from: this.seqKnown ? this.highestSeq : undefined,
+      resume_from: this.session.seqKnown ? this.session.lastSeq : undefined,
     });
     let socket: WebSocketLike;
     try {
@@ -247,32 +235,34 @@ export class VivaClient {
     } catch (error) {
       // a URL the WebSocket constructor rejects will not get better by retrying
       const message = error instanceof Error ? error.message : String(error);
+      this.release('none');
       this.finish(1006, message, new VivaClientError('CONNECTION_CLOSED', `Cannot open ${url}: ${message}`));
       return;
     }
-    this.socket = socket;
-    const current = (): boolean => generation === this.generation && this.socket === socket;
+    const wire: Wire = { socket, generation, refusedStatus: undefined };
+    const current = (): boolean => wireOf(this.link) === wire;
     socket.onmessage = (event: MessageEventLike) => {
       if (current()) this.onFrame(event.data);
     };
     socket.onerror = (event: ErrorEventLike) => {
-      if (current()) this.noteSocketError(event);
+      if (current()) this.noteSocketError(wire, event);
     };
     socket.onclose = (event: CloseEventLike) => {
-      if (current()) this.onSocketClose(event.code, event.reason);
+      if (current()) this.onSocketClose(wire, event.code, event.reason);
     };
     // an upgrade that hangs (a stuck proxy, a server that never answers) counts as a failed attempt
-    this.connectTimer = setTimeout(() => {
-      if (!current() || this.connectedOnSocket > 0) return;
-      this.dropSocket('terminate');
-      this.scheduleReconnect(1006, 'no connected message in time');
+    const connectTimer = setTimeout(() => {
+      if (this.link.phase !== 'dialing' || this.link.wire !== wire) return;
+      this.release('terminate');
+      this.scheduleReconnect(attempt, 1006, 'no connected message in time');
     }, this.connectTimeoutMs);
+    this.setLink({ phase: 'dialing', attempt, wire, connectTimer });
   }
 
-  private onSocketClose(code: number, reason: string): void {
-    const refused = this.refusedStatus === undefined ? undefined : upgradeRefusalError(this.refusedStatus);
-    this.dropSocket('none');
-    if (!this.running) return;
+  private onSocketClose(wire: Wire, code: number, reason: string): void {
+    const refused = wire.refusedStatus === undefined ? undefined : upgradeRefusalError(wire.refusedStatus);
+    const attempt = this.attemptsSoFar();
+    this.release('none');
     if (code === CloseCode.REPLACED) {
       this.events.emit('replaced', { code, reason });
       this.finish(code, reason, new VivaClientError('REPLACED', 'Another connection to this session took over.', { closeCode: code }));
@@ -283,7 +273,7 @@ export class VivaClient {
       return;
     }
     if (reconnectableCloseCodes.has(code)) {
-      this.scheduleReconnect(code, reason);
+      this.scheduleReconnect(attempt, code, reason);
       return;
     }
     const detail = reason === '' ? String(code) : `${code}: ${reason}`;
@@ -291,42 +281,47 @@ export class VivaClient {
   }
 
   /** `ws` tells why an upgrade failed ("Unexpected server response: 401"); browsers tell nothing. */
-  private noteSocketError(event: ErrorEventLike): void {
+  private noteSocketError(wire: Wire, event: ErrorEventLike): void {
     const match = typeof event.message === 'string' ? /Unexpected server response: (\d{3})/.exec(event.message) : null;
-    if (match?.[1] !== undefined) this.refusedStatus = Number(match[1]);
+    if (match?.[1] !== undefined) wire.refusedStatus = Number(match[1]);
   }
 
-  private scheduleReconnect(code: number, reason: string): void {
-    if (this.attempt >= this.reconnect.maxAttempts) {
-      const error = new VivaClientError('RECONNECT_FAILED', `Gave up after ${this.attempt} reconnect attempts (last close: ${code}).`, {
+  /** Reconnect attempts made since the last `connected`. */
+  private attemptsSoFar(): number {
+    return this.link.phase === 'scheduled' || this.link.phase === 'dialing' ? this.link.attempt : 0;
+  }
+
+  /** After `attempt` failed attempts (the current link released), waits and dials again, or gives up. */
+  private scheduleReconnect(attempt: number, code: number, reason: string): void {
+    if (attempt >= this.reconnect.maxAttempts) {
+      const error = new VivaClientError('RECONNECT_FAILED', `Gave up after ${attempt} reconnect attempts (last close: ${code}).`, {
         closeCode: code,
         retryable: true,
       });
       this.finish(code, reason, error);
       return;
     }
-    const delayMs = backoffDelay(this.attempt, this.reconnect, this.random);
-    this.attempt += 1;
-    this.setState('reconnecting');
-    this.events.emit('disconnected', { code, reason, attempt: this.attempt, delayMs });
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (this.running) this.openSocket();
+    const delayMs = backoffDelay(attempt, this.reconnect, this.random);
+    const next = attempt + 1;
+    const timer = setTimeout(() => {
+      if (this.link.phase === 'scheduled' && this.link.timer === timer) this.openSocket(next);
     }, delayMs);
+    this.setLink({ phase: 'scheduled', attempt: next, timer });
+    this.events.emit('disconnected', { code, reason, attempt: next, delayMs });
   }
 
   /**
-   * Forgets the current socket: its handlers become no-ops (not null: `ws` throws an 'error' event that
-   * has no listener), pings waiting on it fail. Inputs stay pending, to be re-sent on the next socket.
+   * Lets go of what the current link holds (its timers, its watchdog, its socket); the caller then moves
+   * the link to its next phase. The socket's handlers become no-ops (not null: `ws` throws an 'error'
+   * event that has no listener), pings waiting on it fail. Inputs stay pending, to be re-sent on the next socket.
    */
-  private dropSocket(how: 'none' | 'close' | 'terminate'): void {
-    const socket = this.socket;
-    this.socket = undefined;
-    this.watchdog?.stop();
-    this.watchdog = undefined;
-    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
-    this.connectTimer = undefined;
+  private release(how: 'none' | 'close' | 'terminate'): void {
+    const link = this.link;
+    if (link.phase === 'scheduled' && link.timer !== undefined) clearTimeout(link.timer);
+    if (link.phase === 'dialing') clearTimeout(link.connectTimer);
+    if (link.phase === 'open') link.watchdog.stop();
     this.pings.failAll(new VivaClientError('DISCONNECTED', 'The connection dropped.', { retryable: true }));
+    const socket = wireOf(link)?.socket;
     if (socket === undefined) return;
     socket.onopen = noop;
     socket.onmessage = noop;
@@ -341,35 +336,32 @@ export class VivaClient {
     }
   }
 
-  /** The client stops for good (until `connect()` is called again). */
+  /** The client stops for good (until `connect()` is called again); the link was released. */
   private finish(code: number, reason: string, error: VivaClientError | undefined): void {
-    this.running = false;
-    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    this.dropSocket('close');
     const failure = error ?? new VivaClientError('CONNECTION_CLOSED', 'The client was closed.', { closeCode: code });
     this.pending.failAll(failure);
     this.pings.failAll(failure);
     const connecting = this.connecting;
     this.connecting = undefined;
     if (connecting !== undefined && !connecting.settled) connecting.reject(failure);
-    this.settingsRequestId = undefined;
-    this.setState('closed');
+    if (this.settings.kind === 'awaiting') this.settings = { kind: 'unsent' };
+    this.setLink(CLOSED);
     this.events.emit('closed', { code, reason, error });
   }
 
-  private setState(next: ConnectionState): void {
-    if (next === this.currentState) return;
-    const previous = this.currentState;
-    this.currentState = next;
-    this.events.emit('state', next, previous);
+  /** Moves the link to its next phase, telling `state` listeners when the state they see changes. */
+  private setLink(next: Link): void {
+    const previous = publicState(this.link);
+    this.link = next;
+    const current = publicState(next);
+    if (current !== previous) this.events.emit('state', current, previous);
   }
 
   // ---- incoming ----
 
   private onFrame(data: unknown): void {
     // any traffic proves the connection alive, even a message this client cannot read
-    this.watchdog?.heard();
+    if (this.link.phase === 'open') this.link.watchdog.heard();
     if (typeof data !== 'string') {
       this.reportInvalid(data, 'The server sent a binary frame.', undefined);
       return;
@@ -403,15 +395,15 @@ export class VivaClient {
   }
 
   private onMessage(message: ServerMessage): void {
-    if (message.type === 'interview_ended') this.lastEnded = message;
+    if (message.type === 'interview_ended') this.session.lastEnded = message;
     if (message.seq !== undefined) {
-      if (message.seq <= this.highestSeq) {
+      if (message.seq <= this.session.lastSeq) {
         // seen before (a replay overlapping the stored answer to a re-sent input): never shown twice, but
         // it may still answer an input, e.g. one a restored client re-sent with an id it had persisted
         this.settle(message);
         return;
       }
-      this.highestSeq = message.seq;
+      this.session.lastSeq = message.seq;
     }
     if (message.type === 'connected') this.onConnected(message);
     // one cast where the union meets the per-type handler table
@@ -422,33 +414,30 @@ export class VivaClient {
 
   private onConnected(message: ServerMessageOf<'connected'>): void {
     const data = message.data;
-    this.connectedOnSocket += 1;
-    if (data.session_token !== undefined) this.issuedToken = data.session_token;
-    if (this.connectedOnSocket > 1) {
-      // the answer to our `connect` message: the settings are in
-      if (this.settingsRequestId !== undefined) {
-        this.settingsRequestId = undefined;
-        this.settingsAcknowledged = true;
-        this.resolveConnect({ ...data, ...(this.issuedToken === undefined ? {} : { session_token: this.issuedToken }) });
+    const session = this.session;
+    if (data.session_token !== undefined) session.issuedToken = data.session_token;
+    const link = this.link;
+    if (link.phase !== 'dialing') {
+      // a second `connected` on an open socket is the answer to our `connect` message: the settings are in
+      if (this.settings.kind === 'awaiting') {
+        this.settings = { kind: 'done' };
+        this.resolveConnect({ ...data, ...(session.issuedToken === undefined ? {} : { session_token: session.issuedToken }) });
       }
       return;
     }
-    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
-    this.connectTimer = undefined;
-    this.currentSessionId = data.session_id;
-    if (!this.seqKnown || data.last_seq < this.highestSeq) {
+    clearTimeout(link.connectTimer);
+    session.id = data.session_id;
+    if (!session.seqKnown || data.last_seq < session.lastSeq) {
       // a fresh start begins at the session's present; a session whose numbering is behind ours was
       // erased and made anew, and without this every message of it would be dropped as already seen
-      this.highestSeq = data.last_seq;
-      this.seqKnown = true;
+      session.lastSeq = data.last_seq;
+      session.seqKnown = true;
     }
-    this.maxMessageBytes = data.max_message_bytes;
-    this.attempt = 0;
-    this.startWatchdog(data.heartbeat_interval_ms);
-    this.setState('open');
-    if (!this.settingsAcknowledged) this.sendSettings();
+    session.maxMessageBytes = data.max_message_bytes;
+    this.setLink({ phase: 'open', wire: link.wire, watchdog: this.startWatchdog(link.wire, data.heartbeat_interval_ms) });
+    if (this.settings.kind === 'unsent') this.sendSettings();
     this.flushPending();
-    if (this.settingsRequestId === undefined) this.resolveConnect(data);
+    if (this.settings.kind !== 'awaiting') this.resolveConnect(data);
   }
 
   private settle(message: ServerMessage): void {
@@ -470,10 +459,9 @@ export class VivaClient {
 
   private failRequest(id: string, message: ServerMessageOf<'error'>): void {
     const error = VivaClientError.fromServer(message);
-    if (id === this.settingsRequestId) {
+    if (this.settings.kind === 'awaiting' && id === this.settings.id) {
       // the server refused the settings; the connection itself is fine
-      this.settingsRequestId = undefined;
-      this.settingsAcknowledged = true;
+      this.settings = { kind: 'done' };
       if (this.connecting !== undefined && !this.connecting.settled) {
         this.connecting.settled = true;
         this.connecting.reject(error);
@@ -481,9 +469,9 @@ export class VivaClient {
       return;
     }
     const entry = this.pending.get(id);
-    if (entry?.answeredBy === 'interview_ended' && message.data.code === 'INTERVIEW_COMPLETED' && this.lastEnded !== undefined) {
+    if (entry?.answeredBy === 'interview_ended' && message.data.code === 'INTERVIEW_COMPLETED' && this.session.lastEnded !== undefined) {
       // asked to end what already ended (by the last answer, or an admin): that end is the answer
-      this.pending.resolve(id, this.lastEnded);
+      this.pending.resolve(id, this.session.lastEnded);
       return;
     }
     if (!this.pending.fail(id, error)) this.pings.fail(id, error);
@@ -496,18 +484,17 @@ export class VivaClient {
     connecting.resolve(data);
   }
 
-  private startWatchdog(intervalMs: number): void {
-    this.watchdog?.stop();
-    const socket = this.socket;
-    this.watchdog = new HeartbeatWatchdog(intervalMs, {
+  private startWatchdog(wire: Wire, intervalMs: number): HeartbeatWatchdog {
+    const watchdog = new HeartbeatWatchdog(intervalMs, {
       sendPing: () => this.sendFrame(JSON.stringify({ type: 'ping', data: { client_time: Date.now() } })),
       dead: () => {
-        if (this.socket !== socket) return;
-        this.dropSocket('terminate');
-        this.scheduleReconnect(CloseCode.HEARTBEAT_TIMEOUT, 'no traffic from the server for two heartbeat intervals');
+        if (wireOf(this.link) !== wire) return;
+        this.release('terminate');
+        this.scheduleReconnect(0, CloseCode.HEARTBEAT_TIMEOUT, 'no traffic from the server for two heartbeat intervals');
       },
     });
-    this.watchdog.start();
+    watchdog.start();
+    return watchdog;
   }
 
   // ---- outgoing ----
@@ -518,7 +505,7 @@ export class VivaClient {
     explicitId: string | undefined,
     answeredBy: K,
   ): Promise<ServerMessageOf<K>> {
-    if (!this.running) {
+    if (this.link.phase === 'closed') {
       return markHandled(Promise.reject(new VivaClientError('NOT_CONNECTED', 'Call connect() first (the client is not running).')));
     }
     if (explicitId !== undefined && (explicitId.length === 0 || explicitId.length > MAX_ID_CHARACTERS)) {
@@ -530,43 +517,47 @@ export class VivaClient {
     const existing = this.pending.get(id);
     if (existing !== undefined) return existing.promise as Promise<ServerMessageOf<K>>;
     const frame = JSON.stringify({ type, id, data });
-    if (frameBytes(frame, this.maxMessageBytes) > this.maxMessageBytes) {
+    const maxMessageBytes = this.session.maxMessageBytes;
+    if (frameBytes(frame, maxMessageBytes) > maxMessageBytes) {
       // sent, it would close the connection with 1009, and every reconnect would send it again
-      const error = new VivaClientError('PAYLOAD_TOO_LARGE', `The message is larger than the server accepts (${this.maxMessageBytes} bytes).`, {
-        details: { max_message_bytes: this.maxMessageBytes },
+      const error = new VivaClientError('PAYLOAD_TOO_LARGE', `The message is larger than the server accepts (${maxMessageBytes} bytes).`, {
+        details: { max_message_bytes: maxMessageBytes },
         replyTo: id,
       });
       return markHandled(Promise.reject(error));
     }
     const entry = this.pending.add(id, frame, answeredBy, this.requestTimeoutMs);
-    if (this.currentState === 'open') {
-      entry.sentOn = this.generation;
+    if (this.link.phase === 'open') {
+      entry.sentOn = this.link.wire.generation;
       this.sendFrame(frame);
     }
     return entry.promise as Promise<ServerMessageOf<K>>;
   }
 
   private sendSettings(): void {
-    this.settingsRequestId = this.ids.next();
+    const id = this.ids.next();
+    this.settings = { kind: 'awaiting', id };
     const data = {
       ...(this.options.candidate === undefined ? {} : { candidate: this.options.candidate }),
       ...(this.options.interview === undefined ? {} : { interview: this.options.interview }),
     };
-    this.sendFrame(JSON.stringify({ type: 'connect', id: this.settingsRequestId, data }));
+    this.sendFrame(JSON.stringify({ type: 'connect', id, data }));
   }
 
   /** Sends every unanswered input not yet sent on this socket, in the order they were made. */
   private flushPending(): void {
+    if (this.link.phase !== 'open') return;
+    const generation = this.link.wire.generation;
     for (const entry of this.pending.values()) {
-      if (entry.sentOn === this.generation) continue;
-      entry.sentOn = this.generation;
+      if (entry.sentOn === generation) continue;
+      entry.sentOn = generation;
       this.sendFrame(entry.frame);
     }
   }
 
   private sendFrame(frame: string): void {
     try {
-      this.socket?.send(frame);
+      wireOf(this.link)?.socket.send(frame);
     } catch {
       // the socket is closing: its close event follows, and unanswered inputs go out again after it
     }

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -17,11 +17,13 @@ import { CloseCode } from '../protocol/close-codes.js';
 import { VivaError } from '../protocol/viva-error.js';
 import { jsonTextTooDeep } from '../protocol/json-nesting.js';
 import { tooDeep } from './client-message-decoder.js';
-import { httpError } from './error-mapping.js';
+import { httpError, reportError, type ErrorReporting } from './error-mapping.js';
 
 export interface HttpAppOptions {
   config: Config;
   logger: Logger;
+  /** Where HTTP errors are counted, as WebSocket and SSE errors are. */
+  metrics: ErrorReporting['metrics'];
   version: string;
 }
 
@@ -29,7 +31,7 @@ export interface HttpAppOptions {
  * The Fastify instance with what every route shares: schema validation with zod, the error format of
  * PROTOCOL.md §7, limits, security headers, WebSocket support and the OpenAPI document at /docs.
  */
-export async function createHttpApp({ config, logger, version }: HttpAppOptions): Promise<FastifyInstance> {
+export async function createHttpApp({ config, logger, metrics, version }: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -65,14 +67,19 @@ export async function createHttpApp({ config, logger, version }: HttpAppOptions)
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  const reporting: ErrorReporting = { metrics, logger };
+  const route = (request: FastifyRequest) => `${request.method} ${request.url.split('?')[0] ?? ''}`;
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const mapped = httpError(toContractError(error));
-    if (mapped.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    const params = request.params as { id?: unknown; session_id?: unknown } | undefined;
+    const sessionId = typeof params?.id === 'string' ? params.id : typeof params?.session_id === 'string' ? params.session_id : undefined;
+    const reported = reportError(reporting, toContractError(error), { edge: 'http', route: route(request), session_id: sessionId });
+    const mapped = httpError(reported);
     return reply.code(mapped.status).send(mapped.body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const error = new VivaError('INVALID_MESSAGE', `No endpoint ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`);
-    return reply.code(404).send(httpError(error).body);
+    const error = new VivaError('INVALID_MESSAGE', `No endpoint ${route(request)}. See /docs for the API.`, { httpStatus: 404 });
+    const mapped = httpError(reportError(reporting, error, { edge: 'http', route: route(request) }));
+    return reply.code(mapped.status).send(mapped.body);
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {

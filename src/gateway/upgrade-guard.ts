@@ -8,7 +8,7 @@ import type { SessionCreationLimiter } from './session-creation-limiter.js';
 export type SessionExists = (sessionId: string) => Promise<boolean>;
 
 export interface UpgradeVerdict {
-  status: number;
+  /** The refusal; its `httpStatus` is the answer's status. */
   error: VivaError;
   reason: string;
 }
@@ -34,8 +34,7 @@ export class UpgradeGuard {
     // browsers always send Origin; other clients (SDKs, scripts) may not, and cannot be spoofed into it
     if (this.allowedOrigins.size > 0 && origin !== undefined && !this.allowedOrigins.has(origin.toLowerCase())) {
       return {
-        status: 403,
-        error: new VivaError('UNAUTHORIZED', 'This origin may not open a WebSocket to this server.'),
+        error: new VivaError('UNAUTHORIZED', 'This origin may not open a WebSocket to this server.', { httpStatus: 403 }),
         reason: 'origin',
       };
     }
@@ -43,7 +42,6 @@ export class UpgradeGuard {
       const token = (request.query as { token?: unknown }).token;
       if (sessionId === undefined || typeof token !== 'string' || !this.tokens.verify(sessionId, token)) {
         return {
-          status: 401,
           error: new VivaError(
             'UNAUTHORIZED',
             'A valid session token is required. Start an interview with POST /api/v1/interview/start and connect with ?token=.',
@@ -57,7 +55,6 @@ export class UpgradeGuard {
       const creates = sessionId === undefined || !(await this.sessionExists(sessionId));
       if (creates) {
         return {
-          status: 429,
           error: new VivaError('RATE_LIMITED', `Too many new sessions from this address: at most ${this.config.SESSIONS_PER_IP_PER_MINUTE} a minute.`),
           reason: 'sessions_per_ip',
         };

@@ -18,7 +18,7 @@ import type { AudioInspectionPool } from '../audio/audio-inspection-pool.js';
 import { ClientConnection } from './client-connection.js';
 import { decodeClientMessage } from './client-message-decoder.js';
 import type { ConnectionRegistry } from './connection-registry.js';
-import { errorMessage, httpError } from './error-mapping.js';
+import { errorMessage, httpError, reportError } from './error-mapping.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { audioTurnInput } from './turn-views.js';
 import type { SessionTokens } from './session-tokens.js';
@@ -80,19 +80,19 @@ export class WebSocketGateway {
   /** Refuses bad upgrades with an HTTP status before the handshake (PROTOCOL.md §1). */
   private async checkUpgrade(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { session_id: sessionId } = request.params as { session_id?: string };
-    const refuse = (status: number, error: VivaError, reason: string) => {
+    const refuse = (error: VivaError, reason: string) => {
       this.options.metrics.upgradesRejected.inc({ reason });
-      const answer = httpError(error);
-      return reply.code(status).header('connection', 'close').send(answer.body);
+      const answer = httpError(reportError(this.options, error, { edge: 'upgrade', session_id: sessionId }));
+      return reply.code(answer.status).header('connection', 'close').send(answer.body);
     };
     if (!this.accepting) {
-      return refuse(503, new VivaError('INTERNAL_ERROR', 'The server is restarting. Reconnect in a moment.'), 'shutting_down');
+      return refuse(new VivaError('INTERNAL_ERROR', 'The server is restarting. Reconnect in a moment.', { httpStatus: 503 }), 'shutting_down');
     }
     if (sessionId !== undefined && !isValidSessionId(sessionId)) {
-      return refuse(400, new VivaError('INVALID_MESSAGE', 'session_id must match ^[A-Za-z0-9_-]{1,128}$.', { details: { field: 'session_id' } }), 'bad_session_id');
+      return refuse(new VivaError('INVALID_MESSAGE', 'session_id must match ^[A-Za-z0-9_-]{1,128}$.', { details: { field: 'session_id' } }), 'bad_session_id');
     }
     const verdict = await this.options.guard.check(request, sessionId);
-    if (verdict !== null) return refuse(verdict.status, verdict.error, verdict.reason);
+    if (verdict !== null) return refuse(verdict.error, verdict.reason);
   }
 
   private accept(socket: WebSocket, request: FastifyRequest, requestedId: string | undefined): void {
@@ -300,14 +300,8 @@ export class WebSocketGateway {
   }
 
   private answerError(connection: ClientConnection, error: unknown, replyTo?: string): void {
-    const message = errorMessage(connection.sessionId, error, replyTo);
-    if (message.type === 'error') {
-      this.options.metrics.error(message.data.code);
-      if (message.data.code === 'INTERNAL_ERROR') {
-        this.options.logger.error({ err: error, session_id: connection.sessionId }, 'internal error in a turn');
-      }
-    }
-    connection.deliver(message);
+    const reported = reportError(this.options, error, { edge: 'websocket', session_id: connection.sessionId, reply_to: replyTo });
+    connection.deliver(errorMessage(connection.sessionId, reported, replyTo));
   }
 
   /**

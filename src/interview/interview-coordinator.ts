@@ -11,6 +11,7 @@ import type {
   TranscribeRequest,
 } from './interview-ports.js';
 import type { Candidate, InterviewSettingsInput } from '../protocol/interview-schemas.js';
+import type { LoggerPort } from './logger-port.js';
 import type { SessionMessageSink } from './message-sink.js';
 import type { SessionRecord, SessionStore, UnnumberedMessage } from './session-store.js';
 import type { SessionLeases } from './session-leases.js';
@@ -59,6 +60,10 @@ export interface CoordinatorOptions {
   maxQueuedInputs: number;
   aiTimeoutMs: number;
   sttTimeoutMs: number;
+  /** Where failures that reach no caller are told: a report that could not be written, a lost delivery. */
+  logger: LoggerPort;
+  /** The URL path of a session's report, for `interview_ended.report_url`: the edge's route, not the domain's. */
+  reportUrl: (sessionId: string) => string;
   now?: () => Date;
 }
 
@@ -477,7 +482,12 @@ export class InterviewCoordinator {
     this.options.metrics.observeStage('total', latency.total);
     await deliverAll(committed.messages);
     // the closing reply goes out first; the evaluation (a slow model call, perhaps) is written after it
-    if (result.ended) void this.writeReport(sessionId).catch(() => undefined);
+    if (result.ended) {
+      void this.writeReport(sessionId).catch((error: unknown) => {
+        // nobody waits for it; the next request for the report writes it again
+        this.options.logger.warn({ session_id: sessionId, err: describeError(error) }, 'could not write the interview report');
+      });
+    }
     const stored = committed.messages[0];
     if (stored === undefined) throw new VivaError('INTERNAL_ERROR');
     return {
@@ -495,7 +505,7 @@ export class InterviewCoordinator {
       session_id: sessionId,
       timestamp: this.now().toISOString(),
       ...(inputId !== undefined ? { reply_to: inputId } : {}),
-      data: { reason, report_url: `/api/v1/interview/${encodeURIComponent(sessionId)}/report` },
+      data: { reason, report_url: this.options.reportUrl(sessionId) },
     };
   }
 
@@ -523,13 +533,19 @@ export class InterviewCoordinator {
 
   private sendTransient(sessionId: string, message: ServerMessage): void {
     // status and deltas are best effort: a lost one is repaired by the durable message that follows
-    void this.options.sink.deliver(sessionId, message).catch(() => false);
+    void this.options.sink.deliver(sessionId, message).catch((error: unknown) => this.deliveryFailed(sessionId, message, error));
   }
 
   private async deliverAll(sessionId: string, messages: DurableMessage[]): Promise<void> {
     for (const message of messages) {
-      await this.options.sink.deliver(sessionId, message).catch(() => false);
+      await this.options.sink.deliver(sessionId, message).catch((error: unknown) => this.deliveryFailed(sessionId, message, error));
     }
+  }
+
+  /** A delivery that threw (not one to a session with no connection): durable messages still reach the client on resume. */
+  private deliveryFailed(sessionId: string, message: ServerMessage, error: unknown): false {
+    this.options.logger.warn({ session_id: sessionId, type: message.type, err: describeError(error) }, 'could not deliver a message');
+    return false;
   }
 
   /**
@@ -556,4 +572,8 @@ export class InterviewCoordinator {
       clearTimeout(timer);
     }
   }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

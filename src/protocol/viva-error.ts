@@ -8,21 +8,26 @@ export class VivaError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
   readonly retryable: boolean;
+  /** The HTTP status of the answer: the registry's for the code, unless this error says otherwise. */
+  readonly httpStatus: number;
 
   constructor(
     code: ErrorCode,
     message?: string,
-    options: { details?: Record<string, unknown>; retryable?: boolean; cause?: unknown } = {},
+    options: {
+      details?: Record<string, unknown>;
+      retryable?: boolean;
+      cause?: unknown;
+      /** Where the status differs from the registry's (e.g. 404 for an unknown route, 403 for a refused origin). */
+      httpStatus?: number;
+    } = {},
   ) {
     super(message ?? errorCodes[code].message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'VivaError';
     this.code = code;
     this.details = options.details;
     this.retryable = options.retryable ?? errorCodes[code].retryable;
-  }
-
-  get httpStatus(): number {
-    return errorCodes[this.code].httpStatus;
+    this.httpStatus = options.httpStatus ?? errorCodes[code].httpStatus;
   }
 }
 

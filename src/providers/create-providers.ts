@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { InterviewEvaluator, InterviewPlanner, Interviewer, SpeechRecognizer } from '../interview/interview-ports.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createBuiltinEngine } from './builtin/index.js';
-import { FallbackEvaluator, FallbackInterviewer, FallbackPlanner } from './fallback/fallback-engine.js';
+import { evaluatorWithFallback, interviewerWithFallback, plannerWithFallback } from './fallback/fallback-engine.js';
 import type { LanguageModel } from './language-model.js';
 import { ModelEvaluator } from './llm/model-evaluator.js';
 import { ModelInterviewer } from './llm/model-interviewer.js';
@@ -11,10 +11,11 @@ import { ModelPlanner } from './llm/model-planner.js';
 import { PromptLibrary } from './llm/prompt-library.js';
 import { createOpenAiClient, describeEndpoint } from './openai/openai-client.js';
 import { OpenAiLanguageModel } from './openai/openai-language-model.js';
-import { OpenAiSpeechRecognizer } from './openai/openai-speech-recognizer.js';
+import { OpenAiTranscriptionAdapter } from './openai/openai-transcription-adapter.js';
 import { ProviderMetrics } from './provider-metrics.js';
 import { CIRCUIT_DEFAULTS, CircuitBreaker, type CircuitBreakerOptions } from './resilience/circuit-breaker.js';
 import { ResilientLanguageModel } from './resilience/resilient-language-model.js';
+import { ResilientSpeechRecognizer } from './speech/resilient-speech-recognizer.js';
 import type { RetryPolicy } from './resilience/retry-policy.js';
 import { NoSpeechRecognizer } from './speech/no-speech-recognizer.js';
 
@@ -46,8 +47,9 @@ const FALLBACK_SHARE_OF_TIMEOUT = 0.75;
  * Picks the language model and speech providers from LLM_PROVIDER and STT_PROVIDER: the one place they
  * are chosen. A model-backed role is always wrapped in its fallback to the built-in engine.
  *
- *   planner/interviewer/evaluator → Fallback* → Model* (prompts) → ResilientLanguageModel → OpenAiLanguageModel
- *   speech → OpenAiSpeechRecognizer (retries, breaker, silence and phantom filters inside)
+ *   planner/interviewer/evaluator → *WithFallback (one generic Fallback) → Model* (prompts) → ResilientLanguageModel → OpenAiLanguageModel
+ *   speech → ResilientSpeechRecognizer (formats, silence and phantom checks) → OpenAiTranscriptionAdapter
+ *   (both resilient wrappers run their calls through one runner: resilience/resilient-call.ts)
  */
 export function createProviders(config: Config, context: ProviderContext): Providers {
   const builtin = createBuiltinEngine();
@@ -73,9 +75,9 @@ export function createProviders(config: Config, context: ProviderContext): Provi
     const prompts = PromptLibrary.load();
     const options = { contextTokens: config.LLM_CONTEXT_TOKENS, budgetMs };
     const reporter = { metrics: providerMetrics, logger };
-    providers.planner = new FallbackPlanner(new ModelPlanner(model, prompts, options), builtin.planner, reporter);
-    providers.interviewer = new FallbackInterviewer(new ModelInterviewer(model, prompts, options), builtin.interviewer, reporter);
-    providers.evaluator = new FallbackEvaluator(new ModelEvaluator(model, prompts, options), builtin.evaluator, reporter);
+    providers.planner = plannerWithFallback(new ModelPlanner(model, prompts, options), builtin.planner, reporter);
+    providers.interviewer = interviewerWithFallback(new ModelInterviewer(model, prompts, options), builtin.interviewer, reporter);
+    providers.evaluator = evaluatorWithFallback(new ModelEvaluator(model, prompts, options), builtin.evaluator, reporter);
     logger.info({ ...labels, endpoint: describeEndpoint(config.LLM_BASE_URL) }, 'language model: OpenAI-compatible endpoint');
   }
 
@@ -87,9 +89,11 @@ export function createProviders(config: Config, context: ProviderContext): Provi
       logger.warn({ ...labels, state }, 'speech recognizer circuit breaker changed state');
     });
     providerMetrics.setCircuitState(labels, 'closed');
-    providers.speech = new OpenAiSpeechRecognizer({
+    const adapter = new OpenAiTranscriptionAdapter({
       client: createOpenAiClient({ baseURL: config.STT_BASE_URL, apiKey: config.STT_API_KEY, fetch: context.fetch }, logger),
       model: modelId,
+    });
+    providers.speech = new ResilientSpeechRecognizer(adapter, {
       acceptedFormats: config.STT_FORMATS,
       breaker,
       metrics: providerMetrics,

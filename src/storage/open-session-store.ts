@@ -18,6 +18,6 @@ export async function openSessionStore(databaseUrl: string, options: OpenSession
     });
   }
   const path = databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
-  // NORMAL: with WAL a killed process loses nothing committed; FULL would add an fsync to every turn
-  return SqliteSessionStore.open(path, { synchronous: 'NORMAL', checkpointInBackground: true });
+  // synchronous=NORMAL, the store's default (docs/decisions/0002-sqlite-synchronous-normal.md)
+  return SqliteSessionStore.open(path, { checkpointInBackground: true });
 }

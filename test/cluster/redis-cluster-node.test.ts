@@ -3,59 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import type { ConnectedSessionInfo } from '../../src/cluster/cluster-node.js';
 import type { LocalConnections } from '../../src/cluster/local-cluster-node.js';
 import { RedisClusterNode } from '../../src/cluster/redis-cluster-node.js';
 import { serverMessage, type ServerMessage } from '../../src/protocol/server-messages.js';
 import { isVivaError } from '../../src/protocol/viva-error.js';
 import { clusterSkipReason, deleteKeys, eventually, sharedRedisUrl } from './cluster-harness.js';
+import { runClusterNodeContract } from './cluster-node-contract.js';
+import { FakeConnections } from './fake-connections.js';
+import { runSessionLeasesContract } from './session-leases-contract.js';
 
 const skip = await clusterSkipReason();
 const logger = pino({ level: 'silent' });
-
-/** A gateway's connections, faked: which sessions are here, what each received, which were closed. */
-class FakeConnections implements LocalConnections {
-  readonly received = new Map<string, ServerMessage[]>();
-  readonly closed: Array<{ sessionId: string; keep: string }> = [];
-  readonly connections = new Map<string, ConnectedSessionInfo>();
-
-  constructor(private readonly node: string) {}
-
-  add(sessionId: string): ConnectedSessionInfo {
-    const now = new Date().toISOString();
-    const info = { session_id: sessionId, connection_id: `${this.node}-${sessionId}-${randomBytes(3).toString('hex')}`, connected_at: now, last_activity_at: now, remote_address: '127.0.0.1', node: this.node };
-    this.connections.set(sessionId, info);
-    return info;
-  }
-
-  deliverNow(sessionId: string, message: ServerMessage): boolean {
-    if (!this.connections.has(sessionId)) return false;
-    this.received.set(sessionId, [...(this.received.get(sessionId) ?? []), message]);
-    return true;
-  }
-
-  list(): ConnectedSessionInfo[] {
-    return [...this.connections.values()];
-  }
-
-  stats() {
-    return { connections_active: this.connections.size, messages_in: 0, messages_out: 0 };
-  }
-
-  readonly erased: string[] = [];
-
-  closeSession(sessionId: string): void {
-    if (this.connections.delete(sessionId)) this.erased.push(sessionId);
-  }
-
-  closeReplaced(sessionId: string, keepConnectionId: string): void {
-    const info = this.connections.get(sessionId);
-    if (info !== undefined && info.connection_id !== keepConnectionId) {
-      this.connections.delete(sessionId);
-      this.closed.push({ sessionId, keep: keepConnectionId });
-    }
-  }
-}
 
 const prefix = `viva-test-${randomBytes(4).toString('hex')}:`;
 const started: RedisClusterNode[] = [];
@@ -194,4 +152,35 @@ describe('RedisClusterNode (in process, two nodes on one Redis)', { skip }, () =
     assert.equal(await node.deliver('s-local', notice('s-local', 1)), true);
     await node.stop();
   });
+});
+
+// the contracts every implementation passes (test/cluster/local-cluster-node.test.ts runs them for one
+// process); each node gets a key prefix of its own, removed after the run
+const contractPrefixes: string[] = [];
+const contractNodes: RedisClusterNode[] = [];
+
+function contractNode(nodeId: string, local: LocalConnections, leaseWaitMs = 3_000): RedisClusterNode {
+  const keyPrefix = `viva-test-${randomBytes(4).toString('hex')}:`;
+  contractPrefixes.push(keyPrefix);
+  const node = new RedisClusterNode(local, { nodeId, redisUrl: sharedRedisUrl, keyPrefix, leaseTtlMs: 1_000, leaseWaitMs, heartbeatMs: 200, logger });
+  contractNodes.push(node);
+  return node;
+}
+
+describe('RedisClusterNode contracts', { skip }, () => {
+  after(async () => {
+    await Promise.allSettled(contractNodes.map((node) => node.stop()));
+    await Promise.allSettled(contractPrefixes.map((keyPrefix) => deleteKeys(sharedRedisUrl, keyPrefix)));
+  });
+
+  runClusterNodeContract('RedisClusterNode', async (nodeId, local) => contractNode(nodeId, local), { skip });
+  runSessionLeasesContract(
+    'RedisSessionLeases',
+    async () => {
+      const node = contractNode(`leases-${randomBytes(3).toString('hex')}`, new FakeConnections('leases'));
+      await node.start();
+      return node.leases;
+    },
+    { exclusive: true, skip },
+  );
 });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { CandidateInput } from '../../src/interview/interview-ports.js';
 import type { InterviewSnapshot } from '../../src/interview/interview-types.js';
 import { decideTurn } from '../../src/providers/builtin/interview-turn.js';
-import { applyTurn, createSnapshot } from '../../src/providers/builtin/interview-simulation.js';
+import { applyTurn, createSnapshot } from '../helpers/interview-simulation.js';
 import { buildInterviewerMessages } from '../../src/providers/llm/interviewer-context.js';
 import { readModelJson } from '../../src/providers/llm/model-json.js';
 import { stageSlots } from '../../src/providers/llm/model-planner.js';

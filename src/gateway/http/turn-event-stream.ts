@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TurnInput } from '../../interview/interview-coordinator.js';
 import type { ServerMessage } from '../../protocol/server-messages.js';
-import { errorMessage } from '../error-mapping.js';
+import { errorMessage, reportError } from '../error-mapping.js';
 import type { HttpContext } from './http-context.js';
 
 export function wantsEventStream(request: FastifyRequest): boolean {
@@ -38,9 +38,8 @@ export async function streamTurnAsEvents(
   try {
     await context.coordinator.processInput(sessionId, input, { observe: write, reply: write });
   } catch (error) {
-    const message = errorMessage(sessionId, error, input.id);
-    if (message.type === 'error') context.metrics.error(message.data.code);
-    write(message);
+    const reported = reportError(context, error, { edge: 'sse', session_id: sessionId, reply_to: input.id });
+    write(errorMessage(sessionId, reported, input.id));
   } finally {
     request.raw.off('close', onClose);
     response.end();

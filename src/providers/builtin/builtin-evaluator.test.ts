@@ -4,7 +4,7 @@ import { endProgress } from '../../interview/interview-status.js';
 import type { AnswerRecord, InterviewReport, InterviewSnapshot, Language } from '../../interview/interview-types.js';
 import { interviewReportSchema } from '../../protocol/interview-schemas.js';
 import { BuiltinEvaluator, RECOMMENDATION_THRESHOLDS } from './builtin-evaluator.js';
-import { createSnapshot, simulateTurn } from './interview-simulation.js';
+import { createSnapshot, simulateTurn } from '../../../test/helpers/interview-simulation.js';
 
 const evaluator = new BuiltinEvaluator();
 const STARTED = '2026-03-02T09:00:00.000Z';

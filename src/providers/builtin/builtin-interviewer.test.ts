@@ -6,7 +6,7 @@ import type { InterviewSettingsInput, InterviewSnapshot, Language } from '../../
 import { interviewReportSchema } from '../../protocol/interview-schemas.js';
 import { BuiltinEvaluator } from './builtin-evaluator.js';
 import { BuiltinInterviewer } from './builtin-interviewer.js';
-import { applyTurn, createSnapshot } from './interview-simulation.js';
+import { applyTurn, createSnapshot } from '../../../test/helpers/interview-simulation.js';
 
 const interviewer = new BuiltinInterviewer();
 const START = new Date('2026-03-02T09:00:00.000Z');

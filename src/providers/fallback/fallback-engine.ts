@@ -41,54 +41,32 @@ function reportFallback(reporter: FallbackReporter, role: Role, sessionId: strin
   );
 }
 
-export class FallbackPlanner implements InterviewPlanner {
-  readonly provider: string;
-
+/**
+ * One role's calls with the built-in engine behind them, whatever the role: the primary answers, and
+ * when it fails the fallback answers the same request, unless the caller aborted or `committed` says the
+ * primary already showed part of its answer (then the turn fails, retryable).
+ */
+export class Fallback<Request extends { abortSignal?: AbortSignal | undefined }, Result> {
   constructor(
-    private readonly primary: InterviewPlanner,
-    private readonly fallback: InterviewPlanner,
+    private readonly role: Role,
     private readonly reporter: FallbackReporter,
-  ) {
-    this.provider = primary.provider;
-  }
+  ) {}
 
-  async plan(request: PlanRequest): Promise<InterviewPlan> {
+  async run(
+    request: Request,
+    sessionId: string,
+    primary: (request: Request) => Promise<Result>,
+    fallback: (request: Request) => Promise<Result>,
+    committed: () => boolean = () => false,
+  ): Promise<Result> {
     try {
-      return await this.primary.plan(request);
+      return await primary(request);
     } catch (error) {
       if (request.abortSignal?.aborted === true) throw error;
-      reportFallback(this.reporter, 'planner', request.session_id, error);
-      return this.fallback.plan(request);
-    }
-  }
-}
-
-export class FallbackInterviewer implements Interviewer {
-  readonly provider: string;
-
-  constructor(
-    private readonly primary: Interviewer,
-    private readonly fallback: Interviewer,
-    private readonly reporter: FallbackReporter,
-  ) {
-    this.provider = primary.provider;
-  }
-
-  async respond(request: RespondRequest): Promise<RespondResult> {
-    let streamed = false;
-    const onDelta = (delta: string) => {
-      streamed = true;
-      request.onDelta?.(delta);
-    };
-    try {
-      return await this.primary.respond({ ...request, onDelta });
-    } catch (error) {
-      if (request.abortSignal?.aborted === true) throw error;
-      const sessionId = request.snapshot.session_id;
-      if (streamed) {
-        this.reporter.metrics.fallbacks.inc({ role: 'interviewer', reason: 'unavailable_mid_reply' });
+      if (committed()) {
+        this.reporter.metrics.fallbacks.inc({ role: this.role, reason: 'unavailable_mid_reply' });
         this.reporter.logger.warn(
-          { session_id: sessionId, role: 'interviewer', reason: errorKindOf(error), err: error instanceof Error ? error.message : String(error) },
+          { session_id: sessionId, role: this.role, reason: errorKindOf(error), err: error instanceof Error ? error.message : String(error) },
           'the language model failed in the middle of a reply; the turn fails and can be sent again',
         );
         throw new VivaError('AI_BACKEND_ERROR', 'The interviewer was interrupted in the middle of its reply. Send your answer again.', {
@@ -96,30 +74,46 @@ export class FallbackInterviewer implements Interviewer {
           cause: error,
         });
       }
-      reportFallback(this.reporter, 'interviewer', sessionId, error);
-      return this.fallback.respond(request);
+      reportFallback(this.reporter, this.role, sessionId, error);
+      return fallback(request);
     }
   }
 }
 
-export class FallbackEvaluator implements InterviewEvaluator {
-  readonly provider: string;
+export function plannerWithFallback(primary: InterviewPlanner, fallback: InterviewPlanner, reporter: FallbackReporter): InterviewPlanner {
+  const calls = new Fallback<PlanRequest, InterviewPlan>('planner', reporter);
+  return {
+    provider: primary.provider,
+    plan: (request) => calls.run(request, request.session_id, (r) => primary.plan(r), (r) => fallback.plan(r)),
+  };
+}
 
-  constructor(
-    private readonly primary: InterviewEvaluator,
-    private readonly fallback: InterviewEvaluator,
-    private readonly reporter: FallbackReporter,
-  ) {
-    this.provider = primary.provider;
-  }
+export function interviewerWithFallback(primary: Interviewer, fallback: Interviewer, reporter: FallbackReporter): Interviewer {
+  const calls = new Fallback<RespondRequest, RespondResult>('interviewer', reporter);
+  return {
+    provider: primary.provider,
+    respond: (request) => {
+      // a second voice cannot finish the first one's sentence: once text has streamed, no fallback
+      let streamed = false;
+      const onDelta = (delta: string) => {
+        streamed = true;
+        request.onDelta?.(delta);
+      };
+      return calls.run(
+        request,
+        request.snapshot.session_id,
+        (r) => primary.respond({ ...r, onDelta }),
+        (r) => fallback.respond(r),
+        () => streamed,
+      );
+    },
+  };
+}
 
-  async evaluate(request: EvaluateRequest): Promise<InterviewReport> {
-    try {
-      return await this.primary.evaluate(request);
-    } catch (error) {
-      if (request.abortSignal?.aborted === true) throw error;
-      reportFallback(this.reporter, 'evaluator', request.snapshot.session_id, error);
-      return this.fallback.evaluate(request);
-    }
-  }
+export function evaluatorWithFallback(primary: InterviewEvaluator, fallback: InterviewEvaluator, reporter: FallbackReporter): InterviewEvaluator {
+  const calls = new Fallback<EvaluateRequest, InterviewReport>('evaluator', reporter);
+  return {
+    provider: primary.provider,
+    evaluate: (request) => calls.run(request, request.snapshot.session_id, (r) => primary.evaluate(r), (r) => fallback.evaluate(r)),
+  };
 }

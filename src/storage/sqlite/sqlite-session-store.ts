@@ -32,11 +32,11 @@ import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteSessionStoreOptions {
   /**
-   * `FULL` (default) fsyncs the WAL at every commit, so an acknowledged commit survives power loss and OS
-   * crashes too. `NORMAL` fsyncs only at checkpoints: a killed process (even SIGKILL) still loses nothing
-   * committed, because committed WAL frames are already in the OS page cache, but a power cut may roll
-   * back the newest commits. A commit is one interview turn, seconds apart, so one fsync each is cheap.
-   * @default 'FULL'
+   * `NORMAL` (default, decision 0002) fsyncs only at checkpoints: a killed process (even SIGKILL) loses
+   * nothing committed, because committed WAL frames are already in the OS page cache, but a power cut or
+   * kernel crash may roll back the newest commits. `FULL` fsyncs the WAL at every commit, so those survive
+   * too, at the price of a disk flush on the event loop per commit batch.
+   * @default 'NORMAL'
    */
   synchronous?: 'FULL' | 'NORMAL';
   /** How long a statement waits for another connection's lock before failing, in milliseconds. @default 5000 */
@@ -149,7 +149,7 @@ export class SqliteSessionStore implements SessionStore {
         const mode = db.pragma('journal_mode = WAL', { simple: true });
         if (mode !== 'wal') throw new Error(`could not switch ${path} to WAL (journal_mode is ${String(mode)})`);
       }
-      db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
       migrateSqlite(db);
       const checkpointer = options.checkpointInBackground === true && !inMemory ? new WalCheckpointer(path) : undefined;

@@ -1,9 +1,9 @@
-import { resolveSettings } from '../../interview/interview-settings.js';
-import { initialProgress } from '../../interview/interview-types.js';
-import type { Candidate, InterviewSettingsInput, InterviewSnapshot } from '../../interview/interview-types.js';
-import type { CandidateInput, RespondResult } from '../../interview/interview-ports.js';
-import { buildInterviewPlan } from './plan-builder.js';
-import { decideTurn } from './interview-turn.js';
+import { resolveSettings } from '../../src/interview/interview-settings.js';
+import { initialProgress } from '../../src/interview/interview-types.js';
+import type { Candidate, InterviewSettingsInput, InterviewSnapshot } from '../../src/interview/interview-types.js';
+import type { CandidateInput, RespondResult } from '../../src/interview/interview-ports.js';
+import { buildInterviewPlan } from '../../src/providers/builtin/plan-builder.js';
+import { decideTurn } from '../../src/providers/builtin/interview-turn.js';
 
 /**
  * Drives the built-in engine the way the session coordinator does (snapshot in, progress and history
