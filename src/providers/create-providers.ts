@@ -75,7 +75,7 @@ export function createProviders(config: Config, context: ProviderContext): Provi
     const reporter = { metrics: providerMetrics, logger };
     providers.planner = new FallbackPlanner(new ModelPlanner(model, prompts, options), builtin.planner, reporter);
     providers.interviewer = new FallbackInterviewer(new ModelInterviewer(model, prompts, options), builtin.interviewer, reporter);
-    providers.evaluator = new FallbackEvaluator(new ModelEvaluator(model, prompts, options), builtin.evaluator, reporter);
+    providers.evaluator = new FallbackEvaluator(new ModelEvaluator(model, prompts, options, builtin.evaluator), builtin.evaluator, reporter);
     logger.info({ ...labels, endpoint: describeEndpoint(config.LLM_BASE_URL) }, 'language model: OpenAI-compatible endpoint');
   }
 

@@ -4,7 +4,7 @@ import { resolveSettings } from '../../interview/interview-settings.js';
 import type { InterviewSettingsInput, StageName } from '../../interview/interview-types.js';
 import { BuiltinPlanner } from './builtin-planner.js';
 import { buildInterviewPlan } from './plan-builder.js';
-import { allocateStages } from './stage-allocation.js';
+import { allocateStages } from '../../interview/rules/stage-allocation.js';
 
 const STAGE_RANK: Readonly<Record<StageName, number>> = {
   opening: 0,

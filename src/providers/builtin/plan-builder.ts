@@ -4,11 +4,11 @@ import { competencyName } from './competency-names.js';
 import { mentionsKeyword } from './keyword-matching.js';
 import { bankForTrack } from './question-bank-registry.js';
 import type { BankQuestion, QuestionStage, RoleTrack, SeniorityLevel } from './question-bank-types.js';
-import { isSoftwareRole, matchRoleTrack } from './role-track-matcher.js';
+import { isSoftwareRole, matchRoleTrack } from '../../interview/rules/role-track.js';
 import { buildSkillQuestion } from './skill-question.js';
 import { seededShuffle } from './seeded-random.js';
-import { QUESTION_STAGE_ORDER, allocateStages } from './stage-allocation.js';
-import type { StageAllocation } from './stage-allocation.js';
+import { QUESTION_STAGE_ORDER, allocateStages } from '../../interview/rules/stage-allocation.js';
+import type { StageAllocation } from '../../interview/rules/stage-allocation.js';
 import { fillTemplate } from './text-tools.js';
 
 /** Stages that take extra questions when another stage's bank runs out, most useful first. */

@@ -1,8 +1,8 @@
 import type { InterviewPlanner, PlanRequest } from '../../interview/interview-ports.js';
 import { normalizeLevel } from '../../interview/interview-settings.js';
 import type { InterviewPlan, StageName } from '../../interview/interview-types.js';
-import { matchRoleTrack } from '../builtin/role-track-matcher.js';
-import { QUESTION_STAGE_ORDER, allocateStages } from '../builtin/stage-allocation.js';
+import { matchRoleTrack } from '../../interview/rules/role-track.js';
+import { QUESTION_STAGE_ORDER, allocateStages } from '../../interview/rules/stage-allocation.js';
 import type { LanguageModel, ModelMessage } from '../language-model.js';
 import { ProviderError } from '../provider-error.js';
 import { truncateToTokens } from '../token-estimate.js';

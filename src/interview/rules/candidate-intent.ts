@@ -1,4 +1,4 @@
-import { measureWords } from './text-tools.js';
+import { measureWords } from './word-measure.js';
 
 /**
  * What a short message from the candidate asks for instead of answering: hear the question again,
