@@ -55,16 +55,20 @@ export async function runPersona(viva: RunningViva, persona: Persona, sessionId:
   let stage = start.interview.stage ?? 'opening';
   let followUp = false;
   let asked = 0;
+  const answer = persona.answerer();
+  let question = lastQuestionIn(start.ai_response);
   for (let turn = 1; turn <= 40 && state !== 'completed'; turn++) {
     if (persona.reconnectBefore === turn) {
       await call(viva, 'POST', '/api/v1/interview/start', { session_id: sessionId });
     }
     const interjection = persona.interjections?.[turn];
-    const sent: string = interjection ?? persona.answer({ text: lastQuestionIn(reply), stage, turn: asked, followUp });
+    const sent: string = interjection ?? answer({ text: question, stage, turn: asked, followUp });
     if (interjection === undefined) asked++;
     const body: TurnBody = await call<TurnBody>(viva, 'POST', `/api/v1/interview/${sessionId}/process-unified`, { text: sent });
     exchanges.push({ sent, reply: body.ai_response, follow_up: body.follow_up === true, interjection: interjection !== undefined });
     reply = body.ai_response;
+    // "take your time" asks nothing: the open question stays the one to answer
+    if (/[?？]/.test(reply)) question = lastQuestionIn(reply);
     state = body.interview.state;
     stage = body.interview.stage ?? stage;
     followUp = body.follow_up === true;

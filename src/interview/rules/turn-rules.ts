@@ -1,6 +1,6 @@
 import type { CandidateInput } from '../interview-ports.js';
-import type { AnswerRecord, InterviewPlan, InterviewProgress, InterviewSettings, InterviewSnapshot, PlannedQuestion, StageName } from '../interview-types.js';
-import { detectIntent } from './candidate-intent.js';
+import type { AnswerRecord, InterviewPlan, InterviewProgress, InterviewSettings, InterviewSnapshot, Language, PlannedQuestion, StageName } from '../interview-types.js';
+import { detectIntent, requestedLanguage } from './candidate-intent.js';
 import type { CandidateIntent } from './candidate-intent.js';
 import { measureWords } from './word-measure.js';
 
@@ -26,7 +26,27 @@ export const MAX_FOLLOW_UPS: Readonly<Record<StageName, number>> = {
 /** Below this many words an answer is thin: a hint to the engine that a follow-up may be due. */
 const THIN_ANSWER_WORDS = 25;
 
-export type Situation = 'completed' | 'greeting' | 'resume' | 'repeat' | 'answer' | 'skip' | 'unknown' | 'candidate_question';
+/**
+ * What the turn responds to. Besides answers (`answer`, `skip`, `unknown`, `candidate_question`), the
+ * messages that are not answers and are never recorded as one: `repeat`, `clarify` (rephrase the
+ * question), `wait` (the candidate asked for a moment), `resume` (a reconnect or "where were we"),
+ * `language` (answer in another supported language), `human` ("are you a bot?": say honestly), and
+ * `redirect` (abuse or an injection attempt: back to the question once, then on to the next; noted).
+ */
+export type Situation =
+  | 'completed'
+  | 'greeting'
+  | 'resume'
+  | 'repeat'
+  | 'clarify'
+  | 'wait'
+  | 'language'
+  | 'human'
+  | 'redirect'
+  | 'answer'
+  | 'skip'
+  | 'unknown'
+  | 'candidate_question';
 
 /** What the reply does after reacting, when it does not follow up. */
 export type NextStep =
@@ -77,6 +97,8 @@ export interface TurnPlan {
   recorded?: RecordedInput | undefined;
   /** Present when the engine may follow up instead of moving on. */
   followUp?: FollowUpOption | undefined;
+  /** `language`: the supported language the candidate asked to use. */
+  language?: Language | undefined;
 }
 
 /** What an engine decides in a turn besides its words: move on as planned, or ask a follow-up. */
@@ -85,6 +107,7 @@ export type TurnDecision = { kind: 'next' } | { kind: 'follow_up'; question: str
 export function copyProgress(progress: InterviewProgress): InterviewProgress {
   return {
     ...progress,
+    ...(progress.non_answers === undefined ? {} : { non_answers: progress.non_answers.map((note) => ({ ...note })) }),
     records: progress.records.map((record) => ({
       ...record,
       follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })),
@@ -176,6 +199,23 @@ function greet(snapshot: InterviewSnapshot, progress: InterviewProgress, now: Da
   return first === undefined ? finish(progress, now, 'plan') : ask(snapshot.plan, progress, first, now, true);
 }
 
+/**
+ * Abuse or an injection attempt: noted for the report, never recorded as an answer. The first on a
+ * question leads back to it; a second on the same question moves on, the question left unanswered.
+ */
+function redirect(snapshot: InterviewSnapshot, progress: InterviewProgress, now: Date, kind: 'abuse' | 'injection', text: string): Step {
+  const record = currentRecord(snapshot.plan, progress);
+  const notes = progress.non_answers ?? [];
+  const repeated = record !== undefined && notes.some((note) => note.question_id === record.question_id);
+  progress.non_answers = [...notes, { kind, question_id: record?.question_id ?? null, text }];
+  if (record === undefined || !repeated) {
+    return isTimeUp(snapshot.settings, progress, now) ? finish(progress, now, 'time') : askAgain(snapshot, progress, now);
+  }
+  if (record.answer.trim() === '' && record.follow_ups.length === 0) record.skipped = true;
+  progress.pending_follow_up = null;
+  return moveOn(snapshot, progress, now);
+}
+
 function appendAnswer(existing: string, text: string): string {
   return existing === '' ? text : `${existing}\n${text}`;
 }
@@ -194,9 +234,24 @@ export function planTurn(snapshot: InterviewSnapshot, input: CandidateInput, now
 
   const text = input.text.trim();
   const intent = detectIntent(text);
-  if (intent === 'repeat') {
-    const next = isTimeUp(snapshot.settings, progress, now) ? finish(progress, now, 'time') : askAgain(snapshot, progress, now);
-    return { situation: 'repeat', intent, next };
+  const again = (): Step => (isTimeUp(snapshot.settings, progress, now) ? finish(progress, now, 'time') : askAgain(snapshot, progress, now));
+  switch (intent) {
+    case 'repeat':
+    case 'clarify':
+    case 'human':
+      return { situation: intent, intent, next: again() };
+    case 'where_were_we':
+      return { situation: 'resume', intent, next: again() };
+    case 'language':
+      return { situation: 'language', intent, next: again(), language: requestedLanguage(text) };
+    case 'wait':
+      // nothing is asked: the candidate's next message answers the question still open
+      return { situation: 'wait', intent, next: { progress, follow_up: false, ended: false, step: { kind: 'none' } } };
+    case 'abuse':
+    case 'injection':
+      return { situation: 'redirect', intent, next: redirect(snapshot, progress, now, intent, text) };
+    default:
+      break;
   }
   const record = currentRecord(snapshot.plan, progress);
   // no question awaiting an answer (only an engine switch could leave it so): move on

@@ -5,6 +5,7 @@ import { analyzeAnswer, missingAspects } from './answer-analysis.js';
 import type { AnswerAnalysis, MissingAspect } from './answer-analysis.js';
 import { aspectOfFollowUp, chooseFollowUp } from './follow-up-questions.js';
 import { sayStep } from './interview-pacing.js';
+import { nonAnswerPhrasesFor } from './non-answer-phrasing.js';
 import { findKeywordMention } from './keyword-matching.js';
 import { findBankQuestion } from './question-bank-registry.js';
 import { conclude, openTurn, say } from './turn-state.js';
@@ -112,6 +113,7 @@ export function writeTurn(snapshot: InterviewSnapshot, plan: TurnPlan): TurnOutc
   const phrases = turn.phrases;
   const step = plan.next.step;
   const recorded = plan.recorded;
+  const nonAnswer = nonAnswerPhrasesFor(turn.language);
   switch (plan.situation) {
     case 'completed':
       turn.sentences.push(phrases.alreadyCompleted);
@@ -126,7 +128,31 @@ export function writeTurn(snapshot: InterviewSnapshot, plan: TurnPlan): TurnOutc
       break;
     }
     case 'resume':
-      sayStep(turn, step, { lead: phrases.resumeLead, purpose: 'resume' });
+      if (plan.intent === 'where_were_we') sayStep(turn, step, { lead: nonAnswer.whereWereWeLead, purpose: 'where-were-we' });
+      else sayStep(turn, step, { lead: phrases.resumeLead, purpose: 'resume' });
+      break;
+    case 'clarify':
+      sayStep(turn, step, { lead: nonAnswer.clarifyLead, purpose: 'clarify' });
+      break;
+    case 'wait':
+      say(turn, nonAnswer.wait, 'wait');
+      break;
+    case 'human':
+      sayStep(turn, step, { lead: nonAnswer.human, purpose: 'human' });
+      break;
+    case 'language': {
+      // said in the language asked for; the questions stay as planned
+      const asked = nonAnswerPhrasesFor(plan.language ?? turn.language);
+      sayStep(turn, step, { lead: asked.languageSwitch, purpose: 'language' });
+      break;
+    }
+    case 'redirect':
+      if (step.kind === 'same_question') {
+        sayStep(turn, step, { lead: nonAnswer.redirectLead, purpose: 'redirect' });
+      } else {
+        say(turn, nonAnswer.redirectMoveOn, 'redirect-move-on');
+        sayStep(turn, step);
+      }
       break;
     case 'repeat':
       sayStep(turn, step, { lead: phrases.repeatLead, purpose: 'repeat' });

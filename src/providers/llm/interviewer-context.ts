@@ -4,6 +4,7 @@ import type { ModelMessage } from '../language-model.js';
 import { estimateMessageTokens, estimateTokens, truncateToTokens } from '../token-estimate.js';
 import { quoteSafe, type PromptLibrary } from './prompt-library.js';
 import type { NextStep, TurnPlan } from '../../interview/rules/turn-rules.js';
+import { LANGUAGE_NAMES } from './model-planner.js';
 
 /**
  * The interviewer's context for one turn, kept within a token budget however long the interview runs:
@@ -111,6 +112,8 @@ function turnInstructions(snapshot: InterviewSnapshot, turn: TurnPlan, prompts: 
   const settings = snapshot.settings;
   const situation = render(`turn_${turn.situation}`, {
     next,
+    question: snapshot.progress.last_question ?? '',
+    language_name: LANGUAGE_NAMES[turn.language ?? language],
     candidate: candidateName(snapshot, prompts, language),
     role: settings.role,
     question_count: Math.min(settings.question_count, snapshot.plan.questions.length),
