@@ -37,6 +37,26 @@ export default tseslint.config(
     },
   },
   {
+    // engines are peers: each reaches the domain's rules through src/interview, never another engine, so a
+    // third engine needs no import from either (the fallback meets the built-in engine through the port)
+    files: ['src/providers/llm/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/builtin/**', '**/builtin'], message: 'The model engine imports no built-in engine internals; use src/interview (rules) or a port.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/providers/builtin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/llm/**', '**/llm'], message: 'The built-in engine imports nothing of the model engine; use src/interview (rules) or a port.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

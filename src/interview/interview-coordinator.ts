@@ -20,6 +20,7 @@ import { SessionTaskQueue } from './session-task-queue.js';
 import { resolveSettings } from './interview-settings.js';
 import { describeInterview, endProgress } from './interview-status.js';
 import { InFlightInputs } from './in-flight-inputs.js';
+import { takeTurn } from './rules/turn-runner.js';
 
 /** A candidate's input, decoded and validated at the edge. */
 export type TurnInput =
@@ -424,7 +425,7 @@ export class InterviewCoordinator {
       result = await this.withDeadline(
         this.options.aiTimeoutMs,
         (signal) =>
-          this.options.interviewer.respond({
+          takeTurn(this.options.interviewer, {
             snapshot,
             input: candidateInput,
             now: this.now(),

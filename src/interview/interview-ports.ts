@@ -1,4 +1,5 @@
 import type { AudioFormat } from '../protocol/client-messages.js';
+import type { TurnDecision, TurnPlan } from './rules/turn-rules.js';
 import type {
   Candidate,
   EndReason,
@@ -32,24 +33,24 @@ export type CandidateInput = { kind: 'start' } | { kind: 'answer'; text: string 
 export interface RespondRequest {
   snapshot: InterviewSnapshot;
   input: CandidateInput;
+  /** Where the turn leaves the interview, decided by the domain's rules (rules/turn-rules.ts). */
+  plan: TurnPlan;
   now: Date;
   abortSignal?: AbortSignal | undefined;
   /** Called with each piece of the reply as it is produced, in order; the pieces join to `reply`. */
   onDelta?: ((delta: string) => void) | undefined;
 }
 
+/** What an engine decides in a turn: the words of the reply, and whether it follows up or moves on. */
 export interface RespondResult {
   reply: string;
-  /** The progress after this turn; the caller stores it with the reply in one transaction. */
-  progress: InterviewProgress;
-  /** The reply is a follow-up to the previous question rather than a new one. */
-  follow_up: boolean;
-  /** This turn completed the interview (plan or budget done). */
-  ended: boolean;
+  /** A follow-up (only where the plan offers one; otherwise the plan's next step is taken). */
+  decision: TurnDecision;
   /** The reply was cut short by the abort signal; `reply` holds what was produced. */
   cancelled?: boolean;
 }
 
+/** Writes the interviewer's replies. Where a turn leaves the interview is the domain's, not the engine's. */
 export interface Interviewer {
   readonly provider: string;
   respond(request: RespondRequest): Promise<RespondResult>;

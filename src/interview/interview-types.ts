@@ -76,6 +76,18 @@ export interface InterviewProgress {
   last_question: string | null;
   /** Answers so far, one per main question asked. */
   records: AnswerRecord[];
+  /**
+   * Messages that were not answers and go into the report as concerns, never as evidence: abuse and
+   * attempts to instruct the interviewer or the evaluator. Absent in sessions stored before it existed.
+   */
+  non_answers?: NonAnswerNote[];
+}
+
+export interface NonAnswerNote {
+  kind: 'abuse' | 'injection';
+  /** The main question awaiting an answer when it was said, if any. */
+  question_id: string | null;
+  text: string;
 }
 
 export function initialProgress(): InterviewProgress {

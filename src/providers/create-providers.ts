@@ -77,7 +77,7 @@ export function createProviders(config: Config, context: ProviderContext): Provi
     const reporter = { metrics: providerMetrics, logger };
     providers.planner = plannerWithFallback(new ModelPlanner(model, prompts, options), builtin.planner, reporter);
     providers.interviewer = interviewerWithFallback(new ModelInterviewer(model, prompts, options), builtin.interviewer, reporter);
-    providers.evaluator = evaluatorWithFallback(new ModelEvaluator(model, prompts, options), builtin.evaluator, reporter);
+    providers.evaluator = evaluatorWithFallback(new ModelEvaluator(model, prompts, options, builtin.evaluator), builtin.evaluator, reporter);
     logger.info({ ...labels, endpoint: describeEndpoint(config.LLM_BASE_URL) }, 'language model: OpenAI-compatible endpoint');
   }
 

@@ -29,7 +29,7 @@ class SlowInterviewer implements Interviewer {
     const words = result.reply.split(/(?<= )/);
     let sent = '';
     for (const word of words) {
-      if (request.abortSignal?.aborted) return { ...result, reply: sent, cancelled: true, progress: request.snapshot.progress, ended: false };
+      if (request.abortSignal?.aborted) return { ...result, reply: sent, cancelled: true };
       await new Promise((resolve) => setTimeout(resolve, this.wordDelayMs));
       request.onDelta?.(word);
       sent += word;

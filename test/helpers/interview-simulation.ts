@@ -1,9 +1,11 @@
 import { resolveSettings } from '../../src/interview/interview-settings.js';
 import { initialProgress } from '../../src/interview/interview-types.js';
 import type { Candidate, InterviewSettingsInput, InterviewSnapshot } from '../../src/interview/interview-types.js';
-import type { CandidateInput, RespondResult } from '../../src/interview/interview-ports.js';
+import type { CandidateInput } from '../../src/interview/interview-ports.js';
+import { planTurn, settleTurn } from '../../src/interview/rules/turn-rules.js';
+import type { TurnResult } from '../../src/interview/rules/turn-runner.js';
 import { buildInterviewPlan } from '../../src/providers/builtin/plan-builder.js';
-import { decideTurn } from '../../src/providers/builtin/interview-turn.js';
+import { writeTurn } from '../../src/providers/builtin/interview-turn.js';
 
 /**
  * Drives the built-in engine the way the session coordinator does (snapshot in, progress and history
@@ -30,7 +32,7 @@ export function createSnapshot(
 export function applyTurn(
   snapshot: InterviewSnapshot,
   input: CandidateInput,
-  result: Pick<RespondResult, 'reply' | 'progress' | 'cancelled'>,
+  result: Pick<TurnResult, 'reply' | 'progress' | 'cancelled'>,
 ): InterviewSnapshot {
   return {
     ...snapshot,
@@ -42,12 +44,19 @@ export function applyTurn(
   };
 }
 
+/** One built-in turn, synchronously, as the coordinator takes it: planned by the domain, written, settled. */
+export function decideTurn(snapshot: InterviewSnapshot, input: CandidateInput, now: Date): TurnResult {
+  const plan = planTurn(snapshot, input, now);
+  const written = writeTurn(snapshot, plan);
+  return { reply: written.reply, ...settleTurn(plan, written.decision) };
+}
+
 /** One synchronous turn: the decision and the snapshot that follows it. */
 export function simulateTurn(
   snapshot: InterviewSnapshot,
   input: CandidateInput,
   now: Date,
-): { result: ReturnType<typeof decideTurn>; next: InterviewSnapshot } {
+): { result: TurnResult; next: InterviewSnapshot } {
   const result = decideTurn(snapshot, input, now);
   return { result, next: applyTurn(snapshot, input, result) };
 }

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CandidateInput } from '../../src/interview/interview-ports.js';
 import type { InterviewSnapshot } from '../../src/interview/interview-types.js';
-import { decideTurn } from '../../src/providers/builtin/interview-turn.js';
-import { applyTurn, createSnapshot } from '../helpers/interview-simulation.js';
+import { applyTurn, createSnapshot, decideTurn } from '../helpers/interview-simulation.js';
 import { buildInterviewerMessages } from '../../src/providers/llm/interviewer-context.js';
 import { readModelJson } from '../../src/providers/llm/model-json.js';
 import { stageSlots } from '../../src/providers/llm/model-planner.js';
@@ -12,7 +11,7 @@ import { PromptLibrary, REQUIRED_SECTIONS, quoteSafe } from '../../src/providers
 import { verifyQuote, verifyQuotes } from '../../src/providers/llm/quote-verification.js';
 import { ReplyReader, lastQuestionOf } from '../../src/providers/llm/reply-reader.js';
 import { reportOutputSchema } from '../../src/providers/llm/report-output.js';
-import { planTurn } from '../../src/providers/llm/turn-plan.js';
+import { planTurn } from '../../src/interview/rules/turn-rules.js';
 import { isPhantomTranscript } from '../../src/providers/speech/phantom-transcripts.js';
 import { estimateMessageTokens, estimateTokens, truncateToTokens } from '../../src/providers/token-estimate.js';
 
@@ -24,7 +23,7 @@ const RICH =
   'paths in parallel for two weeks. As a result, failed payments dropped by 35% and on-call pages fell from ten a week to two, and I ' +
   'learned to invest in observability before a cut-over.';
 
-describe('the turn plan keeps the built-in engine’s bookkeeping', () => {
+describe('the domain’s turn plan keeps the built-in engine’s bookkeeping', () => {
   it('moves through an interview exactly as the built-in engine when the model never follows up', () => {
     let builtin = createSnapshot('consistency', { question_count: 6, role: 'Backend Engineer' }, { name: 'Ada' });
     let model: InterviewSnapshot = builtin;
@@ -47,7 +46,7 @@ describe('the turn plan keeps the built-in engine’s bookkeeping', () => {
     snapshot = applyTurn(snapshot, answer('Hello'), decideTurn(snapshot, answer('Hello'), NOW));
     const first = planTurn(snapshot, answer('I did some things.'), NOW);
     assert.ok(first.followUp, 'a thin answer may be followed up');
-    assert.equal(first.followUp.preferred, true);
+    assert.equal(first.followUp.thin, true);
     const followUp = first.followUp.outcome('What exactly did you build?');
     assert.equal(followUp.follow_up, true);
     assert.equal(followUp.progress.pending_follow_up, 'What exactly did you build?');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analyzeAnswer, findFigures } from './answer-analysis.js';
 import { BuiltinEvaluator } from './builtin-evaluator.js';
-import { detectIntent, hasNoQuestions } from './candidate-intent.js';
+import { detectIntent, hasNoQuestions } from '../../interview/rules/candidate-intent.js';
 import { createSnapshot, simulateTurn } from '../../../test/helpers/interview-simulation.js';
 import { keywordsMentioned } from './keyword-matching.js';
 import { extractShortQuote, pickEvidenceQuotes } from './quote-extraction.js';

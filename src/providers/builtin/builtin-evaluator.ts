@@ -3,7 +3,7 @@ import type { AnswerRecord, InterviewReport, InterviewSnapshot } from '../../int
 import type { Recommendation } from '../../protocol/interview-schemas.js';
 import { scoreQuestion } from './answer-scoring.js';
 import type { QuestionScore } from './answer-scoring.js';
-import { asksSomething } from './candidate-intent.js';
+import { asksSomething } from '../../interview/rules/candidate-intent.js';
 import { pickEvidenceQuotes } from './quote-extraction.js';
 import { reportWordingFor } from './report-wording.js';
 import type { ReportFacts } from './report-wording.js';

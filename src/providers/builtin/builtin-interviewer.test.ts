@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeInterview } from '../../interview/interview-status.js';
-import type { CandidateInput, RespondResult } from '../../interview/interview-ports.js';
+import type { CandidateInput } from '../../interview/interview-ports.js';
+import { takeTurn, type TurnResult } from '../../interview/rules/turn-runner.js';
 import type { InterviewSettingsInput, InterviewSnapshot, Language } from '../../interview/interview-types.js';
 import { interviewReportSchema } from '../../protocol/interview-schemas.js';
 import { BuiltinEvaluator } from './builtin-evaluator.js';
@@ -16,14 +17,14 @@ function minutesAfterStart(minutes: number): Date {
 }
 
 interface Exchange {
-  result: RespondResult;
+  result: TurnResult;
   deltas: string[];
   next: InterviewSnapshot;
 }
 
 async function exchange(snapshot: InterviewSnapshot, input: CandidateInput, now = minutesAfterStart(1)): Promise<Exchange> {
   const deltas: string[] = [];
-  const result = await interviewer.respond({ snapshot, input, now, onDelta: (delta) => deltas.push(delta) });
+  const result = await takeTurn(interviewer, { snapshot, input, now, onDelta: (delta) => deltas.push(delta) });
   return { result, deltas, next: applyTurn(snapshot, input, result) };
 }
 
@@ -92,7 +93,7 @@ function scriptedReply(snapshot: InterviewSnapshot, language: Language): string 
 
 async function runFullInterview(language: Language, settings: InterviewSettingsInput, name?: string) {
   let snapshot = createSnapshot(`full-${language}-${settings.role ?? 'default'}`, { ...settings, language }, name === undefined ? {} : { name });
-  const replies: RespondResult[] = [];
+  const replies: TurnResult[] = [];
   let first = await exchange(snapshot, { kind: 'start' }, START);
   replies.push(first.result);
   snapshot = first.next;
@@ -116,7 +117,7 @@ async function runFullInterview(language: Language, settings: InterviewSettingsI
   return { snapshot, replies };
 }
 
-function checkInvariants(snapshot: InterviewSnapshot, replies: RespondResult[], questionCount: number): void {
+function checkInvariants(snapshot: InterviewSnapshot, replies: TurnResult[], questionCount: number): void {
   const asked = askedQuestions(snapshot);
   assert.equal(new Set(asked).size, asked.length, `a question was asked twice: ${asked.join(' | ')}`);
   assert.equal(snapshot.progress.records.length, Math.min(questionCount, snapshot.plan.questions.length));
@@ -175,7 +176,7 @@ describe('a full interview', () => {
         for (const level of ['junior', 'senior'] as const) {
           // a candidate who always gives the same thin answer: the hardest case for fresh follow-ups
           let snapshot = createSnapshot(`stress-${role}-${level}`, { role, level, language, question_count: 12 });
-          const replies: RespondResult[] = [];
+          const replies: TurnResult[] = [];
           let step = await exchange(snapshot, { kind: 'start' }, START);
           replies.push(step.result);
           snapshot = step.next;
@@ -356,7 +357,7 @@ describe('the respond contract', () => {
     const snapshot = createSnapshot('cancel');
     const controller = new AbortController();
     const deltas: string[] = [];
-    const result = await interviewer.respond({
+    const result = await takeTurn(interviewer, {
       snapshot,
       input: { kind: 'start' },
       now: START,

@@ -6,12 +6,7 @@ export { BuiltinEvaluator, evaluateInterview, RECOMMENDATION_THRESHOLDS } from '
 export { BuiltinInterviewer } from './builtin-interviewer.js';
 export { BuiltinPlanner } from './builtin-planner.js';
 export { buildInterviewPlan } from './plan-builder.js';
-export { allocateStages } from './stage-allocation.js';
-export { matchRoleTrack, isSoftwareRole } from './role-track-matcher.js';
 export { analyzeAnswer, isThinAnswer } from './answer-analysis.js';
-export { detectIntent } from './candidate-intent.js';
-export type { CandidateIntent } from './candidate-intent.js';
-export type { RoleTrack } from './question-bank-types.js';
 
 export interface BuiltinEngine {
   planner: BuiltinPlanner;

@@ -4,18 +4,20 @@ import { competencyName } from './competency-names.js';
 import { mentionsKeyword } from './keyword-matching.js';
 import { bankForTrack } from './question-bank-registry.js';
 import type { BankQuestion, QuestionStage, RoleTrack, SeniorityLevel } from './question-bank-types.js';
-import { isSoftwareRole, matchRoleTrack } from './role-track-matcher.js';
+import { isSoftwareRole, matchRoleTrack } from '../../interview/rules/role-track.js';
 import { buildSkillQuestion } from './skill-question.js';
 import { seededShuffle } from './seeded-random.js';
-import { QUESTION_STAGE_ORDER, allocateStages } from './stage-allocation.js';
-import type { StageAllocation } from './stage-allocation.js';
+import { QUESTION_STAGE_ORDER, allocateStages } from '../../interview/rules/stage-allocation.js';
+import type { StageAllocation } from '../../interview/rules/stage-allocation.js';
 import { fillTemplate } from './text-tools.js';
+import { jobKey } from '../../interview/rules/job-key.js';
 
 /** Stages that take extra questions when another stage's bank runs out, most useful first. */
 const OVERFLOW_STAGES: readonly QuestionStage[] = ['technical', 'behavioral', 'experience'];
 
 interface PlanContext {
-  sessionId: string;
+  /** Seeds the order of questions: the job, never the session, so every candidate gets the same plan. */
+  seed: string;
   level: SeniorityLevel;
   track: RoleTrack;
   /** Whether general technical questions should be the software ones. */
@@ -82,7 +84,7 @@ function orderStagePool(stage: QuestionStage, context: PlanContext, extra: BankQ
   const primary = ownTechnical ? trackOfStage : [...trackOfStage, ...generalOfStage];
   const borrowed = ownTechnical ? generalOfStage : [];
 
-  const seed = `${context.sessionId}:${stage}`;
+  const seed = `${context.seed}:${stage}`;
   const fitting = seededShuffle(primary.filter((question) => suitsLevel(question, context.level)), seed);
   const fittingBorrowed = seededShuffle(borrowed.filter((question) => suitsLevel(question, context.level)), `${seed}:borrowed`);
   const otherLevels = seededShuffle(
@@ -129,20 +131,23 @@ function toPlannedQuestion(question: BankQuestion, settings: InterviewSettings):
 
 /**
  * The built-in interview plan: `question_count` main questions (fewer only when the banks run out, far
- * beyond a dozen) over the stages in order, chosen for the role's track and the level, seeded by the
- * session id so two sessions differ while the same session always gets the same plan.
+ * beyond a dozen) over the stages in order, chosen for the role's track and the level. A structured
+ * interview: the plan depends on the job only (role, level, language, job description, question count),
+ * so every candidate for one job gets the same questions in the same order and their reports compare;
+ * the résumé does not change it. The session id is not used; the parameter stays for the planner port.
  */
-export function buildInterviewPlan(sessionId: string, settings: InterviewSettings): InterviewPlan {
+export function buildInterviewPlan(_sessionId: string, settings: InterviewSettings): InterviewPlan {
   const track = matchRoleTrack(settings.role);
+  const seed = jobKey(settings);
   const context: PlanContext = {
-    sessionId,
+    seed,
     level: normalizeLevel(settings.level),
     track,
     software: track === 'general' ? isSoftwareRole(settings.role) : track !== 'product',
     jobDescription: settings.job_description,
   };
   const skills = [...bankForTrack(track).skills, ...(track === 'general' ? [] : bankForTrack('general').skills)];
-  const skillQuestion = buildSkillQuestion(skills, settings.job_description, settings.resume_text, sessionId);
+  const skillQuestion = buildSkillQuestion(skills, settings.job_description, undefined, seed);
 
   const pools = Object.fromEntries(
     QUESTION_STAGE_ORDER.map((stage) => [stage, orderStagePool(stage, context, stage === 'experience' ? skillQuestion : undefined)]),

@@ -1,14 +1,11 @@
-import type { Language, StageName } from '../../protocol/interview-schemas.js';
+import type { Language } from '../../protocol/interview-schemas.js';
 import type { SeniorityLevel } from '../../interview/interview-settings.js';
+import type { RoleTrack } from '../../interview/rules/role-track.js';
+import type { QuestionStage } from '../../interview/rules/stage-allocation.js';
 import type { CompetencyKey } from './competency-names.js';
 
-export type { SeniorityLevel };
-
-/** Question bank tracks; a role is matched to one of them by role-track-matcher.ts. */
-export type RoleTrack = 'backend' | 'frontend' | 'data_ml' | 'product' | 'general';
-
-/** Stages that hold questions; `closing` is the interviewer's wrap-up, never a question. */
-export type QuestionStage = Exclude<StageName, 'closing'>;
+// tracks (matched from the role) and question stages are the domain's; the bank is organized by them
+export type { QuestionStage, RoleTrack, SeniorityLevel };
 
 /** A text in every interview language, written natively in each rather than translated word for word. */
 export type LocalizedText = Readonly<Record<Language, string>>;

@@ -1,30 +1,26 @@
-import type { AnswerRecord, InterviewProgress, InterviewSnapshot, Language } from '../../interview/interview-types.js';
+import type { InterviewSnapshot, Language } from '../../interview/interview-types.js';
+import { questionsAsked } from '../../interview/rules/turn-rules.js';
+import type { TurnDecision } from '../../interview/rules/turn-rules.js';
 import { pickPhrase } from './reply-phrase-picker.js';
 import { phrasebookFor } from './reply-phrasing.js';
 import type { Phrasebook } from './reply-phrasing.js';
 import { joinSentences } from './text-tools.js';
 
 /**
- * The working state of one interviewer turn and the small operations every part of a turn uses.
- * A turn works on its own copy of the progress, so the snapshot it was given is never modified.
+ * The words of one built-in interviewer turn while they are being written, and the small operations
+ * every part of a turn uses. Where the turn leaves the interview is the domain's (rules/turn-rules.ts).
  */
 
-/** What one interviewer turn says and where it leaves the interview. */
+/** What one built-in turn says and decides. */
 export interface TurnOutcome {
   reply: string;
-  progress: InterviewProgress;
-  follow_up: boolean;
-  ended: boolean;
+  decision: TurnDecision;
 }
 
-/** The state of one turn while it is being decided: a private copy of the progress and the sentences so far. */
 export interface Turn {
   snapshot: InterviewSnapshot;
-  now: Date;
   language: Language;
   phrases: Phrasebook;
-  /** A deep copy of the snapshot's progress, changed as the turn is decided. */
-  progress: InterviewProgress;
   /** The reply so far, sentence by sentence. */
   sentences: string[];
   /** Questions asked before this turn (main and follow-up); varies phrasing between turns. */
@@ -34,31 +30,14 @@ export interface Turn {
   candidateName: string | undefined;
 }
 
-export function copyProgress(progress: InterviewProgress): InterviewProgress {
-  return {
-    ...progress,
-    records: progress.records.map((record) => ({
-      ...record,
-      follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })),
-    })),
-  };
-}
-
-export function questionsAsked(progress: InterviewProgress): number {
-  const followUps = progress.records.reduce((total, record) => total + record.follow_ups.length, 0);
-  return progress.records.length + followUps + (progress.pending_follow_up === null ? 0 : 1);
-}
-
-export function openTurn(snapshot: InterviewSnapshot, now: Date): Turn {
+export function openTurn(snapshot: InterviewSnapshot): Turn {
   const language = snapshot.plan.language;
   const previous = [...snapshot.history].reverse().find((turn) => turn.interviewer.trim() !== '');
   const name = snapshot.candidate.name?.trim();
   return {
     snapshot,
-    now,
     language,
     phrases: phrasebookFor(language),
-    progress: copyProgress(snapshot.progress),
     sentences: [],
     rotation: questionsAsked(snapshot.progress),
     previousReply: previous?.interviewer,
@@ -79,37 +58,6 @@ export function say(turn: Turn, variants: readonly string[], purpose: string, va
   );
 }
 
-export function conclude(turn: Turn, flags: { follow_up?: boolean; ended?: boolean } = {}): TurnOutcome {
-  return {
-    reply: joinSentences(turn.sentences, turn.language),
-    progress: turn.progress,
-    follow_up: flags.follow_up ?? false,
-    ended: flags.ended ?? false,
-  };
-}
-
-/** Whether `max_minutes` have passed since the interview started (by the request's clock). */
-export function isTimeUp(turn: Turn): boolean {
-  const startedAt = turn.progress.started_at;
-  if (startedAt === null) return false;
-  const elapsed = turn.now.getTime() - Date.parse(startedAt);
-  return elapsed >= turn.snapshot.settings.max_minutes * 60_000;
-}
-
-/** The record of the main question awaiting an answer, if there is one. */
-export function currentRecord(turn: Turn): AnswerRecord | undefined {
-  const question = turn.snapshot.plan.questions[turn.progress.current_index];
-  const record = turn.progress.records.at(-1);
-  return question !== undefined && record?.question_id === question.id ? record : undefined;
-}
-
-/** The next plan question after the current one that was never asked (a plan may repeat itself). */
-export function nextQuestionIndex(turn: Turn): number | undefined {
-  const asked = new Set(turn.progress.records.map((record) => record.question));
-  const questions = turn.snapshot.plan.questions;
-  for (let index = turn.progress.current_index + 1; index < questions.length; index++) {
-    const question = questions[index];
-    if (question !== undefined && !asked.has(question.text)) return index;
-  }
-  return undefined;
+export function conclude(turn: Turn, decision: TurnDecision = { kind: 'next' }): TurnOutcome {
+  return { reply: joinSentences(turn.sentences, turn.language), decision };
 }

@@ -3,7 +3,8 @@ import type { InterviewSnapshot, Language } from '../../interview/interview-type
 import type { ModelMessage } from '../language-model.js';
 import { estimateMessageTokens, estimateTokens, truncateToTokens } from '../token-estimate.js';
 import { quoteSafe, type PromptLibrary } from './prompt-library.js';
-import type { NextStep, TurnPlan } from './turn-plan.js';
+import type { NextStep, TurnPlan } from '../../interview/rules/turn-rules.js';
+import { LANGUAGE_NAMES } from './model-planner.js';
 
 /**
  * The interviewer's context for one turn, kept within a token budget however long the interview runs:
@@ -111,6 +112,8 @@ function turnInstructions(snapshot: InterviewSnapshot, turn: TurnPlan, prompts: 
   const settings = snapshot.settings;
   const situation = render(`turn_${turn.situation}`, {
     next,
+    question: snapshot.progress.last_question ?? '',
+    language_name: LANGUAGE_NAMES[turn.language ?? language],
     candidate: candidateName(snapshot, prompts, language),
     role: settings.role,
     question_count: Math.min(settings.question_count, snapshot.plan.questions.length),
@@ -118,7 +121,8 @@ function turnInstructions(snapshot: InterviewSnapshot, turn: TurnPlan, prompts: 
   });
   const option = turn.followUp;
   if (option === undefined) return `${situation}\n\n${render('output_rules')}`;
-  const aspects = option.missing.map((aspect) => render(`missing_${aspect}`));
+  // a short answer may lack any of these; which one is the model's judgement
+  const aspects = option.thin ? ['example', 'outcome', 'detail'].map((aspect) => render(`missing_${aspect}`)) : [];
   const choice = render('choice', {
     next,
     follow_ups_left: option.remaining,

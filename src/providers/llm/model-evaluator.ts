@@ -1,7 +1,6 @@
 import type { EvaluateRequest, InterviewEvaluator } from '../../interview/interview-ports.js';
 import type { AnswerRecord, InterviewReport, InterviewSnapshot } from '../../interview/interview-types.js';
 import { interviewReportSchema } from '../../protocol/interview-schemas.js';
-import { evaluateInterview } from '../builtin/builtin-evaluator.js';
 import type { LanguageModel, ModelMessage } from '../language-model.js';
 import { ProviderError } from '../provider-error.js';
 import { estimateTokens } from '../token-estimate.js';
@@ -67,13 +66,15 @@ export class ModelEvaluator implements InterviewEvaluator {
     private readonly model: LanguageModel,
     private readonly prompts: PromptLibrary,
     private readonly options: ModelRoleOptions,
+    /** The heuristic report the model's judgement is laid over (the built-in evaluator, wired in create-providers). */
+    private readonly baseline: InterviewEvaluator,
   ) {
     this.provider = model.provider;
   }
 
   async evaluate(request: EvaluateRequest): Promise<InterviewReport> {
     const { snapshot } = request;
-    const base = evaluateInterview(snapshot);
+    const base = await this.baseline.evaluate({ snapshot, abortSignal: request.abortSignal });
     // nothing to judge yet, or a provisional report asked for while the interview runs (GET /report can
     // be polled): the heuristic report, at no cost; the model writes the report of a finished interview
     if (!snapshot.progress.records.some(hasAnswer) || snapshot.progress.state !== 'completed') return base;

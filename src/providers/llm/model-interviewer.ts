@@ -6,7 +6,6 @@ import { buildInterviewerMessages } from './interviewer-context.js';
 import type { ModelRoleOptions } from './model-planner.js';
 import type { PromptLibrary } from './prompt-library.js';
 import { ReplyReader, lastQuestionOf } from './reply-reader.js';
-import { planTurn } from './turn-plan.js';
 
 /** A spoken reply is a few sentences; far beyond this the model is rambling or looping. */
 const MAX_REPLY_CHARACTERS = 4_000;
@@ -20,8 +19,8 @@ export function isClientCancel(signal: AbortSignal | undefined): boolean {
 }
 
 /**
- * The interviewer backed by a language model. The built-in rules decide where the turn takes the
- * interview (turn-plan.ts); the model writes the reply, streamed to the candidate as it is written, and
+ * The interviewer backed by a language model. The domain's rules decide where the turn takes the
+ * interview (the request's plan); the model writes the reply, streamed to the candidate as it is written, and
  * decides whether an answer gets a follow-up question. A cancel stops the model at once and returns the
  * text so far, leaving the interview where it was, as the built-in interviewer does.
  */
@@ -37,8 +36,7 @@ export class ModelInterviewer implements Interviewer {
   }
 
   async respond(request: RespondRequest): Promise<RespondResult> {
-    const { snapshot, input, abortSignal } = request;
-    const turn = planTurn(snapshot, input, request.now);
+    const { snapshot, input, abortSignal, plan: turn } = request;
     const messages = buildInterviewerMessages(snapshot, input, turn, { prompts: this.prompts, contextTokens: this.options.contextTokens });
     const reader = new ReplyReader(request.onDelta);
     try {
@@ -51,7 +49,7 @@ export class ModelInterviewer implements Interviewer {
     } catch (error) {
       if (isClientCancel(abortSignal)) {
         // only what the candidate saw becomes the turn's reply, and the interview stays where it was
-        return { reply: reader.text, progress: structuredClone(snapshot.progress), follow_up: false, ended: false, cancelled: true };
+        return { reply: reader.text, decision: { kind: 'next' }, cancelled: true };
       }
       throw error;
     }
@@ -59,8 +57,8 @@ export class ModelInterviewer implements Interviewer {
     if (reader.text === '') throw new ProviderError('bad_output', 'The model wrote an empty reply.');
 
     const option = turn.followUp;
-    const choice = option === undefined ? 'next' : (reader.choice ?? (option.preferred ? 'follow_up' : 'next'));
-    const outcome = choice === 'follow_up' && option !== undefined ? option.outcome(lastQuestionOf(reader.text)) : turn.next;
-    return { reply: reader.text, progress: outcome.progress, follow_up: outcome.follow_up, ended: outcome.ended };
+    // without a decision line, a thin answer is followed up (the domain says whether one is allowed)
+    const choice = option === undefined ? 'next' : (reader.choice ?? (option.thin ? 'follow_up' : 'next'));
+    return { reply: reader.text, decision: choice === 'follow_up' ? { kind: 'follow_up', question: lastQuestionOf(reader.text) } : { kind: 'next' } };
   }
 }

@@ -1,8 +1,9 @@
 import type { InterviewPlanner, PlanRequest } from '../../interview/interview-ports.js';
 import { normalizeLevel } from '../../interview/interview-settings.js';
 import type { InterviewPlan, StageName } from '../../interview/interview-types.js';
-import { matchRoleTrack } from '../builtin/role-track-matcher.js';
-import { QUESTION_STAGE_ORDER, allocateStages } from '../builtin/stage-allocation.js';
+import { jobKey } from '../../interview/rules/job-key.js';
+import { matchRoleTrack } from '../../interview/rules/role-track.js';
+import { QUESTION_STAGE_ORDER, allocateStages } from '../../interview/rules/stage-allocation.js';
 import type { LanguageModel, ModelMessage } from '../language-model.js';
 import { ProviderError } from '../provider-error.js';
 import { truncateToTokens } from '../token-estimate.js';
@@ -22,8 +23,11 @@ export interface ModelRoleOptions {
 /** A repair request with less time left than this is not worth making. */
 export const MIN_REPAIR_BUDGET_MS = 500;
 
-/** Share of the context budget the job description and the résumé may each take in the planner's prompt. */
+/** Share of the context budget the job description may take in the planner's prompt. */
 const DOCUMENT_SHARE = 0.3;
+
+/** Jobs whose plans are kept; past this the oldest is forgotten (and planned again if it comes back). */
+const MAX_CACHED_PLANS = 500;
 
 /** The stage of each main question, in order, as the built-in engine allocates them. */
 export function stageSlots(questionCount: number): StageName[] {
@@ -32,10 +36,11 @@ export function stageSlots(questionCount: number): StageName[] {
 }
 
 /**
- * Plans the interview with the language model: questions written for the role, level, language, job
- * description and résumé, one per stage slot of the built-in allocation. The answer is JSON checked
- * against a schema; an unusable answer is sent back once with what is wrong, then this throws
- * (`bad_output`) and the fallback wrapper uses the built-in plan.
+ * Plans the interview with the language model: questions written for the role, level, language and job
+ * description, one per stage slot of the domain's allocation. The answer is JSON checked against a
+ * schema; an unusable answer is sent back once with what is wrong, then this throws (`bad_output`) and
+ * the fallback wrapper uses the built-in plan. A structured interview: the plan is made once per job
+ * (rules/job-key.ts) and reused for every candidate, so the résumé is not sent and reports compare.
  */
 export class ModelPlanner implements InterviewPlanner {
   readonly provider: string;
@@ -48,7 +53,19 @@ export class ModelPlanner implements InterviewPlanner {
     this.provider = model.provider;
   }
 
+  private readonly plans = new Map<string, InterviewPlan>();
+
   async plan(request: PlanRequest): Promise<InterviewPlan> {
+    const key = jobKey(request.settings);
+    const cached = this.plans.get(key);
+    if (cached !== undefined) return structuredClone(cached);
+    const plan = await this.writePlan(request);
+    if (this.plans.size >= MAX_CACHED_PLANS) this.plans.delete(this.plans.keys().next().value ?? '');
+    this.plans.set(key, plan);
+    return structuredClone(plan);
+  }
+
+  private async writePlan(request: PlanRequest): Promise<InterviewPlan> {
     const { settings } = request;
     const language = settings.language;
     const slots = stageSlots(settings.question_count);
@@ -60,7 +77,6 @@ export class ModelPlanner implements InterviewPlanner {
       question_count: slots.length,
       slots: slots.map((stage, index) => `${index + 1}. ${stage}`).join('\n'),
       job_description: quoteSafe(truncateToTokens(settings.job_description ?? '', documentTokens)),
-      resume: quoteSafe(truncateToTokens(settings.resume_text ?? '', documentTokens)),
     };
     const messages: ModelMessage[] = [
       { role: 'system', content: this.prompts.render('planner', language, 'system') },

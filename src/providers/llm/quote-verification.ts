@@ -1,4 +1,3 @@
-import { escapeRegExp } from '../builtin/text-tools.js';
 
 /**
  * Evidence quotes must be the candidate's own words. A model's quote is accepted only when it is found
@@ -15,6 +14,11 @@ const MIN_QUOTE_WEIGHT = 6;
 
 function weight(text: string): number {
   return [...text].reduce((total, character) => total + (/[\u3400-\u9fff]/.test(character) ? 2 : 1), 0);
+}
+
+/** Escapes a literal for use inside a RegExp. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function patternFor(quote: string): RegExp {

@@ -1,4 +1,5 @@
-import type { RoleTrack } from './question-bank-types.js';
+/** Question bank tracks, and the kind of interview a role gets from either engine's planner. */
+export type RoleTrack = 'backend' | 'frontend' | 'data_ml' | 'product' | 'general';
 
 // Checked in order; the first track whose pattern matches wins. Product comes first because a
 // "Product Manager, ML Platform" is interviewed as a product manager, and data before backend

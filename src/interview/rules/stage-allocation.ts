@@ -1,4 +1,7 @@
-import type { QuestionStage } from './question-bank-types.js';
+import type { StageName } from '../interview-types.js';
+
+/** Stages that hold questions; `closing` is the interviewer's wrap-up, never a question. */
+export type QuestionStage = Exclude<StageName, 'closing'>;
 
 /** Question stages in the order an interview moves through them; `closing` follows as the wrap-up. */
 export const QUESTION_STAGE_ORDER: readonly QuestionStage[] = [

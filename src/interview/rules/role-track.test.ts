@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isSoftwareRole, matchRoleTrack } from './role-track-matcher.js';
+import { isSoftwareRole, matchRoleTrack } from './role-track.js';
 
 describe('matchRoleTrack', () => {
   const cases: Array<[string, string]> = [

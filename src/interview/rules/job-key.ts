@@ -1,0 +1,17 @@
+import { normalizeLevel } from '../interview-settings.js';
+import type { InterviewSettings } from '../interview-types.js';
+
+/**
+ * The job settings that define a structured interview's plan: role, level, language, job description and
+ * question count (never the candidate or their résumé). Two sessions with the same key get the same plan,
+ * so their reports compare; planners seed and cache by it.
+ */
+export function jobKey(settings: InterviewSettings): string {
+  return JSON.stringify([
+    settings.role.trim().toLowerCase(),
+    normalizeLevel(settings.level),
+    settings.language,
+    settings.job_description?.trim() ?? '',
+    settings.question_count,
+  ]);
+}
