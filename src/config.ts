@@ -4,7 +4,7 @@ import { z } from 'zod';
 /**
  * The server's configuration: one schema, read once from the environment (and a `.env` file), validated,
  * frozen. Nothing else in the code reads process.env. A bad value stops the server at start with a
- * message that names the variable (PROTOCOL.md §8).
+ * message that names the variable (docs/protocol.md §8).
  */
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
