@@ -3,7 +3,7 @@ import { WebSocketServer } from 'ws';
 
 /**
  * The ceiling of the bench's ratio: a raw `ws` server that speaks Viva's wire protocol and does no work.
- * It answers every `text_input` with the frames PROTOCOL.md §2 asks of a turn (`status` `thinking`,
+ * It answers every `text_input` with the frames docs/protocol.md §2 asks of a turn (`status` `thinking`,
  * `ai_response_delta`s, `ai_response`), built from a template of the built-in interviewer's sizes, and
  * greets each connection with `connected`: no storage, no interviewer, no validation. What the load
  * generator can drive through it is the most any server keeping the contract can reach under the same

@@ -38,7 +38,7 @@ export interface Viva {
   adminToken: string;
   /** Listens on HOST:PORT; resolves with the address (PORT=0 picks a free port). */
   listen(): Promise<{ url: string; port: number }>;
-  /** Graceful shutdown (PROTOCOL.md §4 close 1012). */
+  /** Graceful shutdown (docs/protocol.md §4 close 1012). */
   shutdown(): Promise<void>;
 }
 

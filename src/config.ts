@@ -4,7 +4,7 @@ import { z } from 'zod';
 /**
  * The server's configuration: one schema, read once from the environment (and a `.env` file), validated,
  * frozen. Nothing else in the code reads process.env. A bad value stops the server at start with a
- * message that names the variable (PROTOCOL.md §8).
+ * message that names the variable (docs/protocol.md §8).
  */
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -146,7 +146,7 @@ export class ConfigError extends Error {
 /**
  * Base64 inflates by 4/3; the frame limit is twice the largest audio as base64 (plus 64 KiB for the
  * envelope), so audio somewhat over MAX_AUDIO_BYTES still arrives whole and gets PAYLOAD_TOO_LARGE with
- * the connection open (PROTOCOL.md §3), and only a far larger frame is closed with 1009.
+ * the connection open (docs/protocol.md §3), and only a far larger frame is closed with 1009.
  */
 function defaultMaxMessageBytes(maxAudioBytes: number): number {
   return 2 * Math.ceil(maxAudioBytes / 3) * 4 + 64 * 1024;

@@ -1,5 +1,5 @@
 /**
- * The Viva client SDK: one class for the wire protocol (PROTOCOL.md), for browsers and Node 20.
+ * The Viva client SDK: one class for the wire protocol (docs/protocol.md), for browsers and Node 20.
  * See client/README.md.
  */
 export { VivaClient } from './viva-client.js';

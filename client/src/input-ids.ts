@@ -1,7 +1,7 @@
 /**
  * Ids for the client's messages: `c-<random>-<n>`. The random part differs per client instance, so a
  * page reloaded mid-interview never reuses an id of its previous life: the server would take that for
- * a re-sent input and answer it with an old reply (ids make inputs idempotent, PROTOCOL.md §5).
+ * a re-sent input and answer it with an old reply (ids make inputs idempotent, docs/protocol.md §5).
  */
 export class InputIds {
   private readonly prefix: string;

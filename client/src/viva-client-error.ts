@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../src/protocol/error-codes.js';
 import type { ServerMessage } from '../../src/protocol/server-messages.js';
 
 /**
- * Failures the client itself detects, beside the server's contract codes (PROTOCOL.md §4):
+ * Failures the client itself detects, beside the server's contract codes (docs/protocol.md §4):
  * - `NOT_CONNECTED`: `connect()` was not called yet, or the client is closed.
  * - `CONNECTION_CLOSED`: the client stopped for good: `close()`, or a close code that means "stop".
  * - `DISCONNECTED`: the connection dropped while a `ping()` waited (inputs are re-sent instead).
@@ -64,7 +64,7 @@ export function isVivaClientError(error: unknown, code?: VivaClientErrorCode): e
 }
 
 /**
- * The error for an upgrade the server refused with an HTTP status (PROTOCOL.md §1), when retrying cannot
+ * The error for an upgrade the server refused with an HTTP status (docs/protocol.md §1), when retrying cannot
  * fix it; undefined for the statuses worth retrying (429, 503 while the server restarts).
  */
 export function upgradeRefusalError(status: number): VivaClientError | undefined {

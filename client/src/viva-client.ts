@@ -37,7 +37,7 @@ const utf8 = new TextEncoder();
 const noop = (): void => undefined;
 
 /**
- * A client of the Viva wire protocol (PROTOCOL.md) for browsers and Node: typed events for every server
+ * A client of the Viva wire protocol (docs/protocol.md) for browsers and Node: typed events for every server
  * message, promises for inputs, and a connection that survives a flaky network. A dropped connection is
  * reopened to the same session with `resume_from`, unanswered inputs are re-sent with their ids (the
  * server answers a completed id with its stored reply), and durable messages are deduplicated by seq:

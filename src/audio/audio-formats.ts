@@ -1,7 +1,7 @@
 import type { AudioFormat } from '../protocol/client-messages.js';
 
 /**
- * What Viva knows about each audio format of the contract (PROTOCOL.md §3): the MIME type and file name we
+ * What Viva knows about each audio format of the contract (docs/protocol.md §3): the MIME type and file name we
  * hand to speech recognizers (transcription endpoints pick their decoder by the file name's extension),
  * how file-type's names map onto ours, and cheap structural checks that catch obviously broken uploads.
  * No I/O here.

@@ -1,7 +1,7 @@
 import type { SessionMessageSink } from '../interview/message-sink.js';
 import type { InterviewStatus } from '../protocol/interview-schemas.js';
 
-/** A connected session as the management API lists it (PROTOCOL.md §7). */
+/** A connected session as the management API lists it (docs/protocol.md §7). */
 export interface ConnectedSessionInfo {
   session_id: string;
   connection_id: string;

@@ -29,7 +29,7 @@ export interface HttpAppOptions {
 
 /**
  * The Fastify instance with what every route shares: schema validation with zod, the error format of
- * PROTOCOL.md §7, limits, security headers, WebSocket support and the OpenAPI document at /docs.
+ * docs/protocol.md §7, limits, security headers, WebSocket support and the OpenAPI document at /docs.
  */
 export async function createHttpApp({ config, logger, metrics, version }: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -131,13 +131,14 @@ export async function createHttpApp({ config, logger, metrics, version }: HttpAp
     },
     options: {
       maxPayload: config.MAX_MESSAGE_BYTES,
-      // invalid UTF-8 is answered with an error message instead of ws's 1007 close (PROTOCOL.md §4)
+      // invalid UTF-8 is answered with an error message instead of ws's 1007 close (docs/protocol.md §4)
       skipUTF8Validation: true,
     },
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Viva', description: 'Real-time gateway for AI-led job interviews. WebSocket protocol: see PROTOCOL.md.', version },
+      info: { title: 'Viva', description:
+          'Real-time gateway for AI-led job interviews. The WebSocket protocol, the error and close codes, and what every route promises are described in `docs/protocol.md` of the Viva repository (the protocol reference, version 1.1).', version },
       components: {
         securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
       },

@@ -3,7 +3,7 @@ const CALM_MS = 1_000;
 
 /**
  * A token bucket per connection: `ratePerSecond` messages a second on average, bursts up to twice that.
- * A burst past that only gets RATE_LIMITED answers (PROTOCOL.md §4); a client refused again and again,
+ * A burst past that only gets RATE_LIMITED answers (docs/protocol.md §4); a client refused again and again,
  * without a calm second, for `floodMs` is flooding and is marked abusive, to be closed.
  */
 export class MessageRateLimiter {

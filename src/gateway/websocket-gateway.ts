@@ -43,7 +43,7 @@ const REPLAY_PAGE = 500;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The WebSocket side of the gateway (PROTOCOL.md §1-§6): upgrade checks, the connection lifecycle,
+ * The WebSocket side of the gateway (docs/protocol.md §1-§6): upgrade checks, the connection lifecycle,
  * decoding each frame, and handing inputs to the coordinator in arrival order.
  */
 export class WebSocketGateway {
@@ -77,7 +77,7 @@ export class WebSocketGateway {
     for (const connection of [...this.options.registry.connections()]) connection.close(code, reason);
   }
 
-  /** Refuses bad upgrades with an HTTP status before the handshake (PROTOCOL.md §1). */
+  /** Refuses bad upgrades with an HTTP status before the handshake (docs/protocol.md §1). */
   private async checkUpgrade(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { session_id: sessionId } = request.params as { session_id?: string };
     const refuse = (error: VivaError, reason: string) => {

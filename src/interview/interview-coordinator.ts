@@ -107,7 +107,7 @@ export class InterviewCoordinator {
 
   /**
    * Applies a `connect` message's candidate and interview settings. Settings count only before the
-   * interview starts; settings that arrive then also start it (PROTOCOL.md §3).
+   * interview starts; settings that arrive then also start it (docs/protocol.md §3).
    */
   configure(
     sessionId: string,
@@ -226,7 +226,7 @@ export class InterviewCoordinator {
     });
   }
 
-  /** Stops the reply being generated for this session, if any (PROTOCOL.md §3 `cancel`). */
+  /** Stops the reply being generated for this session, if any (docs/protocol.md §3 `cancel`). */
   cancel(sessionId: string): boolean {
     const controller = this.running.get(sessionId);
     if (controller === undefined) return false;

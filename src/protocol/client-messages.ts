@@ -58,7 +58,7 @@ export const textInputDataSchema = z.object({
 });
 
 /**
- * `audio_format` is a hint: the bytes decide (PROTOCOL.md §3), so any short label is accepted and an
+ * `audio_format` is a hint: the bytes decide (docs/protocol.md §3), so any short label is accepted and an
  * unknown one is simply overruled.
  */
 export const audioInputDataSchema = z.object({
@@ -78,7 +78,7 @@ export const reasonDataSchema = z.object({
 
 export const cancelDataSchema = z.object({});
 
-/** Data schema of each client message type (PROTOCOL.md §3). */
+/** Data schema of each client message type (docs/protocol.md §3). */
 export const clientDataSchemas = {
   connect: connectDataSchema,
   text_input: textInputDataSchema,

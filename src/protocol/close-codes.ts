@@ -1,4 +1,4 @@
-/** WebSocket close codes of the wire contract (PROTOCOL.md §4). */
+/** WebSocket close codes of the wire contract (docs/protocol.md §4). */
 export const CloseCode = {
   NORMAL: 1000,
   GOING_AWAY: 1001,

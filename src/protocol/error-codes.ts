@@ -1,5 +1,5 @@
 /**
- * The closed list of error codes of the wire contract (PROTOCOL.md §4), each with the HTTP status it maps
+ * The closed list of error codes of the wire contract (docs/protocol.md §4), each with the HTTP status it maps
  * to, whether the client may retry the same request, and the message used when nothing more specific is
  * known. A new code is a protocol change: add it here, in docs/protocol-errors.md and nowhere else.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { answerTextSchema, contextSchema, inputIdSchema, speechLanguageSchema } from './client-messages.js';
 import { candidateSchema, interviewSettingsSchema } from './interview-schemas.js';
 
-/** Bodies and parameters of the HTTP API (PROTOCOL.md §7); the OpenAPI document is generated from these. */
+/** Bodies and parameters of the HTTP API (docs/protocol.md §7); the OpenAPI document is generated from these. */
 
 export const sessionIdSchema = z
   .string()

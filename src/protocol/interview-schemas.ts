@@ -49,7 +49,7 @@ export type EndReason = z.infer<typeof endReasonSchema>;
 export const recommendationSchema = z.enum(['strong_yes', 'yes', 'lean_no', 'no']);
 export type Recommendation = z.infer<typeof recommendationSchema>;
 
-/** The evaluation of an interview (PROTOCOL.md §7, `/end` and `/report`). */
+/** The evaluation of an interview (docs/protocol.md §7, `/end` and `/report`). */
 export const interviewReportSchema = z.object({
   session_id: z.string(),
   candidate: candidateSchema,

@@ -70,7 +70,7 @@ export const pongDataSchema = z.object({
   client_time: z.union([z.number(), z.string()]).optional(),
 });
 
-/** Data schema of each server message type (PROTOCOL.md §4). */
+/** Data schema of each server message type (docs/protocol.md §4). */
 export const serverDataSchemas = {
   connected: connectedDataSchema,
   status: statusDataSchema,

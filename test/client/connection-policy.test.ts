@@ -6,8 +6,8 @@ import type { DisconnectedEvent, InvalidMessageEvent } from '../../client/src/in
 import { makeClient, nextEvent } from './sdk-test-helpers.js';
 
 /**
- * A scripted server, to hold the client to its connection policy (PROTOCOL.md §4 close codes, STYLE.md:
- * reconnect-or-give-up by close code) without depending on when a real server would do each thing.
+ * A scripted server, to hold the client to its connection policy (docs/protocol.md §4 close codes: whether
+ * to reconnect or give up is decided by the close code) without depending on when a real server would do each thing.
  */
 class ScriptedServer {
   readonly sockets: ServerSocket[] = [];

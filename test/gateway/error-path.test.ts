@@ -88,3 +88,42 @@ describe('one error path for every edge', () => {
     assert.ok(answered('http').some((line) => line.code === 'INVALID_MESSAGE' && line.status === 404));
   });
 });
+
+/** Failures that reach no client are not swallowed: the coordinator logs them through its Logger port. */
+describe('failures nobody waits for are logged', () => {
+  const lines: LogLine[] = [];
+  let server: RunningViva;
+
+  before(async () => {
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
+    const evaluator = {
+      provider: 'broken',
+      evaluate: async (): Promise<never> => {
+        throw new Error('the evaluator is down');
+      },
+    };
+    server = await startInProcess({}, { logger, evaluator });
+  });
+  after(async () => server.stop());
+
+  it('a report that could not be written after the last answer', async () => {
+    const { client, connected } = await TestClient.connect(`${server.wsUrl}/api/v1/ws`);
+    const sessionId = connected.data.session_id;
+    client.send({ type: 'connect', data: { interview: { role: 'Backend Engineer', question_count: 1 } } });
+    await client.next('connected');
+    let state = 'in_progress';
+    for (let turn = 0; turn < 12 && state !== 'completed'; turn += 1) {
+      client.send({ type: 'text_input', id: `a-${turn}`, data: { text: 'I designed the queue with idempotent consumers; for example, retries never doubled a payment.' } });
+      const reply = await client.next('ai_response', (message) => message.reply_to === `a-${turn}`);
+      state = reply.data.interview.state;
+    }
+    assert.equal(state, 'completed');
+    const ended = await client.next('interview_ended');
+    assert.equal(ended.data.report_url, `/api/v1/interview/${sessionId}/report`, 'the route the edge passed in');
+    const deadline = Date.now() + 10_000;
+    const logged = () => lines.find((line) => line.msg === 'could not write the interview report' && line.session_id === sessionId);
+    while (logged() === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(logged()?.level, 40, 'logged at warn');
+    client.socket.close();
+  });
+});

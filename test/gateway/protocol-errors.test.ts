@@ -5,7 +5,7 @@ import { makeSpeech } from '../helpers/speech-fixtures.js';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { TestClient } from '../helpers/test-client.js';
 
-/** Every bad input of PROTOCOL.md §3-§4 gets its code and reply_to, and the connection stays usable. */
+/** Every bad input of docs/protocol.md §3-§4 gets its code and reply_to, and the connection stays usable. */
 describe('bad input over WebSocket', () => {
   let server: VivaProcess;
   before(async () => {

@@ -10,9 +10,9 @@ import { projectRoot } from '../../src/package-info.js';
 const codesIn = (text: string) => new Set([...text.matchAll(/`([A-Z][A-Z_]+[A-Z])`/g)].map((match) => match[1]));
 
 describe('one error registry', () => {
-  it('lists the same codes as the contract, the docs and the error schema', () => {
+  it('lists the same codes as the protocol reference, the docs and the error schema', () => {
     const registry = new Set<string>(errorCodeList);
-    const contract = readFileSync(join(projectRoot, '..', 'shared', 'PROTOCOL.md'), 'utf8');
+    const contract = readFileSync(join(projectRoot, 'docs', 'protocol.md'), 'utf8');
     const contractList = contract.slice(contract.indexOf('### Error codes'), contract.indexOf('### Close codes'));
     assert.deepEqual(new Set([...codesIn(contractList)].filter((code) => code !== undefined)), registry);
     const docs = readFileSync(join(projectRoot, 'docs', 'protocol-errors.md'), 'utf8');

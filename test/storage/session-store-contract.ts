@@ -12,7 +12,7 @@ import { isVivaError } from '../../src/protocol/viva-error.js';
 import { TurnSequenceError } from '../../src/storage/session-records.js';
 
 /**
- * The one suite every SessionStore adapter runs (STYLE.md, "Storage contract suite"). Each test gets a
+ * The one suite every SessionStore adapter runs (docs/architecture.md, "Contract suites"). Each test gets a
  * fresh, empty store from `makeStore`; `reopen` (when the adapter persists) closes the store and opens the
  * same storage again, and `cleanup` closes whatever store is current and removes its files.
  */

@@ -24,7 +24,7 @@ import { renderReportPage } from './report-page.js';
 import { requireApiKey, requireSessionToken } from './session-access.js';
 import { streamTurnAsEvents, wantsEventStream } from './turn-event-stream.js';
 
-/** The interview API of PROTOCOL.md §7, sharing sessions with the WebSocket. */
+/** The interview API of docs/protocol.md §7, sharing sessions with the WebSocket. */
 export function registerInterviewRoutes(app: FastifyInstance, context: HttpContext): void {
   const { coordinator, store, config, tokens } = context;
   const routes = app.withTypeProvider<ZodTypeProvider>();

@@ -8,7 +8,7 @@ import { requireAdminToken } from './admin-auth.js';
 import type { HttpContext } from './http-context.js';
 import { transcriptOf } from '../turn-views.js';
 
-/** The management API of PROTOCOL.md §7; every route needs the admin token. */
+/** The management API of docs/protocol.md §7; every route needs the admin token. */
 export function registerManagementRoutes(app: FastifyInstance, context: HttpContext): void {
   const { coordinator, store, cluster, metrics } = context;
   const routes = app.withTypeProvider<ZodTypeProvider>();

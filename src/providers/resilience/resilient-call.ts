@@ -45,8 +45,6 @@ export interface CallDescription {
   budgetMs?: number | undefined;
 }
 
-type Outcome = 'ok' | 'error' | 'cancelled';
-
 /**
  * One call, from opening (the breaker's permission) to one of its ends: `succeeded`, `failed` (returns
  * the error to throw) or `abandoned` (the consumer stopped a stream early: the breaker forgets it). Always
@@ -166,7 +164,7 @@ export class ResilientCall {
     this.scope.close();
   }
 
-  private log(outcome: Outcome | string, totalMs: number, fields: Record<string, unknown>): void {
+  private log(outcome: string, totalMs: number, fields: Record<string, unknown>): void {
     this.options.logger.debug(
       { ...this.description.logFields, ...this.labels, outcome, attempts: this.attemptsMade, duration_ms: Math.round(totalMs), ...fields },
       this.description.logMessage,

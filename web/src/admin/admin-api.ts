@@ -2,7 +2,7 @@ import type { TranscriptTurn } from '../../../src/protocol/http-schemas.js';
 import type { InterviewStatus } from '../../../src/protocol/interview-schemas.js';
 import { requestJson } from '../shared/http-json.js';
 
-/** The management API (PROTOCOL.md §7) as the dashboard uses it; every call carries the admin token. */
+/** The management API (docs/protocol.md §7) as the dashboard uses it; every call carries the admin token. */
 
 export interface NodeStats {
   node_id?: string;

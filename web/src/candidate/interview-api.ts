@@ -3,7 +3,7 @@ import type { Candidate, InterviewReport, InterviewSettingsInput, InterviewStatu
 import { interviewReportSchema } from '../../../src/protocol/interview-schemas.js';
 import { ApiError, requestJson } from '../shared/http-json.js';
 
-/** The HTTP side of the interview API (PROTOCOL.md §7) that the candidate app needs. */
+/** The HTTP side of the interview API (docs/protocol.md §7) that the candidate app needs. */
 
 export interface StartedInterview {
   session_id: string;
