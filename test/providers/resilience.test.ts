@@ -191,13 +191,15 @@ describe('the resilient language model over a real HTTP endpoint', () => {
     await hung?.closed;
     assert.equal(hung?.abortedByClient, true);
 
+    // a budget far from the abort, so a loaded machine cannot let the budget win the race
+    const { resilient: patient } = model({ budgetMs: 30_000 });
     fake.queueChat({ kind: 'reply', text: 'a b c d e f g h', chunkDelayMs: 50 });
     const controller = new AbortController();
     const reason = new Error('the candidate interrupted');
     const parts: string[] = [];
     await assert.rejects(
       (async () => {
-        for await (const part of resilient.stream({ messages: [{ role: 'user', content: 'Hi' }], abortSignal: controller.signal })) {
+        for await (const part of patient.stream({ messages: [{ role: 'user', content: 'Hi' }], abortSignal: controller.signal })) {
           if (part.type === 'text-delta') parts.push(part.delta);
           if (parts.length === 2) controller.abort(reason);
         }
