@@ -103,6 +103,17 @@ export const configSchema = z.object({
   AUDIO_INSPECTION_TIMEOUT_MS: integer(5_000, 50),
   /** Largest WebSocket message, bytes; by default twice the largest audio as base64, plus the envelope. */
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).optional(),
+  /**
+   * Memory all connections together may hold in WebSocket messages begun and not yet ended, bytes; the
+   * connection whose message would pass it is closed with 1011 (reconnect and resend). Each connection
+   * is also bounded by MAX_MESSAGE_BYTES. @default 268435456 (256 MiB), and never below MAX_MESSAGE_BYTES
+   */
+  MAX_INBOUND_PENDING_BYTES: integer(256 * 1024 * 1024, 1024),
+  /**
+   * A WebSocket message of more than 64 KiB must arrive whole within this once begun, milliseconds, or
+   * the connection is closed with 1008 (an upload left unfinished holds its fragments). @default 60000
+   */
+  MESSAGE_RECEIVE_TIMEOUT_MS: integer(60_000, 100),
   HEARTBEAT_INTERVAL_MS: integer(25_000, 50),
   MAX_QUEUED_INPUTS: integer(3, 0),
   /** Send buffer of one connection past which it is closed with 4002, bytes. @default 4194304 */

@@ -12,7 +12,8 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
 
 /**
  * A connection for commands. The offline queue is off: while Redis is unreachable a command fails at
- * once rather than waiting for the reconnection, so callers can answer with a retryable error; ioredis
+ * once rather than waiting for the reconnection, so callers can answer with a retryable error; callers
+ * on the input path first wait a bounded time for a reconnection under way (`readyWithin`). ioredis
  * keeps reconnecting in the background for as long as the process runs.
  */
 export function createRedisConnection(url: string, name: string): Redis {
@@ -40,6 +41,32 @@ export function createRedisSubscriber(url: string, name: string): Redis {
     maxRetriesPerRequest: null,
     connectTimeout: REDIS_COMMAND_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt, 5), MAX_RECONNECT_DELAY_MS) * (0.5 + Math.random() / 2),
+  });
+}
+
+/**
+ * How long a call waits for a connection that is re-establishing before trying anyway (and failing at
+ * once while Redis stays away), milliseconds. A blip (a Redis failover or restart, a dropped TCP
+ * connection: ioredis reconnects in 100-200 ms) is ridden out; an outage still fails fast.
+ */
+export const RECONNECT_WAIT_MS = 1_000;
+
+/**
+ * Resolves when `redis` is ready for commands, or after `milliseconds` either way. The offline queue
+ * stays off on purpose: a queued command that timed out would still run once Redis is back (a lease
+ * claimed for an input that already failed); waiting here before sending has no such late effect.
+ */
+export function readyWithin(redis: Pick<Redis, 'status' | 'once' | 'off'>, milliseconds = RECONNECT_WAIT_MS): Promise<void> {
+  // 'wait' is a lazy connection never used yet: its first command connects it
+  if (redis.status === 'ready' || redis.status === 'wait' || redis.status === 'end') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, milliseconds);
+    redis.once('ready', done);
   });
 }
 

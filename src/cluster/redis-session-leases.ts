@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SessionLeases } from '../interview/session-leases.js';
 import { VivaError } from '../protocol/viva-error.js';
-import { clusterUnavailable } from './redis-connection.js';
+import { clusterUnavailable, readyWithin } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import { releaseLeaseScript, renewLeaseScript } from './redis-scripts.js';
 
@@ -28,8 +28,9 @@ const MAX_RETRY_MS = 250;
  * leases expire after LEASE_TTL_MS.
  *
  * Waiting: a lease held elsewhere is polled with doubling, jittered pauses for at most LEASE_WAIT_MS, then
- * the input fails with BUSY (retryable: the session is busy, on another node). Redis unreachable: the
- * input fails at once with a retryable INTERNAL_ERROR — without the lease, processing could run on two
+ * the input fails with BUSY (retryable: the session is busy, on another node). Redis reconnecting: the
+ * claim waits up to RECONNECT_WAIT_MS for it. Redis unreachable past that: the input fails with a
+ * retryable INTERNAL_ERROR — without the lease, processing could run on two
  * nodes at once.
  *
  * Should the lease be lost mid-task (Redis restarted and forgot it, or this process stalled past the TTL),
@@ -53,6 +54,7 @@ export class RedisSessionLeases implements SessionLeases {
       return await task();
     } finally {
       clearInterval(renewal);
+      await readyWithin(this.redis);
       await releaseLeaseScript.run(this.redis, [key], [token]).catch((error: unknown) => {
         // it expires by itself after LEASE_TTL_MS; until then other nodes wait for this session
         this.options.logger.warn({ err: describe(error), session_id: sessionId }, 'could not release a session lease');
@@ -66,6 +68,8 @@ export class RedisSessionLeases implements SessionLeases {
     for (;;) {
       let answer: string | null;
       try {
+        // a reconnection under way (a blip of a few hundred ms) is waited for, within a bound
+        await readyWithin(this.redis);
         answer = await this.redis.set(key, token, 'PX', this.options.ttlMs, 'NX');
       } catch (error) {
         throw clusterUnavailable(error);

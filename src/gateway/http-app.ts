@@ -18,6 +18,9 @@ import { VivaError } from '../protocol/viva-error.js';
 import { jsonTextTooDeep } from '../protocol/json-nesting.js';
 import { tooDeep } from './client-message-decoder.js';
 import { httpError, reportError, type ErrorReporting } from './error-mapping.js';
+import { DOCS_CSP, contentSecurityPolicy } from './http/content-security-policy.js';
+
+const HTML_CSP = contentSecurityPolicy();
 
 export interface HttpAppOptions {
   config: Config;
@@ -82,11 +85,16 @@ export async function createHttpApp({ config, logger, metrics, version }: HttpAp
     return reply.code(mapped.status).send(mapped.body);
   });
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('cross-origin-opener-policy', 'same-origin');
+    // every HTML answer gets the strict policy, unless its route set a stricter-fitted one (the report)
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html') && !reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', request.url.startsWith('/docs') ? DOCS_CSP : HTML_CSP);
+    }
     return payload;
   });
 

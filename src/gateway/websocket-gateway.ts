@@ -1,5 +1,6 @@
 import type {} from '@fastify/websocket';
 import type {} from '@fastify/swagger';
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket, RawData } from 'ws';
 import type { Logger } from 'pino';
@@ -18,6 +19,7 @@ import type { AudioInspectionPool } from '../audio/audio-inspection-pool.js';
 import { ClientConnection } from './client-connection.js';
 import { decodeClientMessage } from './client-message-decoder.js';
 import type { ConnectionRegistry } from './connection-registry.js';
+import { InboundBudget } from './inbound-budget.js';
 import { errorMessage, httpError, reportError } from './error-mapping.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
 import { audioTurnInput } from './turn-views.js';
@@ -49,8 +51,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export class WebSocketGateway {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private accepting = true;
+  /** What unfinished inbound messages hold, across connections (bounded: issue 10, item 4). */
+  private readonly inbound: InboundBudget;
 
-  constructor(private readonly options: WebSocketGatewayOptions) {}
+  constructor(private readonly options: WebSocketGatewayOptions) {
+    const { MAX_INBOUND_PENDING_BYTES, MAX_MESSAGE_BYTES } = options.config;
+    this.inbound = new InboundBudget(Math.max(MAX_INBOUND_PENDING_BYTES, MAX_MESSAGE_BYTES));
+  }
 
   register(app: FastifyInstance): void {
     const preValidation = (request: FastifyRequest, reply: FastifyReply) => this.checkUpgrade(request, reply);
@@ -129,7 +136,9 @@ export class WebSocketGateway {
     }, config.IDLE_CONNECT_TIMEOUT_MS);
     idleTimer.unref();
     socket.on('pong', () => connection.heard());
+    const meter = this.meterInbound(connection);
     const onMessage = (raw: RawData, isBinary: boolean): void => {
+      meter?.messageDone();
       clearTimeout(idleTimer);
       connection.heard();
       connection.lastActivityAt = new Date();
@@ -173,6 +182,7 @@ export class WebSocketGateway {
       }
     });
     socket.on('close', (code) => {
+      meter?.stop();
       clearTimeout(idleTimer);
       connection.closed = true;
       const wasLive = registry.get(connection.sessionId) === connection;
@@ -180,6 +190,29 @@ export class WebSocketGateway {
       if (wasLive) void this.options.cluster.connectionClosed(connection.sessionId, connection.id).catch(() => undefined);
       metrics.connectionsActive.set(registry.size);
       metrics.connectionsClosed.inc({ code: String(code) });
+    });
+  }
+
+  /**
+   * Counts what the connection's unfinished message holds (ws keeps every fragment until the last one):
+   * past the process's budget it is closed with 1011, and one begun and not ended in time with 1008.
+   */
+  private meterInbound(connection: ClientConnection): ReturnType<InboundBudget['meter']> | undefined {
+    // `_socket` is ws's own reference to the net.Socket (as in ClientConnection)
+    const raw = (connection.socket as unknown as { _socket?: Socket })._socket;
+    if (raw === undefined) return undefined;
+    const { metrics, config } = this.options;
+    return this.inbound.meter(raw, config.MESSAGE_RECEIVE_TIMEOUT_MS, (verdict) => {
+      if (verdict === 'over_budget') {
+        metrics.limitHit('inbound_pending_bytes');
+        connection.close(CloseCode.INTERNAL_ERROR, 'the server is receiving too much at once; reconnect and resend');
+      } else {
+        metrics.limitHit('message_receive_timeout');
+        connection.close(CloseCode.POLICY_VIOLATION, 'message not finished in time');
+      }
+      // ws would go on buffering the rest of the message until the close handshake ends: read no more
+      // (the close frame is already on its way; the connection is ended within 2 s either way)
+      raw.pause();
     });
   }
 

@@ -36,8 +36,16 @@ export const endInterviewBodySchema = z
   .nullish()
   .transform((value) => value ?? {});
 
+/** Longest admin notice, characters (after trimming). */
+export const MAX_NOTICE_CHARACTERS = 2_000;
+
 export const noticeBodySchema = z.object({
-  message: z.string().trim().min(1).max(2_000),
+  message: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_NOTICE_CHARACTERS)
+    .describe(`The notice shown to the candidate: 1 to ${MAX_NOTICE_CHARACTERS} characters after trimming (longer: 400 INVALID_MESSAGE).`),
   data: z.record(z.string(), z.unknown()).optional(),
 });
 

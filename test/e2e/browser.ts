@@ -34,9 +34,9 @@ const screenshotDirectory = join(process.cwd(), 'docs', 'screenshots');
 /** Writes docs/screenshots/NAME.png (the product's screenshots are made by the e2e run). */
 export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   await mkdir(screenshotDirectory, { recursive: true });
-  // a caret or a spinner mid-animation makes screenshots differ from run to run
-  await page.addStyleTag({ content: '*, *::before, *::after { animation: none !important; transition: none !important; caret-color: transparent !important; }' });
-  await page.screenshot({ path: join(screenshotDirectory, `${name}.png`), fullPage: options.fullPage ?? false });
+  // a caret or a spinner mid-animation makes screenshots differ from run to run; Playwright stops them
+  // itself (an injected <style> would be refused by the pages' Content-Security-Policy)
+  await page.screenshot({ path: join(screenshotDirectory, `${name}.png`), fullPage: options.fullPage ?? false, animations: 'disabled', caret: 'hide' });
 }
 
 /** Collects uncaught page errors and console errors, so a test can assert that there were none. */

@@ -20,7 +20,7 @@ import { VivaError } from '../../protocol/viva-error.js';
 import { invalidMessage } from '../error-mapping.js';
 import type { HttpContext } from './http-context.js';
 import { audioTurnInput, transcriptOf } from '../turn-views.js';
-import { renderReportPage } from './report-page.js';
+import { REPORT_PAGE_CSP, REPORT_SCRIPT, REPORT_SCRIPT_PATH, renderReportPage } from './report-page.js';
 import { requireApiKey, requireSessionToken } from './session-access.js';
 import { streamTurnAsEvents, wantsEventStream } from './turn-event-stream.js';
 
@@ -150,10 +150,14 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
     async (request, reply) => {
       const report = await coordinator.report(request.params.id);
       if (prefersHtml(request)) {
-        return reply.type('text/html; charset=utf-8').send(renderReportPage(report));
+        return reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_PAGE_CSP).send(renderReportPage(report));
       }
       return report;
     },
+  );
+
+  routes.get(REPORT_SCRIPT_PATH, { schema: { hide: true } }, (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(REPORT_SCRIPT),
   );
 }
 

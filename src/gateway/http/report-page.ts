@@ -1,4 +1,20 @@
 import type { InterviewReport } from '../../protocol/interview-schemas.js';
+import { contentSecurityPolicy, styleHash } from './content-security-policy.js';
+
+// the page's one inline <style> is allowed by its hash; its one script is a file (no inline script)
+const REPORT_STYLE = `
+  body { font: 15px/1.55 system-ui, sans-serif; max-width: 860px; margin: 2rem auto; padding: 0 1rem; color: #1d232a; }
+  h1 { margin-bottom: .25rem; } .meta { color: #56606b; }
+  table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #dde2e7; padding: .4rem; text-align: left; vertical-align: top; }
+  .score { font-size: 2rem; font-weight: 700; } .question { border-top: 1px solid #eef1f4; padding-top: .5rem; }
+  .note { background: #f4f6f8; padding: .6rem .8rem; border-radius: 6px; }
+  @media print { button { display: none; } body { margin: 0; } }
+`;
+
+/** Where the report page's script (the print button) is served. */
+export const REPORT_SCRIPT_PATH = '/api/v1/assets/report-page.js';
+export const REPORT_SCRIPT = "document.querySelector('[data-action=print]')?.addEventListener('click', () => window.print());\n";
+export const REPORT_PAGE_CSP = contentSecurityPolicy({ styleHashes: [styleHash(REPORT_STYLE)] });
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -71,17 +87,11 @@ export function renderReportPage(report: InterviewReport): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${text.title} · ${escape(report.candidate.name ?? report.session_id)}</title>
-<style>
-  body { font: 15px/1.55 system-ui, sans-serif; max-width: 860px; margin: 2rem auto; padding: 0 1rem; color: #1d232a; }
-  h1 { margin-bottom: .25rem; } .meta { color: #56606b; }
-  table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #dde2e7; padding: .4rem; text-align: left; vertical-align: top; }
-  .score { font-size: 2rem; font-weight: 700; } .question { border-top: 1px solid #eef1f4; padding-top: .5rem; }
-  .note { background: #f4f6f8; padding: .6rem .8rem; border-radius: 6px; }
-  @media print { button { display: none; } body { margin: 0; } }
-</style>
+<style>${REPORT_STYLE}</style>
 </head>
 <body>
-<button onclick="window.print()">${text.print}</button>
+<button type="button" data-action="print">${text.print}</button>
+<script src="${REPORT_SCRIPT_PATH}"></script>
 <h1>${text.title}</h1>
 <p class="meta">${text.candidate}: ${escape(report.candidate.name ?? '—')} · ${text.role}: ${escape(report.interview.role)} (${escape(report.interview.level)}) · ${escape(report.started_at ?? '')} → ${escape(report.ended_at ?? '')}</p>
 ${report.ended_at === null ? `<p class="note">${text.provisional}</p>` : ''}
