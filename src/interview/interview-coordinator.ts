@@ -118,14 +118,25 @@ export class InterviewCoordinator {
     });
   }
 
-  /** POST /interview/start: settings, plan, and the greeting with the first question as turn 1. */
+  /**
+   * POST /interview/start: settings, plan, and the greeting with the first question as turn 1.
+   * @param onlyNew refuse, with UNAUTHORIZED and nothing changed, a session that already exists (a caller
+   *   who does not hold its token may not continue it)
+   */
   begin(
     sessionId: string,
     init: { candidate?: Candidate | undefined; interview?: InterviewSettingsInput | undefined },
+    onlyNew = false,
   ): Promise<{ session: SessionRecord; outcome: TurnOutcome; created: boolean }> {
     return this.inLane(sessionId, async () => {
       const opened = await this.options.store.createSession({ id: sessionId });
       const created = opened.created;
+      if (onlyNew && !created) {
+        throw new VivaError(
+          'UNAUTHORIZED',
+          'A session with this id already exists; continuing it needs its session token (X-Session-Token). Leave session_id out to start a new interview.',
+        );
+      }
       let session = opened.session;
       if (session.progress.state === 'completed') throw new VivaError('INTERVIEW_COMPLETED');
       if (!session.progress.greeted) {
