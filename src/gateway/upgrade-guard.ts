@@ -4,7 +4,7 @@ import { VivaError } from '../protocol/viva-error.js';
 import type { SessionTokens } from './session-tokens.js';
 import type { SessionCreationLimiter } from './session-creation-limiter.js';
 
-/** Whether a session exists, asked only when an address is at its session-creation limit. */
+/** Whether a session exists: asked in token mode, and when an address is at its session-creation limit. */
 export type SessionExists = (sessionId: string) => Promise<boolean>;
 
 export interface UpgradeVerdict {
@@ -40,7 +40,13 @@ export class UpgradeGuard {
     }
     if (this.config.AUTH_MODE === 'token') {
       const token = (request.query as { token?: unknown }).token;
-      if (sessionId === undefined || typeof token !== 'string' || !this.tokens.verify(sessionId, token)) {
+      // a token outlives an erased session (it is checked without the store): the session must exist too
+      if (
+        sessionId === undefined ||
+        typeof token !== 'string' ||
+        !this.tokens.verify(sessionId, token) ||
+        !(await this.sessionExists(sessionId))
+      ) {
         return {
           error: new VivaError(
             'UNAUTHORIZED',

@@ -123,6 +123,12 @@ export class WebSocketGateway {
     const limiter = new MessageRateLimiter(config.RATE_LIMIT_MESSAGES_PER_S, config.RATE_LIMIT_FLOOD_MS);
     const resumeFrom = parseResumeFrom((request.query as { resume_from?: unknown }).resume_from);
     const ready = this.open(connection, resumeFrom).catch((error: unknown) => {
+      if (error instanceof VivaError && error.code === 'SESSION_NOT_FOUND') {
+        // an erased session is not re-created (issue 10, item 8): say so, and close as for an erase
+        connection.send(errorMessage(sessionId, error));
+        connection.close(CloseCode.NORMAL, 'session erased');
+        return false;
+      }
       this.options.logger.error({ err: error, session_id: sessionId }, 'could not open the session');
       connection.close(CloseCode.INTERNAL_ERROR, 'could not open the session');
       return false;

@@ -70,6 +70,28 @@ export interface CoordinatorOptions {
 
 class CancelledByClient extends Error {}
 
+/** The errors a provider call's deadline and failure are reported as (see withDeadline). */
+interface DeadlineErrors {
+  timeout(milliseconds: number): VivaError;
+  failure(cause: unknown): VivaError;
+}
+
+/** The interviewer, planner and evaluator: the model's errors. */
+const MODEL_ERRORS: DeadlineErrors = {
+  timeout: () => new VivaError('AI_TIMEOUT'),
+  failure: (cause) => new VivaError('AI_BACKEND_ERROR', undefined, { cause: toVivaError(cause).cause ?? cause }),
+};
+
+/** The speech recognizer: whatever goes wrong is STT_FAILED, and a slow one may be tried again. */
+const SPEECH_ERRORS: DeadlineErrors = {
+  timeout: (milliseconds) =>
+    new VivaError('STT_FAILED', `The speech recognizer took too long (over ${milliseconds} ms). Send the recording again, or type your answer.`, {
+      retryable: true,
+      details: { reason: 'timeout' },
+    }),
+  failure: (cause) => new VivaError('STT_FAILED', undefined, { retryable: true, cause }),
+};
+
 /** Provisional reports kept at once (see InterviewCoordinator.report). */
 const MAX_PROVISIONAL_REPORTS = 1_000;
 
@@ -124,14 +146,25 @@ export class InterviewCoordinator {
     });
   }
 
-  /** POST /interview/start: settings, plan, and the greeting with the first question as turn 1. */
+  /**
+   * POST /interview/start: settings, plan, and the greeting with the first question as turn 1.
+   * @param onlyNew refuse, with UNAUTHORIZED and nothing changed, a session that already exists (a caller
+   *   who does not hold its token may not continue it)
+   */
   begin(
     sessionId: string,
     init: { candidate?: Candidate | undefined; interview?: InterviewSettingsInput | undefined },
+    onlyNew = false,
   ): Promise<{ session: SessionRecord; outcome: TurnOutcome; created: boolean }> {
     return this.inLane(sessionId, async () => {
       const opened = await this.options.store.createSession({ id: sessionId });
       const created = opened.created;
+      if (onlyNew && !created) {
+        throw new VivaError(
+          'UNAUTHORIZED',
+          'A session with this id already exists; continuing it needs its session token (X-Session-Token). Leave session_id out to start a new interview.',
+        );
+      }
       let session = opened.session;
       if (session.progress.state === 'completed') throw new VivaError('INTERVIEW_COMPLETED');
       if (!session.progress.greeted) {
@@ -213,7 +246,7 @@ export class InterviewCoordinator {
       if (session.plan === null) session = await this.startInterview(session);
       const progress = endProgress(session.progress, reason, this.now());
       const snapshot = await this.snapshotOf({ ...session, progress });
-      const report = await this.options.evaluator.evaluate({ snapshot });
+      const report = await this.evaluate(snapshot);
       const committed = await this.options.store.commit({
         session_id: sessionId,
         messages: [this.endedMessage(sessionId, reason, inputId)],
@@ -270,7 +303,7 @@ export class InterviewCoordinator {
           this.options.planner.plan({ session_id: sessionId, candidate: session.candidate, settings: resolveSettings(session.settings), abortSignal: signal }),
         ));
       const snapshot = await this.snapshotOf({ ...session, plan });
-      return this.withDeadline(this.options.aiTimeoutMs, (signal) => this.options.evaluator.evaluate({ snapshot, abortSignal: signal }));
+      return this.evaluate(snapshot);
     })();
     // the oldest entry goes first (a Map keeps insertion order), so memory stays bounded
     this.provisionalReports.delete(sessionId);
@@ -296,7 +329,7 @@ export class InterviewCoordinator {
     const writing = (async () => {
       const session = await this.requireSession(sessionId);
       if (session.report !== null) return session.report;
-      const report = await this.options.evaluator.evaluate({ snapshot: await this.snapshotOf(session) });
+      const report = await this.evaluate(await this.snapshotOf(session));
       await this.options.store.updateSession(sessionId, { report });
       return report;
     })();
@@ -304,6 +337,11 @@ export class InterviewCoordinator {
     const forget = () => this.pendingReports.delete(sessionId);
     writing.then(forget, forget);
     return writing;
+  }
+
+  /** The evaluator, under the model deadline like every other model call. */
+  private evaluate(snapshot: InterviewSnapshot): Promise<InterviewReport> {
+    return this.withDeadline(this.options.aiTimeoutMs, (signal) => this.options.evaluator.evaluate({ snapshot, abortSignal: signal }));
   }
 
   /** Resolves when no turn is running or waiting (graceful shutdown). */
@@ -374,11 +412,12 @@ export class InterviewCoordinator {
     if (input.kind === 'audio') {
       sendTransient(serverMessage('status', sessionId, { state: 'transcribing' }, { reply_to: inputId }));
       const sttStarted = performance.now();
-      const result = await this.withDeadline(this.options.sttTimeoutMs, (signal) =>
-        this.options.speech.transcribe({ ...input.audio, language: input.language, abortSignal: signal, session_id: sessionId }),
-      ).catch((error: unknown) => {
-        throw error instanceof VivaError ? error : new VivaError('STT_FAILED', undefined, { cause: error });
-      });
+      const result = await this.withDeadline(
+        this.options.sttTimeoutMs,
+        (signal) => this.options.speech.transcribe({ ...input.audio, language: input.language, abortSignal: signal, session_id: sessionId }),
+        undefined,
+        SPEECH_ERRORS,
+      );
       latency.stt = Math.round(performance.now() - sttStarted);
       this.options.metrics.observeStage('stt', latency.stt);
       const text = result.text.trim();
@@ -402,7 +441,11 @@ export class InterviewCoordinator {
       transcription = committed.messages[0];
       await deliverAll(committed.messages);
       if (text.length === 0) {
-        throw new VivaError('STT_FAILED', 'No speech was recognized in the audio. Speak closer to the microphone, or type your answer.', { retryable: true });
+        // not retryable, as in every recognizer: the same recording would be heard the same way (docs/protocol-errors.md)
+        throw new VivaError('STT_FAILED', 'No speech was heard in the recording. Check the microphone and speak again, or type your answer.', {
+          retryable: false,
+          details: { reason: 'no_speech' },
+        });
       }
       candidateInput = { kind: 'answer', text };
     } else if (input.kind === 'text') {
@@ -550,25 +593,36 @@ export class InterviewCoordinator {
   }
 
   /**
-   * Runs a provider call with a deadline: past it the call is aborted and the turn fails with
-   * AI_TIMEOUT. A cancel through `controller` makes the provider return what it has so far.
+   * Runs a provider call with a deadline: past it the call is aborted and the turn fails with the
+   * timeout error of `errors` at once, even if the provider ignores the abort. A failure that is not
+   * already a VivaError gets the failure error of `errors`. A cancel through `controller` makes the
+   * provider return what it has so far.
    */
   private async withDeadline<T>(
     milliseconds: number,
     call: (signal: AbortSignal) => Promise<T>,
     controller = new AbortController(),
+    errors: DeadlineErrors = MODEL_ERRORS,
   ): Promise<T> {
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new VivaError('AI_TIMEOUT'));
-    }, milliseconds);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        const error = errors.timeout(milliseconds);
+        controller.abort(error);
+        reject(error);
+      }, milliseconds);
+    });
+    const running = call(controller.signal);
+    // a call left behind at its deadline may still fail later; that is no longer anyone's business
+    running.catch(() => undefined);
     try {
-      return await call(controller.signal);
+      return await Promise.race([running, expired]);
     } catch (error) {
-      if (timedOut) throw new VivaError('AI_TIMEOUT');
+      if (timedOut) throw errors.timeout(milliseconds);
       if (error instanceof VivaError) throw error;
-      throw new VivaError('AI_BACKEND_ERROR', undefined, { cause: toVivaError(error).cause ?? error });
+      throw errors.failure(error);
     } finally {
       clearTimeout(timer);
     }

@@ -76,7 +76,11 @@ export interface CommitResult {
  */
 export interface SessionStore {
   readonly kind: string;
-  /** Creates the session if it does not exist. `created` says whether this call made it. */
+  /**
+   * Creates the session if it does not exist. `created` says whether this call made it.
+   * @throws VivaError SESSION_NOT_FOUND (`details.reason` `erased`) for an id that was erased: an erased
+   *   session never comes back, so neither do the tokens issued for it.
+   */
   createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }>;
   getSession(id: string): Promise<SessionRecord | null>;
   updateSession(id: string, patch: SessionPatch): Promise<SessionRecord>;
@@ -88,7 +92,10 @@ export interface SessionStore {
   turns(sessionId: string): Promise<StoredTurn[]>;
   listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]>;
   countSessions(): Promise<number>;
-  /** Erases a session with all its messages and turns. Returns whether it existed. */
+  /**
+   * Erases a session with all its messages and turns, and keeps its id (a tombstone, in the same
+   * transaction) so it cannot be created again. Returns whether it existed.
+   */
   deleteSession(id: string): Promise<boolean>;
   /** Deletes sessions last updated before `cutoff`; returns how many. */
   purgeSessionsBefore(cutoff: Date): Promise<number>;

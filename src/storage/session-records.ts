@@ -8,6 +8,7 @@ import type {
   UnnumberedMessage,
 } from '../interview/session-store.js';
 import { isDurableType, type DurableMessage } from '../protocol/server-messages.js';
+import { VivaError } from '../protocol/viva-error.js';
 
 /**
  * The rules every SessionStore adapter shares, free of any database: what a new session looks like, how a
@@ -145,4 +146,11 @@ export function normalizeOffset(offset: number): number {
 export function compareForListing(a: SessionRecord, b: SessionRecord): number {
   if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** What every adapter throws for an id that was erased (see SessionStore.createSession). */
+export function erasedSessionError(id: string): VivaError {
+  return new VivaError('SESSION_NOT_FOUND', 'This session was erased. Start a new interview.', {
+    details: { session_id: id, reason: 'erased' },
+  });
 }

@@ -8,7 +8,7 @@ import type {
   UnnumberedMessage,
 } from '../../src/interview/session-store.js';
 import { serverMessage, type DurableMessage } from '../../src/protocol/server-messages.js';
-import { isVivaError } from '../../src/protocol/viva-error.js';
+import { VivaError, isVivaError } from '../../src/protocol/viva-error.js';
 import { TurnSequenceError } from '../../src/storage/session-records.js';
 
 /**
@@ -534,13 +534,19 @@ export function runSessionStoreContract(name: string, makeStore: MakeContractSto
           assert.equal((await store.messagesAfter('kept', 0)).length, 2);
           assert.equal((await store.turns('kept')).length, 1);
 
-          // the id starts over with nothing left behind
-          const again = await store.createSession({ id: 'gone' });
-          assert.equal(again.created, true);
-          assert.equal(again.session.last_seq, 0);
+          // an erased id never comes back (issue 10, item 8): creating it again is refused, and stays refused
+          for (let attempt = 0; attempt < 2; attempt += 1) {
+            const refused = await store.createSession({ id: 'gone' }).catch((error: unknown) => error);
+            assert.ok(refused instanceof VivaError && refused.code === 'SESSION_NOT_FOUND', String(refused));
+            assert.equal(refused.details?.reason, 'erased');
+          }
+          assert.equal(await store.getSession('gone'), null);
+          // an id that never existed is not tombstoned by a delete that found nothing
+          const fresh = await store.createSession({ id: 'never' });
+          assert.equal(fresh.created, true);
           const { messages } = await store.commit({
-            session_id: 'gone',
-            messages: [aiResponse('gone', 'hi', 1)],
+            session_id: 'never',
+            messages: [aiResponse('never', 'hi', 1)],
             turn: turnOf(1, null),
           });
           assert.deepEqual(seqsOf(messages), [1]);

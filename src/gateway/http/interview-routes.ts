@@ -21,7 +21,7 @@ import { invalidMessage } from '../error-mapping.js';
 import type { HttpContext } from './http-context.js';
 import { audioTurnInput, transcriptOf } from '../turn-views.js';
 import { REPORT_PAGE_CSP, REPORT_SCRIPT, REPORT_SCRIPT_PATH, renderReportPage } from './report-page.js';
-import { requireApiKey, requireSessionToken } from './session-access.js';
+import { holdsSessionToken, requireApiKey, requireSessionToken } from './session-access.js';
 import { streamTurnAsEvents, wantsEventStream } from './turn-event-stream.js';
 
 /** The interview API of docs/protocol.md §7, sharing sessions with the WebSocket. */
@@ -44,7 +44,9 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
         throw new VivaError('RATE_LIMITED', `Too many new sessions from this address: at most ${config.SESSIONS_PER_IP_PER_MINUTE} a minute.`);
       }
       const sessionId = body.session_id ?? newSessionId();
-      const { session, outcome, created } = await coordinator.begin(sessionId, { candidate: body.candidate, interview: body.interview });
+      // in token mode an API key creates sessions; it does not open someone else's: an existing id needs its token
+      const onlyNew = config.AUTH_MODE === 'token' && body.session_id !== undefined && !holdsSessionToken(request, tokens, body.session_id);
+      const { session, outcome, created } = await coordinator.begin(sessionId, { candidate: body.candidate, interview: body.interview }, onlyNew);
       if (created) {
         context.creations.record(request.ip);
         context.metrics.sessionsCreated.inc();

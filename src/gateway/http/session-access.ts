@@ -14,6 +14,19 @@ function presentedToken(request: FastifyRequest): string | undefined {
 }
 
 /**
+ * Whether the request carries a valid token for `sessionId` in any of the places a token may be: a start
+ * request can carry the API key as its Bearer and the session token in `X-Session-Token`.
+ */
+export function holdsSessionToken(request: FastifyRequest, tokens: SessionTokens, sessionId: string): boolean {
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
+  const header = request.headers['x-session-token'];
+  const query = (request.query as { token?: unknown } | undefined)?.token;
+  return [bearer, typeof header === 'string' ? header : undefined, typeof query === 'string' ? query : undefined].some(
+    (token) => token !== undefined && token !== '' && tokens.verify(sessionId, token),
+  );
+}
+
+/**
  * In token mode, a session's HTTP routes need that session's token; a wrong token and an unknown session
  * get the same 401, so the answer never reveals whether a session exists. Open mode lets everyone in.
  */

@@ -14,6 +14,7 @@ import {
   applyPatch,
   cloneJson,
   compareForListing,
+  erasedSessionError,
   newSessionRecord,
   normalizeLimit,
   normalizeOffset,
@@ -41,6 +42,8 @@ export interface MemorySessionStoreOptions {
 export class MemorySessionStore implements SessionStore {
   readonly kind = 'memory';
   readonly #sessions = new Map<string, StoredSession>();
+  /** Ids of erased sessions, which are never created again. */
+  readonly #erased = new Set<string>();
   readonly #settings = new Map<string, string>();
   readonly #now: () => Date;
   #closed = false;
@@ -53,6 +56,7 @@ export class MemorySessionStore implements SessionStore {
     this.#assertOpen();
     const existing = this.#sessions.get(init.id);
     if (existing !== undefined) return { session: cloneJson(existing.record), created: false };
+    if (this.#erased.has(init.id)) throw erasedSessionError(init.id);
     const record = newSessionRecord(init, this.#timestamp());
     this.#sessions.set(init.id, { record, messages: [], turns: [] });
     return { session: cloneJson(record), created: true };
@@ -114,7 +118,9 @@ export class MemorySessionStore implements SessionStore {
 
   async deleteSession(id: string): Promise<boolean> {
     this.#assertOpen();
-    return this.#sessions.delete(id);
+    const existed = this.#sessions.delete(id);
+    if (existed) this.#erased.add(id);
+    return existed;
   }
 
   async purgeSessionsBefore(cutoff: Date): Promise<number> {

@@ -64,6 +64,16 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'erased session ids',
+    sql: `
+      CREATE TABLE erased_sessions (
+        id text COLLATE "C" PRIMARY KEY,
+        erased_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -12,7 +12,7 @@ import type {
 } from '../../interview/session-store.js';
 import type { DurableMessage } from '../../protocol/server-messages.js';
 import { VivaError } from '../../protocol/viva-error.js';
-import { applyPatch, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
+import { applyPatch, erasedSessionError, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
 import {
   messageFromRow,
   messageToRow,
@@ -161,16 +161,18 @@ export class PostgresSessionStore implements SessionStore {
   async createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }> {
     const record = newSessionRecord(init, this.#timestamp());
     const row = sessionToRow(record);
+    // the tombstone check is in the same statement, so an erase committed before it is always seen
     const inserted = await this.#query(
       `INSERT INTO sessions (id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       SELECT $1::text, $2::timestamptz, $3::timestamptz, $4::text, $5::text, $6::text, $7::text, $8::text, $9::bigint, $10::integer
+       WHERE NOT EXISTS (SELECT 1 FROM erased_sessions WHERE id = $1)
        ON CONFLICT (id) DO NOTHING`,
       [row.id, row.created_at, row.updated_at, row.candidate, row.settings, row.plan, row.progress, row.report, row.last_seq, row.turn_count],
     );
     if (inserted.rowCount === 1) return { session: record, created: true };
     const existing = await this.getSession(init.id);
-    // it existed a moment ago and was erased since: the caller may simply try again
-    if (existing === null) throw new VivaError('SESSION_NOT_FOUND', undefined, { details: { session_id: init.id } });
+    // not inserted and not there: it was erased (before, or a moment ago)
+    if (existing === null) throw erasedSessionError(init.id);
     return { session: existing, created: false };
   }
 
@@ -268,9 +270,15 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async deleteSession(id: string): Promise<boolean> {
-    // messages and turns go with their session through ON DELETE CASCADE
-    const result = await this.#query('DELETE FROM sessions WHERE id = $1', [id]);
-    return (result.rowCount ?? 0) > 0;
+    // messages and turns go with their session through ON DELETE CASCADE; the tombstone is written with it
+    return this.#transaction(async (client) => {
+      const result = await client.query('DELETE FROM sessions WHERE id = $1', [id]);
+      const existed = (result.rowCount ?? 0) > 0;
+      if (existed) {
+        await client.query('INSERT INTO erased_sessions (id, erased_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [id, this.#timestamp()]);
+      }
+      return existed;
+    });
   }
 
   async purgeSessionsBefore(cutoff: Date): Promise<number> {

@@ -62,6 +62,16 @@ export const sqliteMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'erased session ids',
+    sql: `
+      CREATE TABLE erased_sessions (
+        id TEXT PRIMARY KEY NOT NULL,
+        erased_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

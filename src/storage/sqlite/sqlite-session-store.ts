@@ -14,7 +14,7 @@ import type {
 import type { DurableMessage } from '../../protocol/server-messages.js';
 import { VivaError } from '../../protocol/viva-error.js';
 import { HotSessionCache, deepFreeze, type HotSession } from '../hot-session-cache.js';
-import { applyPatch, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
+import { applyPatch, erasedSessionError, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
 import {
   messageFromRow,
   messageToRow,
@@ -103,6 +103,8 @@ function prepareStatements(db: Database.Database) {
     countSessions: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM sessions'),
     // messages and turns go with their session through ON DELETE CASCADE
     deleteSession: db.prepare<[string]>('DELETE FROM sessions WHERE id = ?'),
+    insertErased: db.prepare<[string, string]>('INSERT INTO erased_sessions (id, erased_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING'),
+    selectErased: db.prepare<[string], { id: string }>('SELECT id FROM erased_sessions WHERE id = ?'),
     purgeSessions: db.prepare<[string]>('DELETE FROM sessions WHERE updated_at < ?'),
     selectSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
     insertSetting: db.prepare<[string, string]>(
@@ -184,6 +186,7 @@ export class SqliteSessionStore implements SessionStore {
     return this.#writes.run(() => {
       const existing = this.#hot.get(init.id);
       if (existing !== undefined) return { session: existing.record, created: false };
+      if (this.#statements.selectErased.get(init.id) !== undefined) throw erasedSessionError(init.id);
       const record = newSessionRecord(init, this.#timestamp());
       const created = this.#statements.insertSession.run(sessionToRow(record)).changes === 1;
       return { session: created ? this.#hot.putNew(record).record : this.#load(init.id).record, created };
@@ -269,7 +272,9 @@ export class SqliteSessionStore implements SessionStore {
   async deleteSession(id: string): Promise<boolean> {
     return this.#writes.run(() => {
       this.#hot.delete(id);
-      return this.#statements.deleteSession.run(id).changes > 0;
+      const existed = this.#statements.deleteSession.run(id).changes > 0;
+      if (existed) this.#statements.insertErased.run(id, this.#timestamp());
+      return existed;
     });
   }
 
