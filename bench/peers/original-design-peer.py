@@ -120,7 +120,8 @@ class ConnectionManager:
     async def send(self, session_id: str, message: ServerMessage) -> None:
         websocket = self.active_connections.get(session_id)
         if websocket is not None:
-            await websocket.send_text(message.json(exclude_none=True))
+            # compact, as JSON.stringify writes it
+            await websocket.send_text(message.json(exclude_none=True, separators=(",", ":")))
 
     async def handle_message(self, session_id: str, raw: str, coordinator: AICoordinator) -> None:
         try:

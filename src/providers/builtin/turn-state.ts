@@ -34,14 +34,16 @@ export interface Turn {
   candidateName: string | undefined;
 }
 
+/**
+ * A turn changes only the newest record (the question awaiting an answer), so only that one is copied; the
+ * earlier ones are shared. A turn late in a long interview then costs what an early one does, and a store
+ * that hands out frozen records sees the unchanged ones come back as the same objects.
+ */
 export function copyProgress(progress: InterviewProgress): InterviewProgress {
-  return {
-    ...progress,
-    records: progress.records.map((record) => ({
-      ...record,
-      follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })),
-    })),
-  };
+  const records = progress.records.slice();
+  const last = records.at(-1);
+  if (last !== undefined) records[records.length - 1] = { ...last, follow_ups: last.follow_ups.map((followUp) => ({ ...followUp })) };
+  return { ...progress, records };
 }
 
 export function questionsAsked(progress: InterviewProgress): number {

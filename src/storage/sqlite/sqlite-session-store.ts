@@ -26,6 +26,7 @@ import {
   type SessionRow,
   type TurnRow,
 } from '../session-rows.js';
+import type { AnswerRecord, InterviewProgress } from '../../interview/interview-types.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -108,6 +109,13 @@ function prepareStatements(db: Database.Database) {
     insertSetting: db.prepare<[string, string]>(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
     ),
+    // a session's answer records (progress.records), one row each (migration 2)
+    progressRecords: db.prepare<[string], string>('SELECT data FROM progress_records WHERE session_id = ? ORDER BY position').pluck(),
+    upsertProgressRecord: db.prepare<[string, number, string]>(
+      `INSERT INTO progress_records (session_id, position, data) VALUES (?, ?, ?)
+       ON CONFLICT (session_id, position) DO UPDATE SET data = excluded.data`,
+    ),
+    deleteProgressRecordsFrom: db.prepare<[string, number]>('DELETE FROM progress_records WHERE session_id = ? AND position >= ?'),
     ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
     // changes whenever another connection (another process on the file) commits; our own commits leave it
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
@@ -115,6 +123,26 @@ function prepareStatements(db: Database.Database) {
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
+
+/** The progress column: everything but the answer records (stored in progress_records). */
+function progressColumn(progress: InterviewProgress): string {
+  const { records: _records, ...rest } = progress;
+  return JSON.stringify(rest);
+}
+
+/** Whether two JSON-like values are equal, without serialising them. */
+function jsonEqual(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return false;
+  if (Array.isArray(left)) {
+    return Array.isArray(right) && left.length === right.length && left.every((item, index) => jsonEqual(item, right[index]));
+  }
+  if (Array.isArray(right)) return false;
+  const leftEntries = Object.entries(left).filter(([, value]) => value !== undefined);
+  const rightRecord = right as Record<string, unknown>;
+  const rightCount = Object.values(right).filter((value) => value !== undefined).length;
+  return leftEntries.length === rightCount && leftEntries.every(([key, value]) => jsonEqual(value, rightRecord[key]));
+}
 
 /**
  * The SessionStore on one SQLite file (better-sqlite3, WAL). Writes are grouped: those asked for in one
@@ -185,7 +213,8 @@ export class SqliteSessionStore implements SessionStore {
       const existing = this.#hot.get(init.id);
       if (existing !== undefined) return { session: existing.record, created: false };
       const record = newSessionRecord(init, this.#timestamp());
-      const created = this.#statements.insertSession.run(sessionToRow(record)).changes === 1;
+      const created = this.#statements.insertSession.run(this.#sessionRow(record)).changes === 1;
+      if (created) this.#writeProgressRecords(record, undefined);
       return { session: created ? this.#hot.putNew(record).record : this.#load(init.id).record, created };
     });
   }
@@ -197,8 +226,10 @@ export class SqliteSessionStore implements SessionStore {
 
   async updateSession(id: string, patch: SessionPatch): Promise<SessionRecord> {
     return this.#writes.run(() => {
-      const record = applyPatch(this.#load(id).record, patch, this.#timestamp());
-      this.#statements.updateSession.run(sessionToRow(record));
+      const current = this.#load(id).record;
+      const record = applyPatch(current, patch, this.#timestamp());
+      this.#statements.updateSession.run(this.#sessionRow(record));
+      this.#writeProgressRecords(record, current.progress.records);
       return this.#hot.putRecord(record).record;
     });
   }
@@ -215,10 +246,11 @@ export class SqliteSessionStore implements SessionStore {
       if (onlyProgress) {
         // the plan and the rest are unchanged: serializing them again on every turn is wasted work
         const { id, updated_at, progress, last_seq, turn_count } = plan.session;
-        this.#statements.updateSessionProgress.run({ id, updated_at, progress: JSON.stringify(progress), last_seq, turn_count });
+        this.#statements.updateSessionProgress.run({ id, updated_at, progress: progressColumn(progress), last_seq, turn_count });
       } else {
-        this.#statements.updateSession.run(sessionToRow(plan.session));
+        this.#statements.updateSession.run(this.#sessionRow(plan.session));
       }
+      this.#writeProgressRecords(plan.session, current.record.progress.records);
       // last: the cache changes only once every statement of the savepoint has succeeded
       const turns = current.turns;
       const inputIds = current.inputIds;
@@ -259,7 +291,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]> {
     const limit = normalizeLimit(options.limit) ?? -1;
-    return this.#statements.listSessions.all(limit, normalizeOffset(options.offset)).map(sessionFromRow);
+    return this.#statements.listSessions.all(limit, normalizeOffset(options.offset)).map((row) => this.#recordFromRow(row));
   }
 
   async countSessions(): Promise<number> {
@@ -312,7 +344,33 @@ export class SqliteSessionStore implements SessionStore {
     const hot = this.#hot.get(id);
     if (hot !== undefined) return hot;
     const row = this.#statements.selectSession.get(id);
-    return row === undefined ? undefined : this.#hot.putRecord(sessionFromRow(row));
+    return row === undefined ? undefined : this.#hot.putRecord(this.#recordFromRow(row));
+  }
+
+  /** The session row; its progress column without the answer records, which have rows of their own. */
+  #sessionRow(record: SessionRecord): SessionRow {
+    return { ...sessionToRow({ ...record, progress: { ...record.progress, records: [] } }), progress: progressColumn(record.progress) };
+  }
+
+  #recordFromRow(row: SessionRow): SessionRecord {
+    const record = sessionFromRow(row);
+    const records = this.#statements.progressRecords.all(row.id).map((data) => JSON.parse(data) as AnswerRecord);
+    return { ...record, progress: { ...record.progress, records } };
+  }
+
+  /**
+   * Writes the answer records that differ from `previous` (what is stored now; undefined when nothing is).
+   * A turn changes the newest record or adds one; the rest come back as the very objects stored (frozen,
+   * shared through the turn), so the comparison costs nothing for them and nothing is written for them.
+   */
+  #writeProgressRecords(record: SessionRecord, previous: readonly AnswerRecord[] | undefined): void {
+    const next = record.progress.records;
+    for (const [position, answer] of next.entries()) {
+      const stored = previous?.[position];
+      if (stored !== undefined && (stored === answer || jsonEqual(stored, answer))) continue;
+      this.#statements.upsertProgressRecord.run(record.id, position, JSON.stringify(answer));
+    }
+    if (previous === undefined || previous.length > next.length) this.#statements.deleteProgressRecordsFrom.run(record.id, next.length);
   }
 
   #load(id: string): HotSession {
