@@ -7,6 +7,7 @@ import type {
   StoredTurn,
   UnnumberedMessage,
 } from '../interview/session-store.js';
+import { rememberDataJson } from '../protocol/message-json.js';
 import { isDurableType, type DurableMessage } from '../protocol/server-messages.js';
 
 /**
@@ -109,9 +110,12 @@ export function numberMessage(message: UnnumberedMessage, sessionId: string, seq
     session_id: sessionId,
     seq,
     timestamp: message.timestamp,
-    data: cloneJson(message.data),
   };
   if (message.reply_to !== undefined) numbered.reply_to = message.reply_to;
+  // serialised once: the copy is parsed from it, the row stores it and the connection sends it
+  const json = JSON.stringify(message.data);
+  numbered.data = JSON.parse(json) as unknown;
+  rememberDataJson(numbered, json);
   return numbered as DurableMessage;
 }
 

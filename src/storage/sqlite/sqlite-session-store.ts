@@ -214,7 +214,8 @@ export class SqliteSessionStore implements SessionStore {
       if (existing !== undefined) return { session: existing.record, created: false };
       const record = newSessionRecord(init, this.#timestamp());
       const created = this.#statements.insertSession.run(this.#sessionRow(record)).changes === 1;
-      if (created) this.#writeProgressRecords(record, undefined);
+      // a new session has no rows of records to replace
+      if (created) this.#writeProgressRecords(record, []);
       return { session: created ? this.#hot.putNew(record).record : this.#load(init.id).record, created };
     });
   }
