@@ -230,6 +230,39 @@ describe('SqliteSessionStore specifics', () => {
     });
   });
 
+  it('undoes a write that failed after writing, and only it, though writes run without savepoints first', async () => {
+    await inTemporaryDirectory(async (directory) => {
+      const path = join(directory, 'viva.db');
+      const store = SqliteSessionStore.open(path);
+      try {
+        await store.createSession({ id: 'a' });
+        const turn = (number: number, inputKind: unknown) => ({
+          turn: number,
+          input_id: `in-${number}`,
+          // the database refuses a NULL input_kind: the turn row fails after the message row was written
+          input_kind: inputKind as 'text',
+          candidate_text: 'answer',
+          reply: 'reply',
+          follow_up: false,
+          cancelled: false,
+        });
+        const notice = (text: string) => serverMessage('notice', 'a', { message: text, from: 'admin' });
+        const results = await Promise.allSettled([
+          store.commit({ session_id: 'a', messages: [notice('one')], turn: turn(1, 'text') }),
+          store.commit({ session_id: 'a', messages: [notice('half written')], turn: turn(2, null) }),
+          store.commit({ session_id: 'a', messages: [notice('two')], turn: turn(2, 'text') }),
+        ]);
+        assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+        const messages = await store.messagesAfter('a', 0);
+        assert.deepEqual(messages.map((message) => [message.seq, message.type === 'notice' ? message.data.message : '']), [[1, 'one'], [2, 'two']]);
+        assert.deepEqual((await store.turns('a')).map((stored) => stored.turn), [1, 2]);
+        assert.equal((await store.getSession('a'))?.last_seq, 2);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   it('stores writes still waiting for their batch when it is closed', async () => {
     await inTemporaryDirectory(async (directory) => {
       const path = join(directory, 'viva.db');

@@ -14,7 +14,7 @@ import type {
 import type { DurableMessage } from '../../protocol/server-messages.js';
 import { VivaError } from '../../protocol/viva-error.js';
 import { HotSessionCache, deepFreeze, type HotSession } from '../hot-session-cache.js';
-import { applyPatch, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
+import { TurnSequenceError, applyPatch, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
 import {
   messageFromRow,
   messageToRow,
@@ -204,6 +204,8 @@ export class SqliteSessionStore implements SessionStore {
       beforeBatch: () => this.#noticeOtherWriters(true),
       // the cache may hold records of writes that were rolled back
       afterFailedBatch: () => this.#hot.clear(),
+      // both are thrown by #load and planCommit, before a write's first statement
+      failedBeforeWriting: (error) => error instanceof TurnSequenceError || (error instanceof VivaError && error.code === 'SESSION_NOT_FOUND'),
     });
     this.#now = options.now ?? (() => new Date());
   }
