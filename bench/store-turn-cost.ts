@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnswerRecord, InterviewPlan, InterviewProgress } from '../src/interview/interview-types.js';
 import type { SessionRecord } from '../src/interview/session-store.js';
-import { copyProgress } from '../src/providers/builtin/turn-state.js';
 import { SqliteSessionStore } from '../src/storage/sqlite/sqlite-session-store.js';
 
 /**
@@ -34,8 +33,15 @@ const plan: InterviewPlan = {
   })),
 };
 
+/** As the engines do (copyProgress): a private copy of the newest record, which a turn changes; the rest shared. */
+function copyProgress(previous: InterviewProgress): InterviewProgress {
+  const records = previous.records.slice();
+  const last = records.at(-1);
+  if (last !== undefined) records[records.length - 1] = { ...last, follow_ups: last.follow_ups.map((followUp) => ({ ...followUp })) };
+  return { ...previous, records };
+}
+
 function nextProgress(previous: InterviewProgress, turn: number): InterviewProgress {
-  // as the engine does: a private copy of what the turn changes, the rest shared
   const progress = copyProgress(previous);
   if (turn % 2 === 1) {
     const record: AnswerRecord = {
