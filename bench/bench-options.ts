@@ -22,6 +22,12 @@ export interface BenchOptions {
   settleMs: number;
   /** Profile the Viva child at the target level (50 connections, or the first level) with --cpu-prof. */
   cpuProfile: boolean;
+  /** Run the original design (bench/peers/) beside echo and Viva when python3 has FastAPI. @default true */
+  peer: boolean;
+  /** A freshly started Viva measured without warm-up for this long (0 skips it), milliseconds. */
+  coldMs: number;
+  /** Candidates of the 30-question interview scenario (0 skips it). */
+  longInterviews: number;
   quick: boolean;
   outputPath: string;
 }
@@ -33,6 +39,8 @@ const LIMITS = {
   idleConnections: { min: 0, max: 50_000 },
   rounds: { min: 1, max: 10 },
   clientThreads: { min: 1, max: 32 },
+  coldMs: { min: 0, max: 60_000 },
+  longInterviews: { min: 0, max: 500 },
 } as const;
 
 const HELP = `npm run bench -- [options]
@@ -44,6 +52,9 @@ const HELP = `npm run bench -- [options]
   --client-threads N          load-generator threads; default 1 on 2 CPUs or fewer, else half the CPUs up to 4 (env BENCH_CLIENT_THREADS)
   --idle-connections 10000    idle connections per server, 0 to skip (env BENCH_IDLE_CONNECTIONS)
   --cpu-prof                  write a CPU profile of the Viva child at 50 connections and summarise it
+  --no-peer                   skip the original design in FastAPI (bench/peers/; run only when python3 has fastapi and uvicorn)
+  --cold-ms 3000              a freshly started Viva without warm-up, its first seconds at 50 connections; 0 skips (env BENCH_COLD_MS)
+  --long-interviews 20        candidates of the 30-question interview scenario (late vs early turns); 0 skips (env BENCH_LONG_INTERVIEWS)
   --output bench/results/latest.json`;
 
 /** Reads flags, then BENCH_* environment variables, then the defaults (full or --quick). */
@@ -59,6 +70,9 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
       rounds: { type: 'string' },
       'client-threads': { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      'no-peer': { type: 'boolean', default: false },
+      'cold-ms': { type: 'string' },
+      'long-interviews': { type: 'string' },
       output: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -84,6 +98,13 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
     ),
     settleMs: quick ? 1_000 : 3_000,
     cpuProfile: values['cpu-prof'] === true,
+    peer: values['no-peer'] !== true,
+    coldMs: boundedInteger('cold-ms', values['cold-ms'] ?? environment.BENCH_COLD_MS ?? (quick ? '2000' : '3000'), LIMITS.coldMs),
+    longInterviews: boundedInteger(
+      'long-interviews',
+      values['long-interviews'] ?? environment.BENCH_LONG_INTERVIEWS ?? (quick ? '10' : '20'),
+      LIMITS.longInterviews,
+    ),
     quick,
     outputPath: values.output ?? 'bench/results/latest.json',
   };

@@ -10,9 +10,15 @@ export interface LoadLevel {
   /** The protocol floor (bench/protocol-floor-server.ts): the contract's frames, no work. */
   floor?: ClosedLoopResult;
   viva?: ClosedLoopResult;
-  rounds: { echo: ClosedLoopResult[]; floor: ClosedLoopResult[]; viva: ClosedLoopResult[] };
+  /** The original design in FastAPI (bench/peers/); absent when no python3 with FastAPI is here. */
+  peer?: ClosedLoopResult;
+  /** Viva's first seconds after start, without warm-up (the target level only). */
+  vivaCold?: ClosedLoopResult;
+  rounds: { echo: ClosedLoopResult[]; floor: ClosedLoopResult[]; viva: ClosedLoopResult[]; peer: ClosedLoopResult[] };
   /** Viva divided by echo. */
   ratios?: LoadRatios;
+  /** Viva divided by the peer. */
+  peerRatios?: LoadRatios;
   /** The protocol floor divided by echo: the most a server keeping the contract reaches in this run. */
   floorRatios?: LoadRatios;
   cpuProfile?: ProfileSummary;
@@ -41,6 +47,7 @@ export function loadRatios(a: ClosedLoopResult | undefined, b: ClosedLoopResult 
 export interface IdleComparison {
   echo?: IdleResult;
   viva?: IdleResult;
+  peer?: IdleResult;
   /** Viva's memory per connection divided by echo's. */
   bytesPerConnectionRatio?: number;
   errors: string[];
@@ -64,18 +71,52 @@ export interface BenchReport {
   serverOpenFilesLimit?: number;
   load: LoadLevel[];
   idle?: IdleComparison;
+  /** Why the peer was not run, when it was not. */
+  peerSkipped?: string;
+  longInterview?: LongInterviewResult;
   targets: Target[];
 }
 
+/** The 30-question interview scenario (bench/long-interview.ts). */
+export interface LongInterviewResult {
+  sessions: number;
+  /** Server CPU per turn and mean latency, per phase of the interviews. */
+  early: LongInterviewPhase;
+  late: LongInterviewPhase;
+  /** late / early server CPU per turn. */
+  cpuRatio: number;
+  /** Database file size (after the server closed it) divided by the turns stored. */
+  bytesPerTurn: number;
+  turns: number;
+}
+
+export interface LongInterviewPhase {
+  /** Which main questions the phase covers, by `question_number`. */
+  questions: string;
+  turns: number;
+  cpuMicrosecondsPerTurn: number;
+  meanLatencyMs: number;
+}
+
 export const TARGET_CONNECTIONS = 50;
-export const TARGETS = { throughputRatio: 0.6, p99Ratio: 2, idleMemoryRatio: 2, idleConnections: 10_000 } as const;
+export const TARGETS = {
+  throughputRatio: 0.6,
+  p99Ratio: 2,
+  idleMemoryRatio: 2,
+  idleConnections: 10_000,
+  // issue 15: against the peer (the original design), and absolute
+  peerThroughputRatio: 1.5,
+  cpuMicrosecondsPerTurn: 200,
+  idleKiBPerConnection: 8,
+  lateTurnCostRatio: 1.2,
+} as const;
 
 export function ratio(numerator: number | undefined, denominator: number | undefined): number | undefined {
   return numerator !== undefined && denominator !== undefined && denominator > 0 ? numerator / denominator : undefined;
 }
 
 /** The issue's three targets, judged from what was measured. */
-export function judgeTargets(load: LoadLevel[], idle: IdleComparison | undefined): Target[] {
+export function judgeTargets(load: LoadLevel[], idle: IdleComparison | undefined, long?: LongInterviewResult): Target[] {
   const level = load.find((candidate) => candidate.connections === TARGET_CONNECTIONS);
   const throughput = level?.ratios?.turnsPerSecond;
   const p99 = level?.ratios?.p99;
@@ -84,7 +125,34 @@ export function judgeTargets(load: LoadLevel[], idle: IdleComparison | undefined
   const vivaOpened = idle?.viva?.opened ?? 0;
   const requested = idle?.viva?.requested ?? 0;
   const fullCount = vivaOpened >= TARGETS.idleConnections && (idle?.echo?.opened ?? 0) >= TARGETS.idleConnections;
+  const peerThroughput = level?.peerRatios?.turnsPerSecond;
+  const cpuPerTurn = level?.viva?.server.cpuMicrosecondsPerTurn;
+  const idleKiB = idle?.viva ? idle.viva.bytesPerConnection / 1024 : undefined;
   return [
+    {
+      name: `throughput at ${TARGET_CONNECTIONS} connections vs the original design`,
+      goal: `>= ${TARGETS.peerThroughputRatio.toFixed(2)}x the peer's turns/s`,
+      measured: times(peerThroughput),
+      verdict: peerThroughput === undefined ? 'NOT MEASURED' : peerThroughput >= TARGETS.peerThroughputRatio ? 'PASS' : 'MISS',
+    },
+    {
+      name: `server CPU per turn at ${TARGET_CONNECTIONS} connections`,
+      goal: `<= ${TARGETS.cpuMicrosecondsPerTurn} µs`,
+      measured: cpuPerTurn === undefined ? 'n/a' : `${cpuPerTurn.toFixed(0)} µs`,
+      verdict: cpuPerTurn === undefined ? 'NOT MEASURED' : cpuPerTurn <= TARGETS.cpuMicrosecondsPerTurn ? 'PASS' : 'MISS',
+    },
+    {
+      name: 'memory per idle Viva connection',
+      goal: `<= ${TARGETS.idleKiBPerConnection} KiB`,
+      measured: idleKiB === undefined ? 'n/a' : `${idleKiB.toFixed(2)} KiB`,
+      verdict: idleKiB === undefined ? 'NOT MEASURED' : idleKiB <= TARGETS.idleKiBPerConnection ? 'PASS' : 'MISS',
+    },
+    {
+      name: 'late turns of a 30-question interview',
+      goal: `<= ${TARGETS.lateTurnCostRatio}x the early turns' CPU`,
+      measured: long === undefined ? 'n/a' : `${times(long.cpuRatio)}, ${long.bytesPerTurn.toFixed(0)} bytes stored per turn`,
+      verdict: long === undefined ? 'NOT MEASURED' : long.cpuRatio <= TARGETS.lateTurnCostRatio ? 'PASS' : 'MISS',
+    },
     {
       name: `throughput at ${TARGET_CONNECTIONS} connections`,
       goal: `>= ${TARGETS.throughputRatio.toFixed(2)}x echo turns/s`,

@@ -4,8 +4,11 @@ import { echoProtocol, turnRequest, vivaProtocol, type TurnProtocol } from './tu
 
 /** What one client thread runs: plain data, so it can cross into a worker thread. */
 export interface CandidatesSpec {
-  /** `floor` is bench/protocol-floor-server.ts: Viva's protocol, no work behind it. */
-  target: { kind: 'viva' | 'echo' | 'floor'; wsBase: string };
+  /**
+   * `floor` is bench/protocol-floor-server.ts: Viva's protocol, no work behind it; `peer` is the original
+   * design in FastAPI (bench/peers/), which answers the same frames.
+   */
+  target: { kind: 'viva' | 'echo' | 'floor' | 'peer'; wsBase: string };
   connections: number;
   /** Index of this thread's first candidate, so turn ids stay unique across threads. */
   firstIndex: number;

@@ -20,7 +20,17 @@ export function spawnNodeWithRaisedLimit(
   environment: Record<string, string>,
   stdio: StdioOptions = ['ignore', 'pipe', 'pipe'],
 ): ChildProcess {
-  return spawn('bash', ['-c', RAISE_AND_EXEC, process.execPath, ...nodeArguments], {
+  return spawnWithRaisedLimit(process.execPath, nodeArguments, environment, stdio);
+}
+
+/** The same for any program (the bench's Python peer): `file` is exec'd, so the child's pid is its pid. */
+export function spawnWithRaisedLimit(
+  file: string,
+  args: string[],
+  environment: Record<string, string>,
+  stdio: StdioOptions = ['ignore', 'pipe', 'pipe'],
+): ChildProcess {
+  return spawn('bash', ['-c', RAISE_AND_EXEC, file, ...args], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

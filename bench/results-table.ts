@@ -17,11 +17,13 @@ export function loadTable(levels: LoadLevel[]): string {
   const header = ['conns / server', 'turns/s', 'p50 ms', 'p99 ms', 'max ms', 'sessions/s', 'failures', 'srv CPU%', 'srv CPU µs/turn', 'client CPU%', 'other CPU%', 'RSS end MiB', 'RSS peak MiB'];
   const rows: string[][] = [];
   for (const level of levels) {
-    for (const [name, result] of [['echo', level.echo], ['floor', level.floor], ['viva', level.viva]] as const) {
+    const named = [['echo', level.echo], ['floor', level.floor], ['peer', level.peer], ['viva', level.viva], ['viva first s', level.vivaCold]] as const;
+    for (const [name, result] of named) {
       if (result) rows.push(loadRow(`${level.connections} ${name}`, result));
     }
     if (level.floorRatios && level.floor) rows.push(ratioRow(`${level.connections} floor/echo`, level.floorRatios));
     if (level.ratios) rows.push(ratioRow(`${level.connections} viva/echo`, level.ratios));
+    if (level.peerRatios && level.peer) rows.push(ratioRow(`${level.connections} viva/peer`, level.peerRatios));
   }
   const errors = levels.flatMap((level) => level.errors.map((error) => `ERROR at ${level.connections} connections: ${firstLine(error)}`));
   return [formatTable(header, rows), ...errors].join('\n');
@@ -54,8 +56,11 @@ function loadRow(label: string, result: ClosedLoopResult): string[] {
 export function idleTable(idle: IdleComparison): string {
   const header = ['server', 'opened', 'failed', 'open s', 'RSS before MiB', 'RSS after MiB', 'per conn KiB', 'dropped idle'];
   const rows: string[][] = [];
-  for (const [name, result] of [['echo', idle.echo], ['viva', idle.viva]] as const) if (result) rows.push(idleRow(name, result));
+  for (const [name, result] of [['echo', idle.echo], ['peer', idle.peer], ['viva', idle.viva]] as const) if (result) rows.push(idleRow(name, result));
   rows.push(['viva/echo', '', '', '', '', '', times(idle.bytesPerConnectionRatio), '']);
+  if (idle.peer && idle.viva && idle.peer.bytesPerConnection > 0) {
+    rows.push(['viva/peer', '', '', '', '', '', times(idle.viva.bytesPerConnection / idle.peer.bytesPerConnection), '']);
+  }
   return [formatTable(header, rows), ...idle.errors.map((error) => `ERROR: ${firstLine(error)}`)].join('\n');
 }
 

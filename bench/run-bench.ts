@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BENCH_HELP, readBenchOptions, type BenchOptions } from './bench-options.js';
-import { TARGETS, TARGET_CONNECTIONS, bestRound, judgeTargets, loadRatios, ratio, type BenchReport, type IdleComparison, type LoadLevel } from './bench-report.js';
+import { TARGETS, TARGET_CONNECTIONS, bestRound, judgeTargets, loadRatios, ratio, times, type BenchReport, type IdleComparison, type LoadLevel } from './bench-report.js';
 import { TURNS_PER_SESSION } from './closed-loop-candidates.js';
 import { runClosedLoop } from './closed-loop-load.js';
 import { summariseCpuProfile, type ProfileSummary, type ProfileWindow } from './cpu-profile-summary.js';
@@ -10,6 +10,8 @@ import { measureIdleConnections, type IdleResult } from './idle-connections.js';
 import { idleTable, loadTable, targetsTable } from './results-table.js';
 import { REPO_ROOT } from './raised-limit-spawn.js';
 import { startServer, type ServerProcess } from './server-process.js';
+import { PEER_MISSING, findPeerPython, withPeer } from './original-design-peer.js';
+import { measureLongInterviews } from './long-interview.js';
 
 /**
  * `npm run bench`: Viva against a raw `ws` echo server, each a child process started as a user starts
@@ -35,7 +37,15 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** The open-files limit the server children got (read from /proc of the first one started). */
 let serverOpenFilesLimit: number | undefined;
 
-async function withViva<T>(label: string, nodeFlags: string[], use: (server: ServerProcess) => Promise<T>): Promise<T> {
+/** The python3 that runs the peer, found once; undefined skips it. */
+let peerPython: string | undefined;
+
+async function withViva<T>(
+  label: string,
+  nodeFlags: string[],
+  use: (server: ServerProcess) => Promise<T>,
+  afterStop?: (databasePath: string) => void,
+): Promise<T> {
   const directory = mkdtempSync(join(tmpdir(), 'viva-bench-'));
   const server = await startServer({
     name: `viva (${label})`,
@@ -50,6 +60,7 @@ async function withViva<T>(label: string, nodeFlags: string[], use: (server: Ser
     const code = await server.stop();
     if (code !== 0) log(`  viva exited with ${code}`);
     if (server.warnings() > 0) log(`  viva logged ${server.warnings()} warnings or errors; last output:\n${server.outputTail().slice(-2000)}`);
+    afterStop?.(join(directory, 'viva.db'));
     rmSync(directory, { recursive: true, force: true });
   }
 }
@@ -78,7 +89,7 @@ async function withFloor<T>(use: (server: ServerProcess) => Promise<T>): Promise
 }
 
 async function measureLoadLevel(options: BenchOptions, connections: number, profileDirectory: string | undefined): Promise<LoadLevel> {
-  const level: LoadLevel = { connections, errors: [], rounds: { echo: [], floor: [], viva: [] } };
+  const level: LoadLevel = { connections, errors: [], rounds: { echo: [], floor: [], viva: [], peer: [] } };
   const common = { connections, clientThreads: options.clientThreads, warmupMs: options.warmupMs, durationMs: options.durationMs };
   // alternating echo and Viva spreads a passing disturbance over both instead of one
   for (let round = 1; round <= options.rounds; round += 1) {
@@ -94,6 +105,15 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
       level.rounds.floor.push(await withFloor((server) => runClosedLoop({ ...common, target: { kind: 'floor', wsBase: server.wsBase }, serverPid: server.pid })));
     } catch (error) {
       level.errors.push(`protocol floor: ${describe(error)}`);
+    }
+    const python = peerPython;
+    if (python !== undefined) {
+      try {
+        log(`load: ${connections} connections against the original design (FastAPI peer)${of}`);
+        level.rounds.peer.push(await withPeer(python, (server) => runClosedLoop({ ...common, target: { kind: 'peer', wsBase: server.wsBase }, serverPid: server.pid })));
+      } catch (error) {
+        level.errors.push(`peer: ${describe(error)}`);
+      }
     }
     const profile = round === 1 ? profileDirectory : undefined;
     try {
@@ -111,10 +131,23 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
       level.errors.push(`viva: ${describe(error)}`);
     }
   }
+  if (connections === TARGET_CONNECTIONS && options.coldMs > 0) {
+    try {
+      // no warm-up: the first seconds after the server said it listens, as after a restart
+      log(`load: ${connections} connections against a freshly started viva, first ${options.coldMs / 1000} s`);
+      level.vivaCold = await withViva('first seconds', [], (server) =>
+        runClosedLoop({ ...common, warmupMs: 0, durationMs: options.coldMs, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid }),
+      );
+    } catch (error) {
+      level.errors.push(`viva (first seconds): ${describe(error)}`);
+    }
+  }
   level.echo = bestRound(level.rounds.echo);
   level.floor = bestRound(level.rounds.floor);
   level.viva = bestRound(level.rounds.viva);
+  level.peer = bestRound(level.rounds.peer);
   level.ratios = loadRatios(level.viva, level.echo);
+  if (level.peer) level.peerRatios = loadRatios(level.viva, level.peer);
   level.floorRatios = loadRatios(level.floor, level.echo);
   return level;
 }
@@ -122,7 +155,7 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
 async function measureIdle(options: BenchOptions, runId: string): Promise<IdleComparison> {
   const idle: IdleComparison = { errors: [] };
   const common = { count: options.idleConnections, settleMs: options.settleMs };
-  const run = async (name: 'echo' | 'viva', task: () => Promise<IdleResult>) => {
+  const run = async (name: 'echo' | 'viva' | 'peer', task: () => Promise<IdleResult>) => {
     try {
       log(`idle: ${options.idleConnections} connections against ${name}`);
       idle[name] = await task();
@@ -146,6 +179,14 @@ async function measureIdle(options: BenchOptions, runId: string): Promise<IdleCo
       }),
     ),
   );
+  const python = peerPython;
+  if (python !== undefined) {
+    await run('peer', () =>
+      withPeer(python, (server) =>
+        measureIdleConnections({ ...common, serverPid: server.pid, urlBase: `${server.wsBase}/api/v1/ws/`, ready: 'connected', idPrefix: `peer-${runId}` }),
+      ),
+    );
+  }
   idle.bytesPerConnectionRatio = ratio(idle.viva?.bytesPerConnection, idle.echo?.bytesPerConnection);
   return idle;
 }
@@ -178,6 +219,10 @@ function printReport(report: BenchReport): void {
     out('  floor = bench/protocol-floor-server.ts: a raw ws server answering with the frames the contract asks of a turn');
     out('  (connected, status, three deltas, ai_response), built from a template; no storage, no interviewer, no checks.');
     out('  floor/echo is the most any server keeping the contract could reach here; the rest of the gap is the server\'s.');
+    out('  peer = bench/peers/original-design-peer.py: the design Viva replaces (FastAPI + uvicorn, Pydantic, sessions in a dict,');
+    out('  canned questions, nothing stored); it answers status + ai_response. viva/peer is the ratio the issue asks about.');
+    if (report.peerSkipped) out(`  ${report.peerSkipped}`);
+    out(`  viva first s = a freshly started Viva, no warm-up: the first ${options.coldMs / 1000} s after it listens (warm-up figure).`);
     out(loadTable(report.load));
     for (const level of report.load) {
       const echo = level.echo;
@@ -195,6 +240,16 @@ function printReport(report: BenchReport): void {
     out(`Idle connections: ${options.idleConnections.toLocaleString('en')} per server (Viva: /api/v1/ws/<unique id>, each a new session, ready at \`connected\`).`);
     out(`  Memory per connection = (RSS after - RSS before) / opened, each read after ${options.settleMs / 1000} s of settling.`);
     out(idleTable(report.idle));
+  }
+  if (report.longInterview) {
+    const long = report.longInterview;
+    out();
+    out(`Long interviews: ${long.sessions} candidates at once, each a 30-question interview with follow-ups, ${long.turns} turns in all.`);
+    out('  Server CPU per turn in each phase (all candidates in the same phase; connections stay open):');
+    for (const phase of [long.early, long.late]) {
+      out(`  questions ${phase.questions.padEnd(6)} ${String(phase.turns).padStart(5)} turns  ${phase.cpuMicrosecondsPerTurn.toFixed(0).padStart(5)} µs/turn  mean latency ${phase.meanLatencyMs.toFixed(2)} ms`);
+    }
+    out(`  late/early CPU per turn: ${times(long.cpuRatio)}; stored: ${long.bytesPerTurn.toFixed(0)} bytes per turn (database file after close / turns)`);
   }
   out();
   out('Targets (informational; they do not change the exit code):');
@@ -245,6 +300,10 @@ async function main(): Promise<void> {
   }
   const startedAt = new Date();
   const runId = startedAt.toISOString().replace(/\D/g, '').slice(0, 14);
+  if (options.peer) {
+    peerPython = findPeerPython();
+    if (peerPython === undefined) log(PEER_MISSING);
+  }
   const profileLevel = options.connections.includes(TARGET_CONNECTIONS) ? TARGET_CONNECTIONS : options.connections[0];
   const load: LoadLevel[] = [];
   for (const connections of options.connections) {
@@ -254,6 +313,26 @@ async function main(): Promise<void> {
     load.push(await measureLoadLevel(options, connections, profileDirectory));
   }
   const idle = options.idleConnections > 0 ? await measureIdle(options, runId) : undefined;
+  let longInterview: BenchReport['longInterview'];
+  if (options.longInterviews > 0) {
+    try {
+      log(`long interviews: ${options.longInterviews} 30-question interviews against viva`);
+      let measure: ((databasePath: string) => void) | undefined;
+      const result = await withViva(
+        'long interviews',
+        [],
+        async (server) => {
+          const measured = await measureLongInterviews({ wsBase: server.wsBase, serverPid: server.pid, sessions: options.longInterviews });
+          measure = measured.sizeOnDisk;
+          return measured;
+        },
+        (databasePath) => measure?.(databasePath),
+      );
+      longInterview = result.result();
+    } catch (error) {
+      log(`long interviews failed: ${describe(error)}`);
+    }
+  }
   const report: BenchReport = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -269,14 +348,17 @@ async function main(): Promise<void> {
     ...(serverOpenFilesLimit !== undefined ? { serverOpenFilesLimit } : {}),
     load,
     ...(idle ? { idle } : {}),
-    targets: judgeTargets(load, idle),
+    ...(options.peer && peerPython === undefined ? { peerSkipped: PEER_MISSING } : {}),
+    ...(longInterview ? { longInterview } : {}),
+    targets: judgeTargets(load, idle, longInterview),
   };
   printReport(report);
   mkdirSync(dirname(options.outputPath), { recursive: true });
   writeFileSync(options.outputPath, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nWrote ${options.outputPath}\n`);
   // a phase that could not be measured fails the run; missed targets do not
-  const broken = load.some((level) => level.errors.length > 0) || (idle?.errors.length ?? 0) > 0;
+  const broken =
+    load.some((level) => level.errors.length > 0) || (idle?.errors.length ?? 0) > 0 || (options.longInterviews > 0 && longInterview === undefined);
   if (broken) process.exitCode = 1;
 }
 

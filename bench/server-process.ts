@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawnNodeWithRaisedLimit } from './raised-limit-spawn.js';
+import { spawnNodeWithRaisedLimit, spawnWithRaisedLimit } from './raised-limit-spawn.js';
 import { openFilesLimit } from './process-stats.js';
 
 export interface ServerProcess {
@@ -23,6 +23,8 @@ export interface ServerStart {
   name: string;
   /** Script run with `node --import tsx`, relative to the working directory. */
   script: string;
+  /** Runs `script` with this program instead of node (the Python peer: `/usr/bin/python3`). */
+  interpreter?: string;
   environment: Record<string, string>;
   nodeFlags?: string[];
   /** How long the banner may take, milliseconds. @default 60000 */
@@ -35,7 +37,10 @@ const BANNER = /listening on http:\/\/[^:\s]+:(\d+)/;
 /** Starts a server child and resolves once its banner ("… listening on http://HOST:PORT") is printed. */
 export async function startServer(start: ServerStart): Promise<ServerProcess> {
   const spawnedAt = Date.now();
-  const child = spawnNodeWithRaisedLimit([...(start.nodeFlags ?? []), '--import', 'tsx', start.script], start.environment);
+  const child =
+    start.interpreter === undefined
+      ? spawnNodeWithRaisedLimit([...(start.nodeFlags ?? []), '--import', 'tsx', start.script], start.environment)
+      : spawnWithRaisedLimit(start.interpreter, [start.script], start.environment);
   let tail = '';
   let warnings = 0;
   const keep = (chunk: Buffer) => {

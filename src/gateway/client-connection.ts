@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { ServerMessage } from '../protocol/server-messages.js';
+import { messageJson } from '../protocol/message-json.js';
 
 export interface ConnectionLimits {
   /** Send buffer past which the client is too slow and is closed with 4002, bytes. */
@@ -64,7 +65,7 @@ export class ClientConnection {
       return false;
     }
     this.coalesceWrites();
-    this.socket.send(JSON.stringify(message));
+    this.socket.send(messageJson(message));
     this.events.messageOut(message.type);
     return true;
   }

@@ -7,6 +7,7 @@ import type {
   StoredTurn,
   UnnumberedMessage,
 } from '../interview/session-store.js';
+import { rememberDataJson } from '../protocol/message-json.js';
 import { isDurableType, type DurableMessage } from '../protocol/server-messages.js';
 import { VivaError } from '../protocol/viva-error.js';
 
@@ -42,6 +43,35 @@ export function cloneJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/**
+ * cloneJson, except that frozen parts are kept, not copied: a store that hands out frozen records (the
+ * SQLite store's hot sessions) gets the unchanged answers of a long interview back as the same objects,
+ * so a commit costs what its change costs, not what the whole interview costs. Frozen values cannot
+ * change, so sharing them is as safe as copying them.
+ */
+export function cloneSharingFrozen<T>(value: T): T {
+  return shareFrozen(value) as T;
+}
+
+function shareFrozen(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) {
+    // JSON writes non-finite numbers as null
+    return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+  }
+  if (Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) {
+    return value.map((item: unknown) => (item === undefined || typeof item === 'function' ? null : shareFrozen(item)));
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return cloneJson(value);
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    copy[key] = shareFrozen(item);
+  }
+  return copy;
+}
+
 export function newSessionRecord(
   init: NewSession,
   now: string,
@@ -66,7 +96,7 @@ export function applyPatch(record: SessionRecord, patch: SessionPatch, now: stri
   if (patch.candidate !== undefined) next.candidate = cloneJson(patch.candidate);
   if (patch.settings !== undefined) next.settings = cloneJson(patch.settings);
   if (patch.plan !== undefined) next.plan = cloneJson(patch.plan);
-  if (patch.progress !== undefined) next.progress = cloneJson(patch.progress);
+  if (patch.progress !== undefined) next.progress = cloneSharingFrozen(patch.progress);
   if (patch.report !== undefined) next.report = cloneJson(patch.report);
   return next;
 }
@@ -81,9 +111,12 @@ export function numberMessage(message: UnnumberedMessage, sessionId: string, seq
     session_id: sessionId,
     seq,
     timestamp: message.timestamp,
-    data: cloneJson(message.data),
   };
   if (message.reply_to !== undefined) numbered.reply_to = message.reply_to;
+  // serialised once: the copy is parsed from it, the row stores it and the connection sends it
+  const json = JSON.stringify(message.data);
+  numbered.data = JSON.parse(json) as unknown;
+  rememberDataJson(numbered, json);
   return numbered as DurableMessage;
 }
 

@@ -1,4 +1,5 @@
 import type { SessionRecord, StoredTurn } from '../interview/session-store.js';
+import { dataJsonOf } from '../protocol/message-json.js';
 import { isDurableType, type DurableMessage } from '../protocol/server-messages.js';
 
 /**
@@ -88,7 +89,7 @@ export function messageToRow(message: DurableMessage): MessageRow {
     type: message.type,
     reply_to: message.reply_to ?? null,
     timestamp: message.timestamp,
-    data: JSON.stringify(message.data),
+    data: dataJsonOf(message),
   };
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { initialProgress, type AnswerRecord } from '../../src/interview/interview-types.js';
 import { serverMessage } from '../../src/protocol/server-messages.js';
 import { TurnSequenceError } from '../../src/storage/session-records.js';
 import { migrateSqlite, sqliteMigrations } from '../../src/storage/sqlite/sqlite-migrations.js';
@@ -23,6 +24,19 @@ async function inTemporaryDirectory(use: (directory: string) => Promise<void>): 
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+function answerRecord(index: number): AnswerRecord {
+  return {
+    question_id: `q${index}`,
+    question: `Question ${index}?`,
+    stage: 'technical',
+    competency: 'system design',
+    answer: `Answer ${index}.`,
+    follow_ups: [{ question: `Why ${index}?`, answer: 'Because.' }],
+    skipped: false,
+    unknown: false,
+  };
 }
 
 runSessionStoreContract('sqlite', async () => {
@@ -78,6 +92,77 @@ describe('SqliteSessionStore specifics', () => {
         assert.deepEqual(migrateSqlite(db), []);
       } finally {
         db.close();
+      }
+    });
+  });
+
+  it('moves the answer records of a database made before migration 2 into rows of their own, losing none', async () => {
+    await inTemporaryDirectory(async (directory) => {
+      const path = join(directory, 'viva.db');
+      const records = [0, 1, 2].map((index) => answerRecord(index));
+      const progress = { ...initialProgress(), state: 'in_progress', current_index: 2, greeted: true, records };
+      const old = new Database(path);
+      try {
+        migrateSqlite(old, sqliteMigrations.filter((migration) => migration.version === 1));
+        old
+          .prepare(
+            `INSERT INTO sessions (id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count)
+             VALUES ('old', 'x', 'x', '{}', '{}', NULL, ?, NULL, 0, 0), ('empty', 'x', 'x', '{}', '{}', NULL, ?, NULL, 0, 0)`,
+          )
+          .run(JSON.stringify(progress), JSON.stringify(initialProgress()));
+      } finally {
+        old.close();
+      }
+      const store = SqliteSessionStore.open(path);
+      try {
+        assert.deepEqual((await store.getSession('old'))?.progress, progress);
+        assert.deepEqual((await store.getSession('empty'))?.progress, initialProgress());
+      } finally {
+        await store.close();
+      }
+      const db = new Database(path, { readonly: true });
+      try {
+        const column = db.prepare<[], { progress: string }>("SELECT progress FROM sessions WHERE id = 'old'").get();
+        assert.equal(JSON.parse(column?.progress ?? '{}').records, undefined);
+        const count = db.prepare<[], { count: number }>("SELECT COUNT(*) AS count FROM progress_records WHERE session_id = 'old'").get();
+        assert.equal(count?.count, 3);
+      } finally {
+        db.close();
+      }
+    });
+  });
+
+  it('writes only the answer a turn changed: a late turn of a long interview rewrites no earlier answer', async () => {
+    await inTemporaryDirectory(async (directory) => {
+      const path = join(directory, 'viva.db');
+      const store = SqliteSessionStore.open(path);
+      try {
+        await store.createSession({ id: 'long' });
+        let session = await store.updateSession('long', { progress: { ...initialProgress(), records: [0, 1, 2, 3].map((index) => answerRecord(index)) } });
+        // the turn shares the stored (frozen) earlier answers and changes only the newest
+        const records = [...session.progress.records];
+        const newest = records[3];
+        assert.ok(newest !== undefined);
+        records[3] = { ...newest, answer: 'changed' };
+        // a trigger in the file notes every answer row written, whichever connection writes it
+        const probe = new Database(path);
+        try {
+          probe.exec(`CREATE TABLE written (position INTEGER);
+            CREATE TRIGGER note_insert AFTER INSERT ON progress_records BEGIN INSERT INTO written VALUES (NEW.position); END;
+            CREATE TRIGGER note_update AFTER UPDATE ON progress_records BEGIN INSERT INTO written VALUES (NEW.position); END;`);
+          const versions = () => probe.prepare<[], { position: number; data: string }>("SELECT position, data FROM progress_records WHERE session_id = 'long'").all();
+          session = (await store.commit({ session_id: 'long', messages: [], patch: { progress: { ...session.progress, records } } })).session;
+          assert.deepEqual(probe.prepare('SELECT position FROM written').pluck().all(), [3]);
+          assert.equal(JSON.parse(versions()[3]?.data ?? '{}').answer, 'changed');
+          assert.equal(session.progress.records[0], records[0], 'unchanged answers are shared, not copied');
+          // fewer records than stored: the extra rows go
+          await store.updateSession('long', { progress: { ...session.progress, records: records.slice(0, 1) } });
+          assert.equal(versions().length, 1);
+        } finally {
+          probe.close();
+        }
+      } finally {
+        await store.close();
       }
     });
   });
@@ -141,6 +226,39 @@ describe('SqliteSessionStore specifics', () => {
         assert.notEqual(await reopened.getSession('b'), null);
       } finally {
         await reopened.close();
+      }
+    });
+  });
+
+  it('undoes a write that failed after writing, and only it, though writes run without savepoints first', async () => {
+    await inTemporaryDirectory(async (directory) => {
+      const path = join(directory, 'viva.db');
+      const store = SqliteSessionStore.open(path);
+      try {
+        await store.createSession({ id: 'a' });
+        const turn = (number: number, inputKind: unknown) => ({
+          turn: number,
+          input_id: `in-${number}`,
+          // the database refuses a NULL input_kind: the turn row fails after the message row was written
+          input_kind: inputKind as 'text',
+          candidate_text: 'answer',
+          reply: 'reply',
+          follow_up: false,
+          cancelled: false,
+        });
+        const notice = (text: string) => serverMessage('notice', 'a', { message: text, from: 'admin' });
+        const results = await Promise.allSettled([
+          store.commit({ session_id: 'a', messages: [notice('one')], turn: turn(1, 'text') }),
+          store.commit({ session_id: 'a', messages: [notice('half written')], turn: turn(2, null) }),
+          store.commit({ session_id: 'a', messages: [notice('two')], turn: turn(2, 'text') }),
+        ]);
+        assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+        const messages = await store.messagesAfter('a', 0);
+        assert.deepEqual(messages.map((message) => [message.seq, message.type === 'notice' ? message.data.message : '']), [[1, 'one'], [2, 'two']]);
+        assert.deepEqual((await store.turns('a')).map((stored) => stored.turn), [1, 2]);
+        assert.equal((await store.getSession('a'))?.last_seq, 2);
+      } finally {
+        await store.close();
       }
     });
   });

@@ -104,14 +104,19 @@ export interface TurnPlan {
 /** What an engine decides in a turn besides its words: move on as planned, or ask a follow-up. */
 export type TurnDecision = { kind: 'next' } | { kind: 'follow_up'; question: string };
 
+/**
+ * A turn changes only the newest record (the question awaiting an answer), so only that one is copied; the
+ * earlier ones are shared. A turn late in a long interview then costs what an early one does, and a store
+ * that hands out frozen records sees the unchanged ones come back as the same objects.
+ */
 export function copyProgress(progress: InterviewProgress): InterviewProgress {
+  const records = progress.records.slice();
+  const last = records.at(-1);
+  if (last !== undefined) records[records.length - 1] = { ...last, follow_ups: last.follow_ups.map((followUp) => ({ ...followUp })) };
   return {
     ...progress,
-    ...(progress.non_answers === undefined ? {} : { non_answers: progress.non_answers.map((note) => ({ ...note })) }),
-    records: progress.records.map((record) => ({
-      ...record,
-      follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })),
-    })),
+    ...(progress.non_answers === undefined ? {} : { non_answers: progress.non_answers.slice() }),
+    records,
   };
 }
 

@@ -13,7 +13,16 @@ export interface GroupCommitHooks {
   beforeBatch(): void;
   /** The batch's transaction failed as a whole (nothing of it is stored): forget what it changed in memory. */
   afterFailedBatch(): void;
+  /**
+   * Whether a write that threw this had not yet written anything (it threw while checking, before its
+   * first statement: a turn out of sequence, a session that does not exist). Such a write needs no
+   * savepoint to undo it. @default () => false
+   */
+  failedBeforeWriting?(error: unknown): boolean;
 }
+
+/** A write threw after it may have written: the batch is rolled back and run again, each write isolated. */
+class IsolateAndRetry extends Error {}
 
 /**
  * Group commit: the writes asked for during one turn of the event loop run together in one SQLite
@@ -21,14 +30,16 @@ export interface GroupCommitHooks {
  * sessions' turns share one BEGIN/COMMIT and one append of the pages they touch to the WAL, instead of
  * each paying for its own; alone, a write waits for nothing but the end of the current loop turn.
  *
- * Each write still stands alone: it runs in a savepoint of its own, so one that throws (a turn out of
- * sequence, say) rolls back only itself and rejects only its caller. A write's promise settles after the
+ * Each write still stands alone: one that throws (a turn out of sequence, say) rolls back only itself and
+ * rejects only its caller. Writes that fail while checking (see `failedBeforeWriting`) have nothing to
+ * roll back; for any other failure the batch is rolled back and run again with each write in a savepoint
+ * of its own. A write's promise settles after the
  * whole transaction has committed, so nothing is acknowledged that is not stored.
  */
 export class GroupCommit {
   #pending: PendingWrite[] = [];
   #scheduled: NodeJS.Immediate | undefined;
-  readonly #batch: Database.Transaction<(writes: PendingWrite[]) => Settled[]>;
+  readonly #batch: Database.Transaction<(writes: PendingWrite[], isolate: boolean) => Settled[]>;
   readonly #isolated: Database.Transaction<(work: () => unknown) => unknown>;
 
   constructor(
@@ -37,10 +48,22 @@ export class GroupCommit {
   ) {
     // called inside #batch, a better-sqlite3 transaction function becomes a SAVEPOINT ... RELEASE
     this.#isolated = db.transaction((work: () => unknown) => work());
-    this.#batch = db.transaction((writes: PendingWrite[]) => {
+    this.#batch = db.transaction((writes: PendingWrite[], isolate: boolean) => {
       this.hooks.beforeBatch();
       // one write needs no savepoint: if it throws, the whole (one-write) transaction rolls back
       if (writes.length === 1 && writes[0] !== undefined) return [{ ok: true, value: writes[0].work() }];
+      if (!isolate) {
+        // first without savepoints (two statements less per write): writes that fail do so while checking,
+        // before they write; one that fails later takes the batch back, and it runs again isolated
+        return writes.map((write): Settled => {
+          try {
+            return { ok: true, value: write.work() };
+          } catch (error) {
+            if (this.hooks.failedBeforeWriting?.(error) === true) return { ok: false, error };
+            throw new IsolateAndRetry('a write failed after writing', { cause: error });
+          }
+        });
+      }
       return writes.map((write): Settled => {
         try {
           return { ok: true, value: this.#isolated(write.work) };
@@ -74,7 +97,7 @@ export class GroupCommit {
     try {
       // IMMEDIATE takes the write lock at BEGIN, so another process on the file makes us wait (busy_timeout)
       // instead of failing at the first write
-      outcomes = this.#batch.immediate(writes);
+      outcomes = this.#runBatch(writes);
     } catch (error) {
       this.hooks.afterFailedBatch();
       for (const write of writes) write.reject(error);
@@ -85,5 +108,16 @@ export class GroupCommit {
       if (outcome?.ok === true) write.resolve(outcome.value);
       else write.reject(outcome?.error ?? new Error('the write was not run'));
     });
+  }
+
+  #runBatch(writes: PendingWrite[]): Settled[] {
+    try {
+      return this.#batch.immediate(writes, false);
+    } catch (error) {
+      if (!(error instanceof IsolateAndRetry)) throw error;
+      // rolled back: what the writes changed in memory is forgotten before they run again
+      this.hooks.afterFailedBatch();
+      return this.#batch.immediate(writes, true);
+    }
   }
 }

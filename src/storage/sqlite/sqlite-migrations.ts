@@ -72,6 +72,25 @@ export const sqliteMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'answer records in rows of their own',
+    // a session's progress held every answer so far, rewritten whole on every turn; now each answer is a
+    // row (a turn writes the one it changed) and the progress column keeps the rest
+    sql: `
+      CREATE TABLE progress_records (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position >= 0),
+        data TEXT NOT NULL,
+        PRIMARY KEY (session_id, position)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO progress_records (session_id, position, data)
+        SELECT sessions.id, record.key, record.value
+        FROM sessions, json_each(sessions.progress, '$.records') AS record;
+      UPDATE sessions SET progress = json_remove(progress, '$.records')
+        WHERE json_type(progress, '$.records') IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -14,7 +14,7 @@ import type {
 import type { DurableMessage } from '../../protocol/server-messages.js';
 import { VivaError } from '../../protocol/viva-error.js';
 import { HotSessionCache, deepFreeze, type HotSession } from '../hot-session-cache.js';
-import { applyPatch, erasedSessionError, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
+import { TurnSequenceError, applyPatch, erasedSessionError, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
 import {
   messageFromRow,
   messageToRow,
@@ -26,6 +26,7 @@ import {
   type SessionRow,
   type TurnRow,
 } from '../session-rows.js';
+import type { AnswerRecord, InterviewProgress } from '../../interview/interview-types.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -110,6 +111,13 @@ function prepareStatements(db: Database.Database) {
     insertSetting: db.prepare<[string, string]>(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
     ),
+    // a session's answer records (progress.records), one row each (migration 2)
+    progressRecords: db.prepare<[string], string>('SELECT data FROM progress_records WHERE session_id = ? ORDER BY position').pluck(),
+    upsertProgressRecord: db.prepare<[string, number, string]>(
+      `INSERT INTO progress_records (session_id, position, data) VALUES (?, ?, ?)
+       ON CONFLICT (session_id, position) DO UPDATE SET data = excluded.data`,
+    ),
+    deleteProgressRecordsFrom: db.prepare<[string, number]>('DELETE FROM progress_records WHERE session_id = ? AND position >= ?'),
     ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
     // changes whenever another connection (another process on the file) commits; our own commits leave it
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
@@ -117,6 +125,26 @@ function prepareStatements(db: Database.Database) {
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
+
+/** The progress column: everything but the answer records (stored in progress_records). */
+function progressColumn(progress: InterviewProgress): string {
+  const { records: _records, ...rest } = progress;
+  return JSON.stringify(rest);
+}
+
+/** Whether two JSON-like values are equal, without serialising them. */
+function jsonEqual(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return false;
+  if (Array.isArray(left)) {
+    return Array.isArray(right) && left.length === right.length && left.every((item, index) => jsonEqual(item, right[index]));
+  }
+  if (Array.isArray(right)) return false;
+  const leftEntries = Object.entries(left).filter(([, value]) => value !== undefined);
+  const rightRecord = right as Record<string, unknown>;
+  const rightCount = Object.values(right).filter((value) => value !== undefined).length;
+  return leftEntries.length === rightCount && leftEntries.every(([key, value]) => jsonEqual(value, rightRecord[key]));
+}
 
 /**
  * The SessionStore on one SQLite file (better-sqlite3, WAL). Writes are grouped: those asked for in one
@@ -178,6 +206,8 @@ export class SqliteSessionStore implements SessionStore {
       beforeBatch: () => this.#noticeOtherWriters(true),
       // the cache may hold records of writes that were rolled back
       afterFailedBatch: () => this.#hot.clear(),
+      // both are thrown by #load and planCommit, before a write's first statement
+      failedBeforeWriting: (error) => error instanceof TurnSequenceError || (error instanceof VivaError && error.code === 'SESSION_NOT_FOUND'),
     });
     this.#now = options.now ?? (() => new Date());
   }
@@ -188,7 +218,9 @@ export class SqliteSessionStore implements SessionStore {
       if (existing !== undefined) return { session: existing.record, created: false };
       if (this.#statements.selectErased.get(init.id) !== undefined) throw erasedSessionError(init.id);
       const record = newSessionRecord(init, this.#timestamp());
-      const created = this.#statements.insertSession.run(sessionToRow(record)).changes === 1;
+      const created = this.#statements.insertSession.run(this.#sessionRow(record)).changes === 1;
+      // a new session has no rows of records to replace
+      if (created) this.#writeProgressRecords(record, []);
       return { session: created ? this.#hot.putNew(record).record : this.#load(init.id).record, created };
     });
   }
@@ -200,8 +232,10 @@ export class SqliteSessionStore implements SessionStore {
 
   async updateSession(id: string, patch: SessionPatch): Promise<SessionRecord> {
     return this.#writes.run(() => {
-      const record = applyPatch(this.#load(id).record, patch, this.#timestamp());
-      this.#statements.updateSession.run(sessionToRow(record));
+      const current = this.#load(id).record;
+      const record = applyPatch(current, patch, this.#timestamp());
+      this.#statements.updateSession.run(this.#sessionRow(record));
+      this.#writeProgressRecords(record, current.progress.records);
       return this.#hot.putRecord(record).record;
     });
   }
@@ -218,10 +252,11 @@ export class SqliteSessionStore implements SessionStore {
       if (onlyProgress) {
         // the plan and the rest are unchanged: serializing them again on every turn is wasted work
         const { id, updated_at, progress, last_seq, turn_count } = plan.session;
-        this.#statements.updateSessionProgress.run({ id, updated_at, progress: JSON.stringify(progress), last_seq, turn_count });
+        this.#statements.updateSessionProgress.run({ id, updated_at, progress: progressColumn(progress), last_seq, turn_count });
       } else {
-        this.#statements.updateSession.run(sessionToRow(plan.session));
+        this.#statements.updateSession.run(this.#sessionRow(plan.session));
       }
+      this.#writeProgressRecords(plan.session, current.record.progress.records);
       // last: the cache changes only once every statement of the savepoint has succeeded
       const turns = current.turns;
       const inputIds = current.inputIds;
@@ -262,7 +297,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]> {
     const limit = normalizeLimit(options.limit) ?? -1;
-    return this.#statements.listSessions.all(limit, normalizeOffset(options.offset)).map(sessionFromRow);
+    return this.#statements.listSessions.all(limit, normalizeOffset(options.offset)).map((row) => this.#recordFromRow(row));
   }
 
   async countSessions(): Promise<number> {
@@ -317,7 +352,33 @@ export class SqliteSessionStore implements SessionStore {
     const hot = this.#hot.get(id);
     if (hot !== undefined) return hot;
     const row = this.#statements.selectSession.get(id);
-    return row === undefined ? undefined : this.#hot.putRecord(sessionFromRow(row));
+    return row === undefined ? undefined : this.#hot.putRecord(this.#recordFromRow(row));
+  }
+
+  /** The session row; its progress column without the answer records, which have rows of their own. */
+  #sessionRow(record: SessionRecord): SessionRow {
+    return { ...sessionToRow({ ...record, progress: { ...record.progress, records: [] } }), progress: progressColumn(record.progress) };
+  }
+
+  #recordFromRow(row: SessionRow): SessionRecord {
+    const record = sessionFromRow(row);
+    const records = this.#statements.progressRecords.all(row.id).map((data) => JSON.parse(data) as AnswerRecord);
+    return { ...record, progress: { ...record.progress, records } };
+  }
+
+  /**
+   * Writes the answer records that differ from `previous` (what is stored now; undefined when nothing is).
+   * A turn changes the newest record or adds one; the rest come back as the very objects stored (frozen,
+   * shared through the turn), so the comparison costs nothing for them and nothing is written for them.
+   */
+  #writeProgressRecords(record: SessionRecord, previous: readonly AnswerRecord[] | undefined): void {
+    const next = record.progress.records;
+    for (const [position, answer] of next.entries()) {
+      const stored = previous?.[position];
+      if (stored !== undefined && (stored === answer || jsonEqual(stored, answer))) continue;
+      this.#statements.upsertProgressRecord.run(record.id, position, JSON.stringify(answer));
+    }
+    if (previous === undefined || previous.length > next.length) this.#statements.deleteProgressRecordsFrom.run(record.id, next.length);
   }
 
   #load(id: string): HotSession {
