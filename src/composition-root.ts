@@ -18,8 +18,9 @@ import { UpgradeGuard } from './gateway/upgrade-guard.js';
 import { SessionCreationLimiter } from './gateway/session-creation-limiter.js';
 import { startRetentionJob } from './storage/retention-job.js';
 import { WebSocketGateway } from './gateway/websocket-gateway.js';
+import { VoiceGateway } from './gateway/voice/voice-gateway.js';
 import { InterviewCoordinator } from './interview/interview-coordinator.js';
-import type { InterviewEvaluator, InterviewPlanner, Interviewer, SpeechRecognizer } from './interview/interview-ports.js';
+import type { InterviewEvaluator, InterviewPlanner, Interviewer, SpeechRecognizer, SpeechSynthesizer } from './interview/interview-ports.js';
 import { localSessionLeases, type SessionLeases } from './interview/session-leases.js';
 import type { SessionStore } from './interview/session-store.js';
 import { createLogger } from './observability/logger.js';
@@ -47,6 +48,8 @@ export interface VivaOverrides {
   interviewer?: Interviewer;
   evaluator?: InterviewEvaluator;
   speech?: SpeechRecognizer;
+  /** The interviewer's voice; null for none. */
+  voice?: SpeechSynthesizer | null;
   logger?: Logger;
 }
 
@@ -134,6 +137,13 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
     creations,
     logger,
     cluster,
+    voice: new VoiceGateway({
+      coordinator,
+      recognizer: overrides.speech ?? providers.speech,
+      synthesizer: overrides.voice !== undefined ? overrides.voice : providers.voice,
+      metrics,
+      logger: logger.child({ component: 'voice' }),
+    }),
   });
   gateway.register(app);
   registerInterviewRoutes(app, context);

@@ -24,6 +24,8 @@ import { audioTurnInput } from './turn-views.js';
 import type { SessionTokens } from './session-tokens.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
 import type { SessionCreationLimiter } from './session-creation-limiter.js';
+import { isVoiceClientMessageType } from '../protocol/voice-messages.js';
+import type { VoiceClientMessage, VoiceGateway } from './voice/voice-gateway.js';
 
 export interface WebSocketGatewayOptions {
   config: Config;
@@ -35,9 +37,12 @@ export interface WebSocketGatewayOptions {
   creations: SessionCreationLimiter;
   logger: Logger;
   cluster: ClusterNode;
+  voice: VoiceGateway;
 }
 
 const REPLAY_PAGE = 500;
+/** audio_append frames per second one connection may send (20 ms chunks are 50 a second). */
+const AUDIO_APPENDS_PER_S = 100;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -112,6 +117,8 @@ export class WebSocketGateway {
     registry.admit(connection);
     connection.holdLiveMessages();
     const limiter = new MessageRateLimiter(config.RATE_LIMIT_MESSAGES_PER_S);
+    // live audio comes in many small frames: it has a budget of its own, apart from the other messages
+    const audioLimiter = new MessageRateLimiter(AUDIO_APPENDS_PER_S);
     const resumeFrom = parseResumeFrom((request.query as { resume_from?: unknown }).resume_from);
     const ready = this.open(connection, resumeFrom).catch((error: unknown) => {
       this.options.logger.error({ err: error, session_id: sessionId }, 'could not open the session');
@@ -131,14 +138,15 @@ export class WebSocketGateway {
       clearTimeout(idleTimer);
       connection.heard();
       connection.lastActivityAt = new Date();
-      const verdict = limiter.take();
+      const decoded = isBinary ? null : decodeFrame(raw);
+      const isAudio = decoded?.ok === true && decoded.message.type === 'audio_append';
+      const verdict = isAudio ? audioLimiter.take() : limiter.take();
       if (verdict !== 'allowed') {
         metrics.limitHit('messages_per_connection');
         if (verdict === 'abusive') connection.close(CloseCode.POLICY_VIOLATION, 'message rate limit exceeded repeatedly');
-        else this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: config.RATE_LIMIT_MESSAGES_PER_S } }));
+        else this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: isAudio ? AUDIO_APPENDS_PER_S : config.RATE_LIMIT_MESSAGES_PER_S } }));
         return;
       }
-      const decoded = isBinary ? null : decodeFrame(raw);
       if (decoded === null) {
         metrics.messageIn('binary');
         this.answerError(connection, new VivaError('UNSUPPORTED_FRAME'));
@@ -152,6 +160,11 @@ export class WebSocketGateway {
       const message = decoded.message;
       metrics.messageIn(message.type);
       // pings and cancels are answered at once; everything that touches the session keeps arrival order
+      if (isVoiceClientMessageType(message.type)) {
+        const voiceMessage = message as VoiceClientMessage;
+        void ready.then((opened) => opened && this.options.voice.handle(connection, voiceMessage, (error, replyTo) => this.answerError(connection, error, replyTo)));
+        return;
+      }
       if (message.type === 'ping' || message.type === 'cancel' || message.type === 'disconnect') {
         void ready.then((opened) => opened && this.handleControl(connection, message));
         return;
@@ -163,6 +176,7 @@ export class WebSocketGateway {
     socket.on('close', (code) => {
       clearTimeout(idleTimer);
       connection.closed = true;
+      this.options.voice.detach(connection);
       const wasLive = registry.get(connection.sessionId) === connection;
       registry.detach(connection);
       if (wasLive) void this.options.cluster.connectionClosed(connection.sessionId, connection.id).catch(() => undefined);
@@ -224,6 +238,7 @@ export class WebSocketGateway {
       last_seq: session.last_seq,
       interview: describeInterview(session.plan, session.progress),
       ...(created ? { session_token: tokens.issue(session.id) } : {}),
+      capabilities: this.options.voice.capabilities(),
     });
   }
 

@@ -62,6 +62,14 @@ export const sqliteMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'turns: what the candidate heard of a spoken reply cut short',
+    sql: `
+      ALTER TABLE turns ADD COLUMN heard_text TEXT;
+      ALTER TABLE turns ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0 CHECK (interrupted IN (0, 1));
+    `,
+  },
 ];
 
 /**
