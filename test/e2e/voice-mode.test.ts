@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { FakeOpenAiServer } from '../helpers/fake-openai-server.js';
+import { makeSpeech, missingSpeechTools } from '../helpers/speech-fixtures.js';
+import { temporaryDirectory } from '../helpers/temporary-directory.js';
+import { startViva, type VivaProcess } from '../helpers/viva-process.js';
+import { fakeMicrophoneArgs, launchChromium, saveScreenshot, watchPageErrors } from './browser.js';
+import { startInterview } from './candidate-page.js';
+import { ensureWebBuild } from './web-build.js';
+
+const run = promisify(execFile);
+
+const SPOKEN = 'I led the migration of our billing service to Postgres with zero downtime.';
+/** Silence before the speech (the microphone opens) and after it (longer than any end-of-turn setting). */
+const LEAD_SILENCE_S = 1;
+const TRAIL_SILENCE_S = 6;
+
+let viva: VivaProcess | undefined;
+let fake: FakeOpenAiServer | undefined;
+let browser: Browser | undefined;
+let skipReason: string | undefined;
+
+before(async () => {
+  skipReason = await missingSpeechTools('wav');
+  if (skipReason !== undefined) return;
+  await ensureWebBuild();
+  fake = await FakeOpenAiServer.start();
+  fake.transcriptionHandler = () => ({ kind: 'transcript', text: SPOKEN });
+  viva = await startViva({
+    SERVE_WEB_APP: 'true',
+    STT_PROVIDER: 'openai',
+    STT_BASE_URL: fake.baseUrl,
+    STT_API_KEY: 'test',
+    TTS_PROVIDER: 'openai',
+    TTS_BASE_URL: fake.baseUrl,
+    TTS_API_KEY: 'test',
+  });
+  // Chromium's fake capture device plays this file as the microphone, in a loop: 16-bit PCM WAV, with
+  // silence around the speech so that the server's VAD ends the turn before the loop speaks again
+  const directory = temporaryDirectory('viva-e2e-voice-');
+  const speech = join(directory, 'speech.wav');
+  const padded = join(directory, 'answer.wav');
+  await writeFile(speech, await makeSpeech(SPOKEN, 'wav', { sampleRate: 48_000 }));
+  await run('sox', ['-D', speech, '-b', '16', padded, 'pad', String(LEAD_SILENCE_S), String(TRAIL_SILENCE_S)]);
+  browser = await launchChromium(fakeMicrophoneArgs(padded));
+});
+
+after(async () => {
+  await browser?.close();
+  await viva?.stop();
+  await fake?.close();
+});
+
+test('hands-free: a spoken answer becomes the candidate’s message and the interviewer answers aloud', async (t) => {
+  if (skipReason !== undefined || viva === undefined || browser === undefined || fake === undefined) return t.skip(skipReason);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  const errors = watchPageErrors(page);
+  // the §9 messages the page sends, as the server gets them
+  const sent: { type: string; data: Record<string, unknown> }[] = [];
+  page.on('websocket', (socket) => {
+    socket.on('framesent', (frame) => {
+      if (typeof frame.payload === 'string') sent.push(JSON.parse(frame.payload) as (typeof sent)[number]);
+    });
+  });
+  await startInterview(page, viva.baseUrl, { name: 'Grace Hopper', role: 'Backend engineer', level: 'senior', questions: 3 });
+
+  // capabilities: both speech input and output, so hands-free and push-to-talk are offered, voice is on
+  const handsFree = page.getByRole('button', { name: 'Hands-free' });
+  const voiceOutput = page.getByRole('button', { name: 'Interviewer’s voice' });
+  await handsFree.waitFor();
+  assert.equal(await voiceOutput.getAttribute('aria-pressed'), 'true', 'the interviewer’s voice is on by default');
+  assert.equal(await page.getByRole('button', { name: 'Hold to talk' }).isVisible(), true, 'push-to-talk stays');
+  const outputOnly = sent.find((message) => message.type === 'voice_start');
+  assert.deepEqual(outputOnly?.data, { input: null, output: { format: 'pcm16' } });
+
+  // switched on from the keyboard
+  await handsFree.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.voice-toggle[aria-pressed="true"] [data-i18n="voice.handsFree"]') !== null);
+  assert.equal(await page.getByRole('button', { name: 'Hold to talk' }).isVisible(), false, 'push-to-talk is put away while hands-free is on');
+  assert.equal(await page.getByRole('button', { name: 'Mute' }).isVisible(), true);
+  const streaming = sent.filter((message) => message.type === 'voice_start').at(-1);
+  assert.deepEqual(streaming?.data, {
+    input: { format: 'pcm16', sample_rate: 16_000, turn_detection: { type: 'server_vad' } },
+    output: { format: 'pcm16' },
+  });
+
+  // the interim transcript shows as a live caption while the candidate speaks
+  const caption = page.locator('.voice-caption[aria-live="polite"]');
+  await caption.filter({ hasText: SPOKEN }).waitFor();
+  await saveScreenshot(page, 'candidate-voice-mode-desktop');
+
+  // the end of the turn was found by the server: the words are the candidate's message, and a reply follows
+  await page.locator('.message-candidate:not(.is-pending)', { hasText: SPOKEN }).waitFor();
+  await page.locator('.message-interviewer:not(.is-streaming)').nth(1).waitFor();
+  // the reply was spoken: its audio reached Web Audio (an AudioBufferSourceNode started for that turn)
+  await page.locator('.voice-panel[data-voice-played-turns]:not([data-voice-played-turns=""])').waitFor();
+  assert.ok(fake.speechRequests.length >= 1, 'the reply went to the speech endpoint');
+
+  // audio went out as ~100 ms PCM16 chunks at 16 kHz: 3,200 bytes each
+  const appends = sent.filter((message) => message.type === 'audio_append');
+  assert.ok(appends.length >= 30, `the microphone streamed (${appends.length} chunks)`);
+  const chunkBytes = Buffer.from(String(appends[0]?.data.audio), 'base64').length;
+  assert.equal(chunkBytes, 3_200);
+  // the recognizer got the utterance as a WAV file
+  const final = fake.transcriptionRequests.at(-1);
+  assert.ok(final !== undefined && final.bytes.subarray(0, 4).toString('latin1') === 'RIFF', 'the utterance was sent as WAV');
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});

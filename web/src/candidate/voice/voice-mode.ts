@@ -1,0 +1,220 @@
+import { bytesToBase64, type VivaClient } from '../../../../client/src/index.js';
+import type { Capabilities } from '../../../../src/protocol/voice-messages.js';
+import type { MessageKey } from '../../shared/i18n.js';
+import { MicrophoneError, MicrophoneStream } from './microphone-stream.js';
+import { PcmPlayer } from './pcm-player.js';
+import { VoicePanel } from './voice-panel.js';
+import type { VoiceSocketTap } from './voice-socket-tap.js';
+
+export interface VoiceModeHooks {
+  /** Push-to-talk is offered only where speech can be transcribed, and not while hands-free is on. */
+  offerPushToTalk: (offered: boolean) => void;
+  /** A problem to tell the candidate (shown by the composer). */
+  warn: (key: MessageKey) => void;
+}
+
+/** The PCM16 rate the capture worklet produces. */
+const INPUT_SAMPLE_RATE = 16_000;
+const OUTPUT_SAMPLE_RATE = 24_000;
+
+/** `voice_start` data as last sent on this connection, compared as JSON to send only changes. */
+type VoiceConfig = { input: Record<string, unknown> | null; output: Record<string, unknown> | null };
+
+/**
+ * Hands-free voice (PROTOCOL.md §9) in the candidate app. The server's `capabilities` decide what is offered:
+ * hands-free and push-to-talk need `speech_input`; the interviewer's voice, on by default, needs
+ * `speech_output`. While hands-free is on, the microphone streams 100 ms PCM16 chunks after `voice_start`
+ * with server VAD; the server says where a turn ends. The interviewer's reply plays as it arrives, and stops
+ * the moment the server hears the candidate (`speech_started`), which then gets `playback_truncate`.
+ *
+ * Voice settings belong to a connection, so they are sent again after every reconnect.
+ */
+export class VoiceMode {
+  readonly panel: VoicePanel;
+  private capabilities: Capabilities | undefined;
+  private context: AudioContext | undefined;
+  private microphone: MicrophoneStream | undefined;
+  private player: PcmPlayer | undefined;
+  private handsFree = false;
+  private muted = false;
+  private voiceOutput = true;
+  /** What this connection streams now (JSON of the last voice_start); undefined: nothing started. */
+  private sent: string | undefined;
+  private inputStarted = false;
+  private ended = false;
+
+  constructor(
+    private readonly tap: VoiceSocketTap,
+    private readonly hooks: VoiceModeHooks,
+  ) {
+    this.panel = new VoicePanel({
+      toggleHandsFree: () => void this.setHandsFree(!this.handsFree),
+      toggleMute: () => this.setMuted(!this.muted),
+      toggleVoiceOutput: () => this.setVoiceOutput(!this.voiceOutput),
+    });
+    this.panel.showVoiceOutput(this.voiceOutput);
+  }
+
+  get element(): HTMLElement {
+    return this.panel.element;
+  }
+
+  attach(client: VivaClient): void {
+    client.on('connected', (message) => {
+      this.capabilities = message.data.capabilities;
+      this.offer();
+      this.sync();
+    });
+    client.on('state', (state) => {
+      if (state === 'open') return;
+      // the voice stream died with the connection: what was playing or half-said is gone
+      this.sent = undefined;
+      this.inputStarted = false;
+      this.player?.stop();
+      this.panel.showCaption('');
+    });
+    client.on('voice_started', () => this.showListening());
+    client.on('speech_started', () => this.onSpeechStarted());
+    client.on('speech_stopped', () => {
+      if (this.handsFree) this.panel.showStatus('voice.transcribing');
+    });
+    client.on('transcription_delta', (message) => this.panel.showCaption(message.data.text));
+    client.on('transcription', () => {
+      this.panel.showCaption('');
+      this.showListening();
+    });
+    client.on('ai_audio_delta', (message) => {
+      const { turn, audio, format, sample_rate } = message.data;
+      // pcm16 is what voice_start asks for; anything else is not ours to play
+      if (!this.voiceOutput || format !== 'pcm16') return;
+      this.ensurePlayer().enqueue(turn, audio, sample_rate ?? OUTPUT_SAMPLE_RATE);
+    });
+    client.on('error', (message) => {
+      if (message.data.code === 'STT_UNAVAILABLE' && this.handsFree) void this.setHandsFree(false);
+    });
+  }
+
+  /** The interview is over: the microphone closes and the controls go. */
+  end(): void {
+    this.ended = true;
+    this.microphone?.stop();
+    this.handsFree = false;
+    this.player?.stop();
+    this.panel.showHandsFree(false);
+    this.panel.disable();
+    if (this.sent !== undefined) this.tap.send('voice_stop');
+    this.sent = undefined;
+    this.inputStarted = false;
+  }
+
+  /** The page leaves the interview. */
+  close(): void {
+    this.end();
+    void this.context?.close();
+    this.context = undefined;
+  }
+
+  private offer(): void {
+    const input = this.capabilities?.speech_input === true;
+    const output = this.capabilities?.speech_output === true;
+    this.panel.offer({ input, output });
+    // a server that says nothing about speech (older than 1.1) keeps the old behaviour: push-to-talk, which
+    // answers STT_UNAVAILABLE when it must
+    this.hooks.offerPushToTalk((this.capabilities === undefined || input) && !this.handsFree);
+    if (!input && this.handsFree) void this.setHandsFree(false);
+  }
+
+  private async setHandsFree(on: boolean): Promise<void> {
+    if (on === this.handsFree || this.ended) return;
+    if (on) {
+      const microphone = (this.microphone ??= new MicrophoneStream(this.ensureContext(), {
+        chunk: (pcm) => this.append(pcm),
+        level: (peak) => this.panel.showLevel(peak),
+      }));
+      try {
+        await microphone.start();
+      } catch (error) {
+        const reason = error instanceof MicrophoneError ? error.reason : 'failed';
+        this.hooks.warn(reason === 'denied' ? 'voice.denied' : reason === 'unsupported' ? 'voice.handsFreeUnsupported' : 'voice.micFailed');
+        return;
+      }
+      microphone.setMuted(this.muted);
+    } else {
+      this.microphone?.stop();
+    }
+    this.handsFree = on;
+    this.panel.showHandsFree(on);
+    this.panel.showCaption('');
+    this.panel.showStatus(on ? 'voice.connecting' : undefined);
+    this.offer();
+    this.sync();
+  }
+
+  private setMuted(muted: boolean): void {
+    this.muted = muted;
+    this.microphone?.setMuted(muted);
+    this.panel.showMuted(muted);
+    this.showListening();
+  }
+
+  private setVoiceOutput(on: boolean): void {
+    this.voiceOutput = on;
+    this.panel.showVoiceOutput(on);
+    // turned off mid-reply: silence at once; the reply's text is on screen, so nothing was missed
+    if (!on) this.player?.stop();
+    this.sync();
+  }
+
+  /** Sends `voice_start` (or `voice_stop`) when what this connection should stream has changed. */
+  private sync(): void {
+    if (this.ended || !this.tap.open || this.capabilities === undefined) return;
+    const config: VoiceConfig = {
+      input:
+        this.handsFree && this.capabilities.speech_input
+          ? { format: 'pcm16', sample_rate: INPUT_SAMPLE_RATE, turn_detection: { type: 'server_vad' } }
+          : null,
+      output: this.voiceOutput && this.capabilities.speech_output ? { format: 'pcm16' } : null,
+    };
+    const key = JSON.stringify(config);
+    if (key === this.sent) return;
+    if (config.input === null && config.output === null) {
+      if (this.sent !== undefined && this.tap.send('voice_stop')) {
+        this.sent = undefined;
+        this.inputStarted = false;
+      }
+      return;
+    }
+    if (this.tap.send('voice_start', config)) {
+      this.sent = key;
+      this.inputStarted = config.input !== null;
+    }
+  }
+
+  private append(pcm: ArrayBuffer): void {
+    // chunks are sent only into a stream started with input; while reconnecting they are dropped
+    if (!this.handsFree || !this.inputStarted) return;
+    this.tap.send('audio_append', { audio: bytesToBase64(new Uint8Array(pcm)) });
+  }
+
+  /** Barge-in: the candidate speaks, so the interviewer stops at once and the server learns what was heard. */
+  private onSpeechStarted(): void {
+    const cut = this.player?.stop();
+    if (cut !== undefined) this.tap.send('playback_truncate', { turn: cut.turn, played_ms: cut.playedMs });
+    if (this.handsFree) this.panel.showStatus(this.muted ? 'voice.muted' : 'voice.hearing');
+  }
+
+  private showListening(): void {
+    if (this.handsFree) this.panel.showStatus(this.muted ? 'voice.muted' : 'voice.listening');
+  }
+
+  private ensureContext(): AudioContext {
+    // one context for capture and playback: the worklet resamples to 16 kHz, AudioBuffers play at any rate
+    this.context ??= new AudioContext({ latencyHint: 'interactive' });
+    return this.context;
+  }
+
+  private ensurePlayer(): PcmPlayer {
+    this.player ??= new PcmPlayer(this.ensureContext(), this.panel.element);
+    return this.player;
+  }
+}
