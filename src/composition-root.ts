@@ -97,6 +97,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
   const { cluster, leases } = await createCluster(config, nodeId, localConnections, logger);
 
   const providers = createProviders(config, { logger, metrics });
+  const voice = overrides.voice !== undefined ? overrides.voice : providers.voice;
   const coordinator = new InterviewCoordinator({
     store,
     planner: overrides.planner ?? providers.planner,
@@ -140,7 +141,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
     voice: new VoiceGateway({
       coordinator,
       recognizer: overrides.speech ?? providers.speech,
-      synthesizer: overrides.voice !== undefined ? overrides.voice : providers.voice,
+      synthesizer: voice,
       metrics,
       logger: logger.child({ component: 'voice' }),
     }),
@@ -186,6 +187,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
       await app.close();
       await cluster.stop();
       await store.close();
+      await voice?.close?.();
     },
   };
 }

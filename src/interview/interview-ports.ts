@@ -121,4 +121,6 @@ export interface SpeechSynthesizer {
   /** Output formats the provider makes itself; other formats are not offered. */
   readonly formats: ReadonlyArray<'pcm16' | 'mp3' | 'opus'>;
   synthesize(request: SynthesizeRequest): AsyncIterable<SynthesizedChunk>;
+  /** Frees what it holds (a worker thread); called at shutdown. */
+  close?(): Promise<void>;
 }

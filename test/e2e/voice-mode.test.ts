@@ -16,14 +16,31 @@ import { ensureWebBuild } from './web-build.js';
 const run = promisify(execFile);
 
 const SPOKEN = 'I led the migration of our billing service to Postgres with zero downtime.';
-/** Silence before the speech (the microphone opens) and after it (longer than any end-of-turn setting). */
+/**
+ * Silence before the speech and after it, seconds. After: longer than the end-of-turn silence (800 ms), and
+ * short enough that the loop speaks again while the reply (6 s or more of the fake voice) still plays.
+ */
 const LEAD_SILENCE_S = 1;
-const TRAIL_SILENCE_S = 6;
+const TRAIL_SILENCE_S = 3;
 
 let viva: VivaProcess | undefined;
+/** A server with neither a recognizer nor a voice. */
+let textOnly: VivaProcess | undefined;
 let fake: FakeOpenAiServer | undefined;
 let browser: Browser | undefined;
 let skipReason: string | undefined;
+/** Length of the spoken answer without its padding, seconds. */
+let speechSeconds = 0;
+
+async function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`not seen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 before(async () => {
   skipReason = await missingSpeechTools('wav');
@@ -45,14 +62,18 @@ before(async () => {
   const directory = temporaryDirectory('viva-e2e-voice-');
   const speech = join(directory, 'speech.wav');
   const padded = join(directory, 'answer.wav');
-  await writeFile(speech, await makeSpeech(SPOKEN, 'wav', { sampleRate: 48_000 }));
+  const spoken = await makeSpeech(SPOKEN, 'wav', { sampleRate: 48_000 });
+  speechSeconds = (spoken.length - 44) / 2 / 48_000;
+  await writeFile(speech, spoken);
   await run('sox', ['-D', speech, '-b', '16', padded, 'pad', String(LEAD_SILENCE_S), String(TRAIL_SILENCE_S)]);
   browser = await launchChromium(fakeMicrophoneArgs(padded));
+  textOnly = await startViva({ SERVE_WEB_APP: 'true', STT_PROVIDER: 'none', TTS_PROVIDER: 'none' });
 });
 
 after(async () => {
   await browser?.close();
   await viva?.stop();
+  await textOnly?.stop();
   await fake?.close();
 });
 
@@ -109,10 +130,39 @@ test('hands-free: a spoken answer becomes the candidate’s message and the inte
   assert.ok(appends.length >= 30, `the microphone streamed (${appends.length} chunks)`);
   const chunkBytes = Buffer.from(String(appends[0]?.data.audio), 'base64').length;
   assert.equal(chunkBytes, 3_200);
-  // the recognizer got the utterance as a WAV file
-  const final = fake.transcriptionRequests.at(-1);
-  assert.ok(final !== undefined && final.bytes.subarray(0, 4).toString('latin1') === 'RIFF', 'the utterance was sent as WAV');
+  // the recognizer got the utterance as a 16 kHz WAV about as long as the speech: the worklet's resampling
+  // kept time (a wrong rate would stretch or squeeze it)
+  const wav = fake.transcriptionRequests.at(-1)?.bytes ?? Buffer.alloc(0);
+  assert.equal(wav.subarray(0, 4).toString('latin1'), 'RIFF', 'the utterance was sent as WAV');
+  assert.equal(wav.readUInt32LE(24), 16_000);
+  const utteranceS = (wav.length - 44) / 2 / 16_000;
+  assert.ok(utteranceS > speechSeconds - 1 && utteranceS < speechSeconds + 3, `utterance of ${utteranceS} s for ${speechSeconds} s of speech`);
 
+  // barge-in: the microphone's loop speaks again while the reply (several seconds of audio) still plays;
+  // playback stops at once and the server is told how much of that turn was heard
+  const truncate = await waitFor(() => sent.find((message) => message.type === 'playback_truncate'), 20_000);
+  const turns = (await page.locator('.voice-panel').getAttribute('data-voice-played-turns'))?.split(' ').map(Number) ?? [];
+  assert.ok(turns.includes(Number(truncate.data.turn)), 'the truncated turn is one that played');
+  assert.ok(Number(truncate.data.played_ms) > 0, 'some of it was heard');
+  assert.equal(await page.locator('.voice-panel').getAttribute('data-voice-playing'), 'false', 'the voice stopped');
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('no microphone and no voice controls where the server can neither transcribe nor speak', async (t) => {
+  if (skipReason !== undefined || textOnly === undefined || browser === undefined) return t.skip(skipReason);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  const errors = watchPageErrors(page);
+  const sent: string[] = [];
+  page.on('websocket', (socket) => socket.on('framesent', (frame) => sent.push(String(frame.payload))));
+  await startInterview(page, textOnly.baseUrl, { name: 'Ada Lovelace', role: 'Data engineer', questions: 2 });
+  await page.getByRole('textbox', { name: 'Your answer' }).waitFor();
+  assert.equal(await page.locator('.voice-panel').isHidden(), true, 'no hands-free or voice controls');
+  assert.equal(await page.locator('.composer-mic').isHidden(), true, 'no push-to-talk');
+  assert.equal(sent.filter((frame) => frame.includes('"voice_start"')).length, 0, 'no voice stream is asked for');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -29,14 +29,21 @@ export class UtteranceBuffer {
     this.bytes += pcm.length;
   }
 
-  /** Drops whole chunks from the front while what remains still covers the prefix. */
+  /** Drops audio from the front so that only the last `prefixMs` remain. */
   trimToPrefix(): void {
-    const keep = this.prefixMs * this.bytesPerMs;
-    while (this.chunks.length > 1) {
+    const keep = Math.round(this.prefixMs * this.bytesPerMs) & ~1;
+    while (this.bytes > keep) {
       const first = this.chunks[0];
-      if (first === undefined || this.bytes - first.length < keep) break;
-      this.chunks.shift();
-      this.bytes -= first.length;
+      if (first === undefined) break;
+      const excess = this.bytes - keep;
+      if (first.length <= excess) {
+        this.chunks.shift();
+        this.bytes -= first.length;
+      } else {
+        // a copy, so the big chunk it came from can be freed
+        this.chunks[0] = Buffer.from(first.subarray(excess));
+        this.bytes -= excess;
+      }
     }
   }
 
