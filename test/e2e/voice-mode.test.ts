@@ -10,7 +10,7 @@ import { makeSpeech, missingSpeechTools } from '../helpers/speech-fixtures.js';
 import { temporaryDirectory } from '../helpers/temporary-directory.js';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { fakeMicrophoneArgs, launchChromium, saveScreenshot, watchPageErrors } from './browser.js';
-import { startInterview } from './candidate-page.js';
+import { savedSession, startInterview } from './candidate-page.js';
 import { ensureWebBuild } from './web-build.js';
 
 const run = promisify(execFile);
@@ -32,13 +32,17 @@ let skipReason: string | undefined;
 /** Length of the spoken answer without its padding, seconds. */
 let speechSeconds = 0;
 
-async function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise<T> {
+function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise<T> {
+  return waitForAsync(() => Promise.resolve(find()), timeoutMs);
+}
+
+async function waitForAsync<T>(find: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = find();
+    const found = await find();
     if (found !== undefined) return found;
     if (Date.now() > deadline) throw new Error(`not seen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -145,6 +149,16 @@ test('hands-free: a spoken answer becomes the candidate’s message and the inte
   assert.ok(turns.includes(Number(truncate.data.turn)), 'the truncated turn is one that played');
   assert.ok(Number(truncate.data.played_ms) > 0, 'some of it was heard');
   assert.equal(await page.locator('.voice-panel').getAttribute('data-voice-playing'), 'false', 'the voice stopped');
+  // the server recorded the cut: the transcript marks the turn interrupted, with the words that were heard
+  const session = await savedSession(page);
+  const heard = await waitForAsync(async () => {
+    const response = await fetch(`${viva?.baseUrl}/api/v1/interview/${session.sessionId}`, {
+      headers: session.token === undefined ? {} : { authorization: `Bearer ${session.token}` },
+    });
+    const record = (await response.json()) as { transcript: { turn: number; interrupted?: boolean; heard_text?: string }[] };
+    return record.transcript.find((turn) => turn.turn === Number(truncate.data.turn) && turn.interrupted === true);
+  }, 10_000);
+  assert.equal(typeof heard.heard_text, 'string');
 
   assert.deepEqual(errors, []);
   await context.close();
