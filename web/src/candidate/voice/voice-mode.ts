@@ -42,6 +42,7 @@ export class VoiceMode {
   private sent: string | undefined;
   private inputStarted = false;
   private ended = false;
+  private readonly unlock = () => this.ensureContext();
 
   constructor(
     private readonly tap: VoiceSocketTap,
@@ -60,6 +61,10 @@ export class VoiceMode {
   }
 
   attach(client: VivaClient): void {
+    // browsers let a page make sound only after a click or key press on it: the audio context is made at the
+    // first one, and a reply that arrives before (after a reload) stays text instead of playing late
+    document.addEventListener('pointerdown', this.unlock, { capture: true, once: true });
+    document.addEventListener('keydown', this.unlock, { capture: true, once: true });
     client.on('connected', (message) => {
       this.capabilities = message.data.capabilities;
       this.offer();
@@ -87,7 +92,7 @@ export class VoiceMode {
       const { turn, audio, format, sample_rate } = message.data;
       // pcm16 is what voice_start asks for; anything else is not ours to play
       if (!this.voiceOutput || format !== 'pcm16') return;
-      this.ensurePlayer().enqueue(turn, audio, sample_rate ?? OUTPUT_SAMPLE_RATE);
+      this.ensurePlayer()?.enqueue(turn, audio, sample_rate ?? OUTPUT_SAMPLE_RATE);
     });
     client.on('error', (message) => {
       if (message.data.code === 'STT_UNAVAILABLE' && this.handsFree) void this.setHandsFree(false);
@@ -109,6 +114,8 @@ export class VoiceMode {
 
   /** The page leaves the interview. */
   close(): void {
+    document.removeEventListener('pointerdown', this.unlock, { capture: true });
+    document.removeEventListener('keydown', this.unlock, { capture: true });
     this.end();
     void this.context?.close();
     this.context = undefined;
@@ -213,8 +220,9 @@ export class VoiceMode {
     return this.context;
   }
 
-  private ensurePlayer(): PcmPlayer {
-    this.player ??= new PcmPlayer(this.ensureContext(), this.panel.element);
+  private ensurePlayer(): PcmPlayer | undefined {
+    if (this.context === undefined) return undefined;
+    this.player ??= new PcmPlayer(this.context, this.panel.element);
     return this.player;
   }
 }
