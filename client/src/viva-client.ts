@@ -1,5 +1,6 @@
 import { CloseCode, reconnectableCloseCodes } from '../../src/protocol/close-codes.js';
 import { serverMessageSchema, type ConnectedData, type ServerMessage, type ServerMessageType } from '../../src/protocol/server-messages.js';
+import type { Capabilities } from '../../src/protocol/voice-messages.js';
 import { toAudioPayload, type AudioSource } from './audio-input.js';
 import { backoffDelay, resolveReconnectOptions, type ReconnectOptions } from './backoff.js';
 import { HeartbeatWatchdog } from './heartbeat-watchdog.js';
@@ -70,6 +71,7 @@ export class VivaClient {
   private connectedOnSocket = 0;
   private refusedStatus: number | undefined;
   private maxMessageBytes = Number.POSITIVE_INFINITY;
+  private serverCapabilities: Capabilities | undefined;
   private watchdog: HeartbeatWatchdog | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -224,6 +226,21 @@ export class VivaClient {
     }
     this.dropSocket('close');
     this.finish(CloseCode.NORMAL, 'closed by the client', undefined);
+  }
+
+  /** What the server said it can do in its latest `connected` (speech in and out, voices). */
+  get capabilities(): Capabilities | undefined {
+    return this.serverCapabilities;
+  }
+
+  /**
+   * Sends a live message (voice, PROTOCOL.md §9) now, if connected; returns whether it went out. Live
+   * messages are never queued or re-sent: audio that missed its connection is gone, as the contract says.
+   */
+  sendLive(type: string, data: Record<string, unknown> = {}, id?: string): boolean {
+    if (this.currentState !== 'open') return false;
+    this.sendFrame(JSON.stringify({ type, ...(id === undefined ? {} : { id }), data }));
+    return true;
   }
 
   /** An absolute http(s) URL for a path the server sent, such as `interview_ended`'s `report_url`. */
@@ -443,6 +460,7 @@ export class VivaClient {
       this.seqKnown = true;
     }
     this.maxMessageBytes = data.max_message_bytes;
+    this.serverCapabilities = data.capabilities;
     this.attempt = 0;
     this.startWatchdog(data.heartbeat_interval_ms);
     this.setState('open');

@@ -18,14 +18,16 @@ const run = promisify(execFile);
 const SPOKEN = 'I led the migration of our billing service to Postgres with zero downtime.';
 /**
  * Silence before the speech and after it, seconds. After: longer than the end-of-turn silence (800 ms), and
- * short enough that the loop speaks again while the reply (6 s or more of the fake voice) still plays.
+ * short enough that the loop speaks again while the reply still plays: the loop's next words come about
+ * 1.9 s after the end of the turn, and the shortest reply of the built-in interviewer is over 3 s of the
+ * fake voice, which starts well under a second after the end of the turn.
  */
 const LEAD_SILENCE_S = 1;
-const TRAIL_SILENCE_S = 3;
+const TRAIL_SILENCE_S = 2.5;
 
 let viva: VivaProcess | undefined;
 /** A server with neither a recognizer nor a voice. */
-let textOnly: VivaProcess | undefined;
+let textOnlyServer: VivaProcess | undefined;
 let fake: FakeOpenAiServer | undefined;
 let browser: Browser | undefined;
 let skipReason: string | undefined;
@@ -71,13 +73,13 @@ before(async () => {
   await writeFile(speech, spoken);
   await run('sox', ['-D', speech, '-b', '16', padded, 'pad', String(LEAD_SILENCE_S), String(TRAIL_SILENCE_S)]);
   browser = await launchChromium(fakeMicrophoneArgs(padded));
-  textOnly = await startViva({ SERVE_WEB_APP: 'true', STT_PROVIDER: 'none', TTS_PROVIDER: 'none' });
+  textOnlyServer = await startViva({ SERVE_WEB_APP: 'true', STT_PROVIDER: 'none', TTS_PROVIDER: 'none' });
 });
 
 after(async () => {
   await browser?.close();
   await viva?.stop();
-  await textOnly?.stop();
+  await textOnlyServer?.stop();
   await fake?.close();
 });
 
@@ -175,19 +177,26 @@ test('hands-free: a spoken answer becomes the candidate’s message and the inte
     assert.ok(Buffer.from(String(chunk.data.audio), 'base64').every((byte) => byte === 0), 'a muted chunk is silence');
   }
 
+  // the interviewer's voice turned off: the stream goes on, replies come as text only
+  await voiceOutput.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await voiceOutput.getAttribute('aria-pressed'), 'false');
+  const silentStart = await waitFor(() => sent.filter((message) => message.type === 'voice_start').find((message) => message.data.output === null), 5_000);
+  assert.deepEqual(silentStart.data.input, { format: 'pcm16', sample_rate: 16_000, turn_detection: { type: 'server_vad' } });
+
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('no microphone and no voice controls where the server can neither transcribe nor speak', async (t) => {
-  if (skipReason !== undefined || textOnly === undefined || browser === undefined) return t.skip(skipReason);
+  if (skipReason !== undefined || textOnlyServer === undefined || browser === undefined) return t.skip(skipReason);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const errors = watchPageErrors(page);
   const sent: string[] = [];
   page.on('websocket', (socket) => socket.on('framesent', (frame) => sent.push(String(frame.payload))));
-  await startInterview(page, textOnly.baseUrl, { name: 'Ada Lovelace', role: 'Data engineer', questions: 2 });
+  await startInterview(page, textOnlyServer.baseUrl, { name: 'Ada Lovelace', role: 'Data engineer', questions: 2 });
   await page.getByRole('textbox', { name: 'Your answer' }).waitFor();
   assert.equal(await page.locator('.voice-panel').isHidden(), true, 'no hands-free or voice controls');
   assert.equal(await page.locator('.composer-mic').isHidden(), true, 'no push-to-talk');

@@ -37,7 +37,7 @@ export class VoiceMode {
   private player: PcmPlayer | undefined;
   private handsFree = false;
   private muted = false;
-  private voiceOutput = true;
+  private voiceOutput = loadVoiceOutput();
   /** What this connection streams now (JSON of the last voice_start); undefined: nothing started. */
   private sent: string | undefined;
   private inputStarted = false;
@@ -166,6 +166,7 @@ export class VoiceMode {
 
   private setVoiceOutput(on: boolean): void {
     this.voiceOutput = on;
+    saveVoiceOutput(on);
     this.panel.showVoiceOutput(on);
     // turned off mid-reply: silence at once; the reply's text is on screen, so nothing was missed
     if (!on) this.player?.stop();
@@ -224,5 +225,24 @@ export class VoiceMode {
     if (this.context === undefined) return undefined;
     this.player ??= new PcmPlayer(this.context, this.panel.element);
     return this.player;
+  }
+}
+
+/** The candidate's choice about the interviewer's voice, kept across reloads (on unless turned off). */
+const VOICE_OUTPUT_KEY = 'viva.voiceOutput.v1';
+
+function loadVoiceOutput(): boolean {
+  try {
+    return localStorage.getItem(VOICE_OUTPUT_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+function saveVoiceOutput(on: boolean): void {
+  try {
+    localStorage.setItem(VOICE_OUTPUT_KEY, on ? 'on' : 'off');
+  } catch {
+    // storage refused (private mode): the choice lasts for this page only
   }
 }
