@@ -162,20 +162,19 @@ test('hands-free: a spoken answer becomes the candidate’s message and the inte
   }, 10_000);
   assert.equal(typeof heard.heard_text, 'string');
 
-  // mute: the stream goes on as silence (so a turn in progress still ends), and the status says so
+  // mute pauses the stream (silence would end the turn mid-sentence), and the status says so
   const mute = page.getByRole('button', { name: 'Mute' });
   await mute.focus();
   await page.keyboard.press('Space');
   assert.equal(await mute.getAttribute('aria-pressed'), 'true');
   await page.getByText('Microphone muted.').waitFor();
-  await new Promise((resolve) => setTimeout(resolve, 400));
   const mutedFrom = sent.length;
   await new Promise((resolve) => setTimeout(resolve, 600));
-  const mutedChunks = sent.slice(mutedFrom).filter((message) => message.type === 'audio_append');
-  assert.ok(mutedChunks.length >= 3, 'chunks keep coming while muted');
-  for (const chunk of mutedChunks) {
-    assert.ok(Buffer.from(String(chunk.data.audio), 'base64').every((byte) => byte === 0), 'a muted chunk is silence');
-  }
+  assert.equal(sent.slice(mutedFrom).filter((message) => message.type === 'audio_append').length, 0, 'no audio while muted');
+  await page.keyboard.press('Space');
+  assert.equal(await mute.getAttribute('aria-pressed'), 'false');
+  const unmutedFrom = sent.length;
+  await waitFor(() => sent.slice(unmutedFrom).find((message) => message.type === 'audio_append'), 2_000);
 
   // the interviewer's voice turned off: the stream goes on, replies come as text only
   await voiceOutput.focus();

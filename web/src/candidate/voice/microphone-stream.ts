@@ -14,7 +14,7 @@ export class MicrophoneError extends Error {
 }
 
 export interface MicrophoneHandlers {
-  /** 100 ms of 16 kHz PCM16 (little-endian). */
+  /** 100 ms of 16 kHz PCM16 (little-endian); none while muted. */
   chunk: (pcm: ArrayBuffer) => void;
   /** Peak level of the last chunk, 0 to 1 (0 while muted). */
   level: (peak: number) => void;
@@ -22,8 +22,8 @@ export interface MicrophoneHandlers {
 
 /**
  * The open microphone of hands-free mode: getUserMedia → MediaStreamAudioSourceNode → the capture worklet,
- * which hands back PCM16 at 16 kHz. Muting disables the track, so the browser's indicator shows it and the
- * stream goes on as silence: the server's voice activity detector then ends a turn in progress as usual.
+ * which hands back PCM16 at 16 kHz. Muting disables the track (the browser's indicator shows it) and stops
+ * the chunks: see VoiceMode for why muting pauses rather than sends silence.
  */
 export class MicrophoneStream {
   private stream: MediaStream | undefined;
@@ -63,7 +63,8 @@ export class MicrophoneStream {
       await this.context.resume();
       const node = new AudioWorkletNode(this.context, 'viva-pcm-capture', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1 });
       node.port.onmessage = (event: MessageEvent<CaptureChunk>) => {
-        this.handlers.level(this.muted ? 0 : event.data.peak);
+        if (this.muted) return;
+        this.handlers.level(event.data.peak);
         this.handlers.chunk(event.data.pcm);
       };
       const source = this.context.createMediaStreamSource(stream);

@@ -27,6 +27,10 @@ type VoiceConfig = { input: Record<string, unknown> | null; output: Record<strin
  * with server VAD; the server says where a turn ends. The interviewer's reply plays as it arrives, and stops
  * the moment the server hears the candidate (`speech_started`), which then gets `playback_truncate`.
  *
+ * Mute pauses the stream instead of sending silence: silence would end the turn, and a candidate who mutes
+ * to cough or to answer the door mid-sentence does not mean that half sentence as their answer. Unmuted, the
+ * same utterance goes on.
+ *
  * Voice settings belong to a connection, so they are sent again after every reconnect.
  */
 export class VoiceMode {
