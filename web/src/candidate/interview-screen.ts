@@ -11,7 +11,6 @@ import { ProgressIndicator } from './progress-indicator.js';
 import type { SavedInterview } from './saved-interview.js';
 import type { Recording } from './voice-recorder.js';
 import { VoiceMode } from './voice/voice-mode.js';
-import { VoiceSocketTap } from './voice/voice-socket-tap.js';
 
 export interface InterviewScreenEvents {
   connection: (state: ConnectionState) => void;
@@ -37,7 +36,6 @@ export class InterviewScreen {
   private readonly endButton: HTMLButtonElement;
   private readonly footer: HTMLDivElement;
   private readonly conversation: Conversation;
-  private readonly voiceTap = new VoiceSocketTap();
   private readonly voice: VoiceMode;
   private client: VivaClient | undefined;
   private inputsInFlight = 0;
@@ -53,7 +51,7 @@ export class InterviewScreen {
       sendText: (text) => this.sendText(text),
       sendRecording: (recording) => this.sendRecording(recording),
     });
-    this.voice = new VoiceMode(this.voiceTap, {
+    this.voice = new VoiceMode({
       offerPushToTalk: (offered) => this.composer.offerPushToTalk(offered),
       warn: (key) => this.composer.showStatus(key, 'warning'),
     });
@@ -91,8 +89,6 @@ export class InterviewScreen {
       reconnect: RECONNECT,
       // a reply that arrives after a long network outage is still the reply: do not give up on it early
       requestTimeoutMs: 10 * 60_000,
-      // hands-free voice sends its live messages on the client's socket (voice/voice-socket-tap.ts)
-      WebSocket: this.voiceTap.WebSocket,
     });
     this.client = client;
     this.subscribe(client);

@@ -1,10 +1,9 @@
-import { bytesToBase64, type VivaClient } from '../../../../client/src/index.js';
+import { VivaVoice, isVivaClientError, type VivaClient, type VoiceOptions } from '../../../../client/src/index.js';
 import type { Capabilities } from '../../../../src/protocol/voice-messages.js';
 import type { MessageKey } from '../../shared/i18n.js';
 import { MicrophoneError, MicrophoneStream } from './microphone-stream.js';
 import { PcmPlayer } from './pcm-player.js';
 import { VoicePanel } from './voice-panel.js';
-import type { VoiceSocketTap } from './voice-socket-tap.js';
 
 export interface VoiceModeHooks {
   /** Push-to-talk is offered only where speech can be transcribed, and not while hands-free is on. */
@@ -17,9 +16,6 @@ export interface VoiceModeHooks {
 const INPUT_SAMPLE_RATE = 16_000;
 const OUTPUT_SAMPLE_RATE = 24_000;
 
-/** `voice_start` data as last sent on this connection, compared as JSON to send only changes. */
-type VoiceConfig = { input: Record<string, unknown> | null; output: Record<string, unknown> | null };
-
 /**
  * Hands-free voice (PROTOCOL.md §9) in the candidate app. The server's `capabilities` decide what is offered:
  * hands-free and push-to-talk need `speech_input`; the interviewer's voice, on by default, needs
@@ -31,7 +27,8 @@ type VoiceConfig = { input: Record<string, unknown> | null; output: Record<strin
  * to cough or to answer the door mid-sentence does not mean that half sentence as their answer. Unmuted, the
  * same utterance goes on.
  *
- * Voice settings belong to a connection, so they are sent again after every reconnect.
+ * The stream itself is the SDK's VivaVoice, which starts it again after a reconnect; a change of settings
+ * (hands-free, the interviewer's voice) makes a new one, whose `voice_start` replaces the old stream.
  */
 export class VoiceMode {
   readonly panel: VoicePanel;
@@ -42,16 +39,15 @@ export class VoiceMode {
   private handsFree = false;
   private muted = false;
   private voiceOutput = loadVoiceOutput();
-  /** What this connection streams now (JSON of the last voice_start); undefined: nothing started. */
-  private sent: string | undefined;
+  private client: VivaClient | undefined;
+  /** The voice stream, and the settings it was made with (as JSON, to make a new one only on a change). */
+  private voice: VivaVoice | undefined;
+  private voiceKey: string | undefined;
   private inputStarted = false;
   private ended = false;
   private readonly unlock = () => this.ensureContext();
 
-  constructor(
-    private readonly tap: VoiceSocketTap,
-    private readonly hooks: VoiceModeHooks,
-  ) {
+  constructor(private readonly hooks: VoiceModeHooks) {
     this.panel = new VoicePanel({
       toggleHandsFree: () => void this.setHandsFree(!this.handsFree),
       toggleMute: () => this.setMuted(!this.muted),
@@ -65,6 +61,7 @@ export class VoiceMode {
   }
 
   attach(client: VivaClient): void {
+    this.client = client;
     // browsers let a page make sound only after a click or key press on it: the audio context is made at the
     // first one, and a reply that arrives before (after a reload) stays text instead of playing late
     document.addEventListener('pointerdown', this.unlock, { capture: true, once: true });
@@ -76,9 +73,9 @@ export class VoiceMode {
     });
     client.on('state', (state) => {
       if (state === 'open') return;
-      // the voice stream died with the connection: what was playing or half-said is gone
-      this.sent = undefined;
-      this.inputStarted = false;
+      // the voice stream died with the connection: what was playing or half-said is gone (VivaVoice starts
+      // a new stream when the client reconnects by itself; after a close, `connected` makes a new one)
+      if (state === 'closed') this.dropVoice();
       this.player?.stop();
       this.panel.showCaption('');
     });
@@ -98,9 +95,6 @@ export class VoiceMode {
       if (!this.voiceOutput || format !== 'pcm16') return;
       this.ensurePlayer()?.enqueue(turn, audio, sample_rate ?? OUTPUT_SAMPLE_RATE);
     });
-    client.on('error', (message) => {
-      if (message.data.code === 'STT_UNAVAILABLE' && this.handsFree) void this.setHandsFree(false);
-    });
   }
 
   /** The interview is over: the microphone closes and the controls go. */
@@ -111,9 +105,8 @@ export class VoiceMode {
     this.player?.stop();
     this.panel.showHandsFree(false);
     this.panel.disable();
-    if (this.sent !== undefined) this.tap.send('voice_stop');
-    this.sent = undefined;
-    this.inputStarted = false;
+    this.voice?.stop();
+    this.dropVoice();
   }
 
   /** The page leaves the interview. */
@@ -177,41 +170,63 @@ export class VoiceMode {
     this.sync();
   }
 
-  /** Sends `voice_start` (or `voice_stop`) when what this connection should stream has changed. */
+  /** Starts, restarts or stops the voice stream when what it should carry has changed. */
   private sync(): void {
-    if (this.ended || !this.tap.open || this.capabilities === undefined) return;
-    const config: VoiceConfig = {
-      input:
-        this.handsFree && this.capabilities.speech_input
-          ? { format: 'pcm16', sample_rate: INPUT_SAMPLE_RATE, turn_detection: { type: 'server_vad' } }
-          : null,
+    const client = this.client;
+    if (this.ended || client === undefined || client.state !== 'open' || this.capabilities === undefined) return;
+    const input = this.handsFree && this.capabilities.speech_input;
+    const options: VoiceOptions = {
+      input,
+      sampleRate: INPUT_SAMPLE_RATE,
       output: this.voiceOutput && this.capabilities.speech_output ? { format: 'pcm16' } : null,
     };
-    const key = JSON.stringify(config);
-    if (key === this.sent) return;
-    if (config.input === null && config.output === null) {
-      if (this.sent !== undefined && this.tap.send('voice_stop')) {
-        this.sent = undefined;
-        this.inputStarted = false;
-      }
+    const key = JSON.stringify(options);
+    if (key === this.voiceKey) return;
+    if (!input && options.output === null) {
+      this.voice?.stop();
+      this.dropVoice();
       return;
     }
-    if (this.tap.send('voice_start', config)) {
-      this.sent = key;
-      this.inputStarted = config.input !== null;
-    }
+    // the new stream's voice_start replaces the old one on the server: no voice_stop in between
+    this.dropVoice();
+    const voice = new VivaVoice(client, options);
+    this.voice = voice;
+    this.voiceKey = key;
+    voice.start().then(
+      () => {
+        if (this.voice === voice) this.inputStarted = input;
+      },
+      (error: unknown) => {
+        if (this.voice !== voice) return;
+        this.dropVoice();
+        if (isVivaClientError(error) && error.code === 'STT_UNAVAILABLE') {
+          // the server lost its recognizer since `connected` said otherwise: hands-free cannot work there
+          if (this.capabilities !== undefined) this.capabilities = { ...this.capabilities, speech_input: false };
+          this.offer();
+          this.hooks.warn('voice.unavailable');
+        } else if (!isVivaClientError(error) || error.code !== 'NOT_CONNECTED') {
+          this.hooks.warn('voice.micFailed');
+        }
+      },
+    );
+  }
+
+  private dropVoice(): void {
+    this.voice?.dispose();
+    this.voice = undefined;
+    this.voiceKey = undefined;
+    this.inputStarted = false;
   }
 
   private append(pcm: ArrayBuffer): void {
-    // chunks are sent only into a stream started with input; while reconnecting they are dropped
-    if (!this.handsFree || !this.inputStarted) return;
-    this.tap.send('audio_append', { audio: bytesToBase64(new Uint8Array(pcm)) });
+    // chunks go only into a stream started with input; while reconnecting they are dropped (contract §9)
+    if (this.handsFree && this.inputStarted) this.voice?.append(pcm);
   }
 
   /** Barge-in: the candidate speaks, so the interviewer stops at once and the server learns what was heard. */
   private onSpeechStarted(): void {
     const cut = this.player?.stop();
-    if (cut !== undefined) this.tap.send('playback_truncate', { turn: cut.turn, played_ms: cut.playedMs });
+    if (cut !== undefined) this.voice?.truncate(cut.turn, cut.playedMs);
     if (this.handsFree) this.panel.showStatus(this.muted ? 'voice.muted' : 'voice.hearing');
   }
 
