@@ -24,6 +24,12 @@ export interface BenchOptions {
   cpuProfile: boolean;
   quick: boolean;
   outputPath: string;
+  /** Hands-free voice candidates of the voice scenario; 0 skips it. */
+  voiceCandidates: number;
+  /** The voice scenario's measured time, milliseconds. */
+  voiceDurationMs: number;
+  /** Run only the voice scenario. */
+  voiceOnly: boolean;
 }
 
 const LIMITS = {
@@ -44,6 +50,9 @@ const HELP = `npm run bench -- [options]
   --client-threads N          load-generator threads; default 1 on 2 CPUs or fewer, else half the CPUs up to 4 (env BENCH_CLIENT_THREADS)
   --idle-connections 10000    idle connections per server, 0 to skip (env BENCH_IDLE_CONNECTIONS)
   --cpu-prof                  write a CPU profile of the Viva child at 50 connections and summarise it
+  --voice-candidates 50       hands-free voice candidates of the voice scenario, 0 to skip (env BENCH_VOICE_CANDIDATES)
+  --voice-duration-ms 20000   how long the voice candidates talk (env BENCH_VOICE_DURATION_MS)
+  --voice-only                run only the voice scenario
   --output bench/results/latest.json`;
 
 /** Reads flags, then BENCH_* environment variables, then the defaults (full or --quick). */
@@ -59,6 +68,9 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
       rounds: { type: 'string' },
       'client-threads': { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      'voice-candidates': { type: 'string' },
+      'voice-duration-ms': { type: 'string' },
+      'voice-only': { type: 'boolean', default: false },
       output: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -86,6 +98,13 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
     cpuProfile: values['cpu-prof'] === true,
     quick,
     outputPath: values.output ?? 'bench/results/latest.json',
+    voiceCandidates: boundedInteger('voice-candidates', values['voice-candidates'] ?? environment.BENCH_VOICE_CANDIDATES ?? '50', { min: 0, max: 500 }),
+    voiceDurationMs: boundedInteger(
+      'voice-duration-ms',
+      values['voice-duration-ms'] ?? environment.BENCH_VOICE_DURATION_MS ?? (quick ? '10000' : '20000'),
+      { min: 2_000, max: 600_000 },
+    ),
+    voiceOnly: values['voice-only'] === true,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { VoiceBenchResult } from './voice-bench.js';
 import type { BenchOptions } from './bench-options.js';
 import type { ClosedLoopResult } from './closed-loop-load.js';
 import type { ProfileSummary } from './cpu-profile-summary.js';
@@ -64,6 +65,7 @@ export interface BenchReport {
   serverOpenFilesLimit?: number;
   load: LoadLevel[];
   idle?: IdleComparison;
+  voice?: VoiceBenchResult;
   targets: Target[];
 }
 

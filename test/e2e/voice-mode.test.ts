@@ -183,6 +183,12 @@ test('hands-free: a spoken answer becomes the candidate’s message and the inte
   const silentStart = await waitFor(() => sent.filter((message) => message.type === 'voice_start').find((message) => message.data.output === null), 5_000);
   assert.deepEqual(silentStart.data.input, { format: 'pcm16', sample_rate: 16_000, turn_detection: { type: 'server_vad' } });
 
+  // on a phone the controls wrap instead of pushing the page sideways
+  await page.setViewportSize({ width: 375, height: 812 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0, 'no sideways scrolling at 375px');
+  await saveScreenshot(page, 'candidate-voice-mode-phone');
+
   assert.deepEqual(errors, []);
   await context.close();
 });

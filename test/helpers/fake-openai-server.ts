@@ -52,6 +52,8 @@ export type ChatScript =
       chunks?: readonly string[];
       /** Pause before each chunk, milliseconds. @default 0 */
       chunkDelayMs?: number;
+      /** Pause before the first chunk only (a model's time to first token), milliseconds. @default 0 */
+      firstChunkDelayMs?: number;
       finishReason?: string;
     }
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
@@ -71,7 +73,7 @@ export interface TranscriptionRequest {
 }
 
 export type TranscriptionScript =
-  | { kind: 'transcript'; text: string; durationS?: number; language?: string; noSpeechProb?: number }
+  | { kind: 'transcript'; text: string; durationS?: number; language?: string; noSpeechProb?: number; delayMs?: number }
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
   | { kind: 'hang' };
 
@@ -275,7 +277,10 @@ export class FakeOpenAiServer {
         }
         response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         response.write(chunk({ role: 'assistant', content: '' }, null));
+        let firstPiece = true;
         for (const piece of script.chunks ?? words(script.text)) {
+          if (firstPiece && script.firstChunkDelayMs !== undefined && script.firstChunkDelayMs > 0) await delay(script.firstChunkDelayMs);
+          firstPiece = false;
           if (script.chunkDelayMs !== undefined && script.chunkDelayMs > 0) await delay(script.chunkDelayMs);
           if (response.destroyed || record.abortedByClient) return;
           response.write(chunk({ content: piece }, null));
@@ -360,6 +365,7 @@ export class FakeOpenAiServer {
         sendJson(response, script.status, errorBody(script.status, script.message), script.headers);
         return;
       case 'transcript':
+        if (script.delayMs !== undefined && script.delayMs > 0) await delay(script.delayMs);
         if (record.responseFormat === 'verbose_json') {
           const duration = script.durationS ?? 2;
           sendJson(response, 200, {
