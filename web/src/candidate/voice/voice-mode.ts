@@ -44,6 +44,7 @@ export class VoiceMode {
   private voice: VivaVoice | undefined;
   private voiceKey: string | undefined;
   private inputStarted = false;
+  private openingMicrophone = false;
   private ended = false;
   private readonly unlock = () => this.ensureContext();
 
@@ -129,17 +130,25 @@ export class VoiceMode {
   }
 
   private async setHandsFree(on: boolean): Promise<void> {
-    if (on === this.handsFree || this.ended) return;
+    if (on === this.handsFree || this.ended || this.openingMicrophone) return;
     if (on) {
       const microphone = (this.microphone ??= new MicrophoneStream(this.ensureContext(), {
         chunk: (pcm) => this.append(pcm),
         level: (peak) => this.panel.showLevel(peak),
       }));
+      // a second press while the permission prompt is up must not open a second microphone
+      this.openingMicrophone = true;
       try {
         await microphone.start();
       } catch (error) {
         const reason = error instanceof MicrophoneError ? error.reason : 'failed';
         this.hooks.warn(reason === 'denied' ? 'voice.denied' : reason === 'unsupported' ? 'voice.handsFreeUnsupported' : 'voice.micFailed');
+        return;
+      } finally {
+        this.openingMicrophone = false;
+      }
+      if (this.ended) {
+        microphone.stop();
         return;
       }
       microphone.setMuted(this.muted);
