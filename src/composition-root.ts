@@ -74,8 +74,13 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
   const nodeId = config.NODE_ID ?? `${hostname()}-${process.pid}`;
 
   const registry = new ConnectionRegistry();
+  // made below (it needs the coordinator); replies delivered here are spoken while a connection's voice is on
+  let voiceGateway: VoiceGateway | undefined;
   const localConnections: LocalConnections = {
-    deliverNow: (sessionId, message) => registry.deliverNow(sessionId, message),
+    deliverNow: (sessionId, message) => {
+      voiceGateway?.observeDelivered(sessionId, message);
+      return registry.deliverNow(sessionId, message);
+    },
     list: () =>
       [...registry.sessions()].map((connection) => ({
         session_id: connection.sessionId,
@@ -138,13 +143,13 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
     creations,
     logger,
     cluster,
-    voice: new VoiceGateway({
+    voice: (voiceGateway = new VoiceGateway({
       coordinator,
       recognizer: overrides.speech ?? providers.speech,
       synthesizer: voice,
       metrics,
       logger: logger.child({ component: 'voice' }),
-    }),
+    })),
   });
   gateway.register(app);
   registerInterviewRoutes(app, context);

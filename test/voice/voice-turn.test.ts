@@ -36,6 +36,23 @@ describe('a hands-free voice turn: streamed speech in, the reply spoken back', (
     client.close();
   });
 
+  it('speaks typed answers\' replies too while the voice is on (input: null)', async () => {
+    const { client } = await TestClient.connect(`${viva.wsUrl}/api/v1/ws`);
+    client.send({ type: 'voice_start', data: { input: null } });
+    const started = await client.next('voice_started');
+    assert.equal(started.data.input, null);
+    const reply = await client.answer('Hello, I am ready for the interview.');
+    const done = await client.next('ai_audio_done', (message) => message.data.turn === reply.data.turn);
+    assert.ok(done.data.duration_ms > 0);
+    assert.ok(replyAudio(client, reply.data.turn).length > 0);
+    client.send({ type: 'voice_stop' });
+    await client.next('voice_stopped');
+    const quiet = await client.answer('I have five years of backend experience.');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(replyAudio(client, quiet.data.turn).length, 0, 'no voice after voice_stop');
+    client.close();
+  });
+
   it('detects the end of the turn after a thinking pause, transcribes, answers, and speaks the answer', async (t) => {
     if (skipReason !== undefined) return t.skip(skipReason);
     const first = await speechPcm('I moved our billing service to Postgres');

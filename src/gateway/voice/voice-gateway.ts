@@ -43,6 +43,7 @@ interface Entry {
  */
 export class VoiceGateway {
   private readonly entries = new Map<ClientConnection, Entry>();
+  private readonly bySession = new Map<string, Entry>();
   private vad: Promise<VadFactory> | undefined;
 
   constructor(private readonly options: VoiceGatewayOptions) {}
@@ -71,6 +72,7 @@ export class VoiceGateway {
     if (entry === undefined) {
       entry = { stream: null, queue: Promise.resolve() };
       this.entries.set(connection, entry);
+      this.bySession.set(connection.sessionId, entry);
     }
     const current = entry;
     current.queue = current.queue.then(() => this.dispatch(connection, current, message, fail)).catch((error: unknown) => fail(error, message.id));
@@ -81,8 +83,14 @@ export class VoiceGateway {
     const entry = this.entries.get(connection);
     if (entry === undefined) return;
     this.entries.delete(connection);
+    if (this.bySession.get(connection.sessionId) === entry) this.bySession.delete(connection.sessionId);
     entry.stream?.dispose();
     entry.stream = null;
+  }
+
+  /** A message delivered to a session's live connection on this node (see VoiceStream.observeDelivered). */
+  observeDelivered(sessionId: string, message: ServerMessage): void {
+    this.bySession.get(sessionId)?.stream?.observeDelivered(message);
   }
 
   private async dispatch(connection: ClientConnection, entry: Entry, message: VoiceClientMessage, fail: Fail): Promise<void> {

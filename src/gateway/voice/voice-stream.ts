@@ -67,6 +67,8 @@ export class VoiceStream {
   private nudged = false;
   private turnsRunning = 0;
   private readonly speakers: ReplySpeaker[] = [];
+  /** Speakers of replies this stream did not start (text or HTTP turns), fed from what the connection is sent. */
+  private readonly followed = new WeakSet<ReplySpeaker>();
   private closed = false;
 
   constructor(private readonly options: VoiceStreamOptions) {
@@ -139,6 +141,34 @@ export class VoiceStream {
     }
     speaker.stop();
     await this.options.coordinator.recordHeard(this.options.sessionId, turn, speaker.heardText(playedMs));
+  }
+
+  /**
+   * A message on its way to this connection. While the voice is on, replies to turns that did not come from
+   * this stream's audio (typed answers, turns made over HTTP) are spoken too; voice turns feed their own.
+   */
+  observeDelivered(message: ServerMessage): void {
+    if (message.type !== 'ai_response_delta' && message.type !== 'ai_response') return;
+    const turn = message.data.turn;
+    let speaker = this.speakers.find((candidate) => candidate.turnNumber === turn);
+    if (speaker !== undefined && !this.followed.has(speaker)) return;
+    if (message.type === 'ai_response_delta') {
+      speaker ??= this.followNewReply();
+      speaker?.addText(turn, message.data.delta);
+      return;
+    }
+    if (message.data.cancelled === true) {
+      speaker?.stop();
+      return;
+    }
+    speaker ??= this.followNewReply();
+    void speaker?.finish(turn, message.data.ai_response, 0);
+  }
+
+  private followNewReply(): ReplySpeaker | undefined {
+    const speaker = this.newSpeaker();
+    if (speaker !== undefined) this.followed.add(speaker);
+    return speaker;
   }
 
   /** voice_stop, a new voice_start, or the connection closed. */
