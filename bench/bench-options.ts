@@ -30,6 +30,12 @@ export interface BenchOptions {
   longInterviews: number;
   quick: boolean;
   outputPath: string;
+  /** Hands-free voice candidates of the voice scenario; 0 skips it. */
+  voiceCandidates: number;
+  /** The voice scenario's measured time, milliseconds. */
+  voiceDurationMs: number;
+  /** Run only the voice scenario. */
+  voiceOnly: boolean;
 }
 
 const LIMITS = {
@@ -55,6 +61,9 @@ const HELP = `npm run bench -- [options]
   --no-peer                   skip the original design in FastAPI (bench/peers/; run only when python3 has fastapi and uvicorn)
   --cold-ms 3000              a freshly started Viva without warm-up, its first seconds at 50 connections; 0 skips (env BENCH_COLD_MS)
   --long-interviews 20        candidates of the 30-question interview scenario (late vs early turns); 0 skips (env BENCH_LONG_INTERVIEWS)
+  --voice-candidates 50       hands-free voice candidates of the voice scenario, 0 to skip (env BENCH_VOICE_CANDIDATES)
+  --voice-duration-ms 20000   how long the voice candidates talk (env BENCH_VOICE_DURATION_MS)
+  --voice-only                run only the voice scenario
   --output bench/results/latest.json`;
 
 /** Reads flags, then BENCH_* environment variables, then the defaults (full or --quick). */
@@ -73,6 +82,9 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
       'no-peer': { type: 'boolean', default: false },
       'cold-ms': { type: 'string' },
       'long-interviews': { type: 'string' },
+      'voice-candidates': { type: 'string' },
+      'voice-duration-ms': { type: 'string' },
+      'voice-only': { type: 'boolean', default: false },
       output: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -107,6 +119,13 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
     ),
     quick,
     outputPath: values.output ?? 'bench/results/latest.json',
+    voiceCandidates: boundedInteger('voice-candidates', values['voice-candidates'] ?? environment.BENCH_VOICE_CANDIDATES ?? '50', { min: 0, max: 500 }),
+    voiceDurationMs: boundedInteger(
+      'voice-duration-ms',
+      values['voice-duration-ms'] ?? environment.BENCH_VOICE_DURATION_MS ?? (quick ? '10000' : '20000'),
+      { min: 2_000, max: 600_000 },
+    ),
+    voiceOnly: values['voice-only'] === true,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { VoiceBenchResult } from './voice-bench.js';
 import type { BenchOptions } from './bench-options.js';
 import type { ClosedLoopResult } from './closed-loop-load.js';
 import type { ProfileSummary } from './cpu-profile-summary.js';
@@ -74,6 +75,7 @@ export interface BenchReport {
   /** Why the peer was not run, when it was not. */
   peerSkipped?: string;
   longInterview?: LongInterviewResult;
+  voice?: VoiceBenchResult;
   targets: Target[];
 }
 

@@ -12,6 +12,7 @@ import { REPO_ROOT } from './raised-limit-spawn.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { PEER_MISSING, findPeerPython, withPeer } from './original-design-peer.js';
 import { measureLongInterviews } from './long-interview.js';
+import { VOICE_PROVIDER_DELAYS, VOICE_TARGETS, runVoiceBench, type VoiceBenchResult } from './voice-bench.js';
 
 /**
  * `npm run bench`: Viva against a raw `ws` echo server, each a child process started as a user starts
@@ -288,6 +289,23 @@ function printProfile(connections: number, profile: ProfileSummary, out: (line?:
   for (const entry of profile.functions.slice(0, 15)) out(`  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}`);
 }
 
+function printVoice(voice: VoiceBenchResult): void {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const row = (name: string, summary: { p50: number; p90: number; p99: number; max: number }, target?: number) =>
+    `  ${name.padEnd(44)} p50 ${summary.p50.toFixed(0).padStart(5)}  p90 ${summary.p90.toFixed(0).padStart(5)}  p99 ${summary.p99.toFixed(0).padStart(5)}  max ${summary.max.toFixed(0).padStart(5)} ms` +
+    (target === undefined ? '' : `   target p99 < ${target}: ${summary.p99 < target ? 'met' : 'missed'}`);
+  const delays = VOICE_PROVIDER_DELAYS;
+  out();
+  out(`Voice: ${voice.candidates} hands-free candidates for ${voice.durationMs / 1000} s, ${voice.turns} turns (${voice.bargeIns} barge-ins); fake providers: STT ${delays.sttMs} ms, first token ${delays.firstTokenMs} ms, first audio ${delays.ttsFirstAudioMs} ms.`);
+  out(row('added by Viva (end of speech → first audio)', voice.addedMs, VOICE_TARGETS.addedP99Ms));
+  out(row('  of which after the end of turn', voice.addedAfterEndOfTurnMs));
+  out(row('end of turn beyond silence_ms', voice.endOfTurnBeyondSilenceMs));
+  out(row('barge-in reaction (onset → speech_started)', voice.bargeInReactionMs, VOICE_TARGETS.bargeInP99Ms));
+  out(`  server CPU: ${voice.serverCpuMsPerAudioSecond.toFixed(1)} ms per second of streamed audio (${voice.audioSeconds.toFixed(0)} s streamed)`);
+  out('  speech_started needs 80 ms of speech (4 of 6 frames of 20 ms), part of the barge-in reaction by design.');
+  if (voice.errors.length > 0) out(`  errors: ${voice.errors.join('; ')}`);
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -306,15 +324,15 @@ async function main(): Promise<void> {
   }
   const profileLevel = options.connections.includes(TARGET_CONNECTIONS) ? TARGET_CONNECTIONS : options.connections[0];
   const load: LoadLevel[] = [];
-  for (const connections of options.connections) {
+  for (const connections of options.voiceOnly ? [] : options.connections) {
     const profileDirectory =
       options.cpuProfile && connections === profileLevel ? join(dirname(options.outputPath), 'profiles', runId) : undefined;
     if (profileDirectory) mkdirSync(profileDirectory, { recursive: true });
     load.push(await measureLoadLevel(options, connections, profileDirectory));
   }
-  const idle = options.idleConnections > 0 ? await measureIdle(options, runId) : undefined;
+  const idle = options.idleConnections > 0 && !options.voiceOnly ? await measureIdle(options, runId) : undefined;
   let longInterview: BenchReport['longInterview'];
-  if (options.longInterviews > 0) {
+  if (options.longInterviews > 0 && !options.voiceOnly) {
     try {
       log(`long interviews: ${options.longInterviews} 30-question interviews against viva`);
       let measure: ((databasePath: string) => void) | undefined;
@@ -333,6 +351,7 @@ async function main(): Promise<void> {
       log(`long interviews failed: ${describe(error)}`);
     }
   }
+  const voice = options.voiceCandidates > 0 ? await runVoiceBench(options.voiceCandidates, options.voiceDurationMs, log) : undefined;
   const report: BenchReport = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -350,15 +369,20 @@ async function main(): Promise<void> {
     ...(idle ? { idle } : {}),
     ...(options.peer && peerPython === undefined ? { peerSkipped: PEER_MISSING } : {}),
     ...(longInterview ? { longInterview } : {}),
+    ...(voice ? { voice } : {}),
     targets: judgeTargets(load, idle, longInterview),
   };
   printReport(report);
+  if (voice) printVoice(voice);
   mkdirSync(dirname(options.outputPath), { recursive: true });
   writeFileSync(options.outputPath, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nWrote ${options.outputPath}\n`);
   // a phase that could not be measured fails the run; missed targets do not
   const broken =
-    load.some((level) => level.errors.length > 0) || (idle?.errors.length ?? 0) > 0 || (options.longInterviews > 0 && longInterview === undefined);
+    load.some((level) => level.errors.length > 0) ||
+    (idle?.errors.length ?? 0) > 0 ||
+    (options.longInterviews > 0 && !options.voiceOnly && longInterview === undefined) ||
+    (voice !== undefined && voice.turns === 0);
   if (broken) process.exitCode = 1;
 }
 

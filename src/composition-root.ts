@@ -19,8 +19,9 @@ import { UpgradeGuard } from './gateway/upgrade-guard.js';
 import { SessionCreationLimiter } from './gateway/session-creation-limiter.js';
 import { startRetentionJob } from './storage/retention-job.js';
 import { WebSocketGateway } from './gateway/websocket-gateway.js';
+import { VoiceGateway } from './gateway/voice/voice-gateway.js';
 import { InterviewCoordinator } from './interview/interview-coordinator.js';
-import type { InterviewEvaluator, InterviewPlanner, Interviewer, SpeechRecognizer } from './interview/interview-ports.js';
+import type { InterviewEvaluator, InterviewPlanner, Interviewer, SpeechRecognizer, SpeechSynthesizer } from './interview/interview-ports.js';
 import { localSessionLeases, type SessionLeases } from './interview/session-leases.js';
 import type { SessionStore } from './interview/session-store.js';
 import { createLogger } from './observability/logger.js';
@@ -49,6 +50,8 @@ export interface VivaOverrides {
   interviewer?: Interviewer;
   evaluator?: InterviewEvaluator;
   speech?: SpeechRecognizer;
+  /** The interviewer's voice; null for none. */
+  voice?: SpeechSynthesizer | null;
   logger?: Logger;
 }
 
@@ -77,8 +80,13 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
   const nodeId = config.NODE_ID ?? `${hostname()}-${process.pid}`;
 
   const registry = new ConnectionRegistry();
+  // made below (it needs the coordinator); replies delivered here are spoken while a connection's voice is on
+  let voiceGateway: VoiceGateway | undefined;
   const localConnections: LocalConnections = {
-    deliverNow: (sessionId, message) => registry.deliverNow(sessionId, message),
+    deliverNow: (sessionId, message) => {
+      voiceGateway?.observeDelivered(sessionId, message);
+      return registry.deliverNow(sessionId, message);
+    },
     list: () =>
       [...registry.sessions()].map((connection) => ({
         session_id: connection.sessionId,
@@ -110,6 +118,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
     depth: speech.provider === 'none' ? 'sniff' : 'full',
     logger,
   });
+  const voice = overrides.voice !== undefined ? overrides.voice : providers.voice;
   const coordinator = new InterviewCoordinator({
     store,
     planner: overrides.planner ?? providers.planner,
@@ -154,6 +163,13 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
     creations,
     logger,
     cluster,
+    voice: (voiceGateway = new VoiceGateway({
+      coordinator,
+      recognizer: overrides.speech ?? providers.speech,
+      synthesizer: voice,
+      metrics,
+      logger: logger.child({ component: 'voice' }),
+    })),
   });
   gateway.register(app);
   registerInterviewRoutes(app, context);
@@ -198,6 +214,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
       await cluster.stop();
       await store.close();
       await audio.close();
+      await voice?.close?.();
     },
   };
 }

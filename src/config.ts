@@ -68,6 +68,17 @@ export const configSchema = z.object({
   STT_BASE_URL: optionalText,
   STT_API_KEY: optionalText,
   STT_MODEL: optionalText,
+  /**
+   * The interviewer's voice (PROTOCOL.md §9): `builtin` (eSpeak NG, offline, en and zh; an optional GPL
+   * part), `openai` (any /v1/audio/speech endpoint) or `none` (replies in text only). @default 'builtin'
+   */
+  TTS_PROVIDER: z.enum(['builtin', 'openai', 'none']).default('builtin'),
+  TTS_BASE_URL: optionalText,
+  TTS_API_KEY: optionalText,
+  /** TTS_PROVIDER=openai. @default 'tts-1' */
+  TTS_MODEL: optionalText,
+  /** TTS_PROVIDER=openai: the default voice. @default 'alloy' */
+  TTS_VOICE: optionalText,
   /** Per model call, milliseconds. @default 60000 */
   AI_TIMEOUT_MS: integer(60_000, 100),
   /** Per transcription call, milliseconds. @default 60000 */
@@ -181,6 +192,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envFile
   }
   if (value.STT_PROVIDER === 'openai' && !value.STT_BASE_URL && !value.STT_API_KEY) {
     throw new ConfigError('Invalid configuration. STT_PROVIDER=openai needs STT_BASE_URL or STT_API_KEY.');
+  }
+  if (value.TTS_PROVIDER === 'openai' && !value.TTS_BASE_URL && !value.TTS_API_KEY) {
+    throw new ConfigError('Invalid configuration. TTS_PROVIDER=openai needs TTS_BASE_URL or TTS_API_KEY.');
   }
   if (value.AUTH_MODE === 'token' && value.API_KEYS.length === 0) {
     throw new ConfigError('Invalid configuration. AUTH_MODE=token needs API_KEYS (comma-separated).');

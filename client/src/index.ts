@@ -20,6 +20,10 @@ export { VivaClientError, isVivaClientError, type ClientErrorCode, type VivaClie
 export { DEFAULT_RECONNECT, backoffDelay, type ReconnectOptions } from './backoff.js';
 export { bytesToBase64, formatFromMimeType, toAudioPayload, type AudioPayload, type AudioSource } from './audio-input.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
+export { VivaVoice, type VoiceOptions } from './voice/viva-voice.js';
+export { captureMicrophone, type MicrophoneCapture } from './voice/microphone-capture.js';
+export { floatToPcm16, fromBase64, pcm16Bytes, toBase64, type PcmSource } from './voice/pcm16-encoding.js';
+export type { Capabilities, VoiceSettingsData } from '../../src/protocol/voice-messages.js';
 export type { ConnectedData, ServerMessage, ServerMessageType } from '../../src/protocol/server-messages.js';
 export type { Candidate, InterviewReport, InterviewSettingsInput, InterviewStatus } from '../../src/protocol/interview-schemas.js';
 export type { ErrorCode } from '../../src/protocol/error-codes.js';

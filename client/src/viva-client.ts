@@ -1,5 +1,6 @@
 import { CloseCode, reconnectableCloseCodes } from '../../src/protocol/close-codes.js';
 import { serverMessageSchema, type ConnectedData, type ServerMessage, type ServerMessageType } from '../../src/protocol/server-messages.js';
+import type { Capabilities } from '../../src/protocol/voice-messages.js';
 import { toAudioPayload, type AudioSource } from './audio-input.js';
 import { backoffDelay, resolveReconnectOptions, type ReconnectOptions } from './backoff.js';
 import { CLOSED, publicState, wireOf, type Link, type SessionProgress, type SettingsState, type Wire } from './client-states.js';
@@ -63,6 +64,8 @@ export class VivaClient {
   private settings: SettingsState;
   /** Sockets opened so far: the next one's generation. */
   private socketsOpened = 0;
+  /** What the server said it can do (speech in and out), from the latest `connected`. */
+  private serverCapabilities: Capabilities | undefined;
   private connecting:
     | { promise: Promise<ConnectedData>; resolve(data: ConnectedData): void; reject(error: VivaClientError): void; settled: boolean }
     | undefined;
@@ -213,6 +216,21 @@ export class VivaClient {
     }
     this.release('close');
     this.finish(CloseCode.NORMAL, 'closed by the client', undefined);
+  }
+
+  /** What the server said it can do in its latest `connected` (speech in and out, voices). */
+  get capabilities(): Capabilities | undefined {
+    return this.serverCapabilities;
+  }
+
+  /**
+   * Sends a live message (voice, PROTOCOL.md §9) now, if connected; returns whether it went out. Live
+   * messages are never queued or re-sent: audio that missed its connection is gone, as the contract says.
+   */
+  sendLive(type: string, data: Record<string, unknown> = {}, id?: string): boolean {
+    if (this.state !== 'open') return false;
+    this.sendFrame(JSON.stringify({ type, ...(id === undefined ? {} : { id }), data }));
+    return true;
   }
 
   /** An absolute http(s) URL for a path the server sent, such as `interview_ended`'s `report_url`. */
@@ -434,6 +452,7 @@ export class VivaClient {
       session.seqKnown = true;
     }
     session.maxMessageBytes = data.max_message_bytes;
+    this.serverCapabilities = data.capabilities;
     this.setLink({ phase: 'open', wire: link.wire, watchdog: this.startWatchdog(link.wire, data.heartbeat_interval_ms) });
     if (this.settings.kind === 'unsent') this.sendSettings();
     this.flushPending();

@@ -29,6 +29,7 @@ export function transcriptOf(turns: StoredTurn[]): TranscriptTurn[] {
     interviewer: turn.reply,
     follow_up: turn.follow_up,
     cancelled: turn.cancelled,
+    ...(turn.interrupted === true ? { heard_text: turn.heard_text ?? '', interrupted: true } : {}),
     at: turn.created_at,
   }));
 }

@@ -26,6 +26,8 @@ import { audioTurnInput } from './turn-views.js';
 import type { SessionTokens } from './session-tokens.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
 import type { SessionCreationLimiter } from './session-creation-limiter.js';
+import { isVoiceClientMessageType } from '../protocol/voice-messages.js';
+import type { VoiceClientMessage, VoiceGateway } from './voice/voice-gateway.js';
 
 export interface WebSocketGatewayOptions {
   config: Config;
@@ -39,9 +41,12 @@ export interface WebSocketGatewayOptions {
   creations: SessionCreationLimiter;
   logger: Logger;
   cluster: ClusterNode;
+  voice: VoiceGateway;
 }
 
 const REPLAY_PAGE = 500;
+/** audio_append frames per second one connection may send (20 ms chunks are 50 a second). */
+const AUDIO_APPENDS_PER_S = 100;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -121,6 +126,8 @@ export class WebSocketGateway {
     registry.admit(connection);
     connection.holdLiveMessages();
     const limiter = new MessageRateLimiter(config.RATE_LIMIT_MESSAGES_PER_S, config.RATE_LIMIT_FLOOD_MS);
+    // live audio comes in many small frames: it has a budget of its own, apart from the other messages
+    const audioLimiter = new MessageRateLimiter(AUDIO_APPENDS_PER_S, config.RATE_LIMIT_FLOOD_MS);
     const resumeFrom = parseResumeFrom((request.query as { resume_from?: unknown }).resume_from);
     const ready = this.open(connection, resumeFrom).catch((error: unknown) => {
       if (error instanceof VivaError && error.code === 'SESSION_NOT_FOUND') {
@@ -148,14 +155,15 @@ export class WebSocketGateway {
       clearTimeout(idleTimer);
       connection.heard();
       connection.lastActivityAt = new Date();
-      const verdict = limiter.take();
+      const decoded = isBinary ? null : decodeFrame(raw);
+      const isAudio = decoded?.ok === true && decoded.message.type === 'audio_append';
+      const verdict = isAudio ? audioLimiter.take() : limiter.take();
       if (verdict !== 'allowed') {
         metrics.limitHit('messages_per_connection');
         if (verdict === 'abusive') connection.close(CloseCode.POLICY_VIOLATION, 'message rate limit exceeded for seconds');
-        else this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: config.RATE_LIMIT_MESSAGES_PER_S } }));
+        else this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: isAudio ? AUDIO_APPENDS_PER_S : config.RATE_LIMIT_MESSAGES_PER_S } }));
         return;
       }
-      const decoded = isBinary ? null : decodeFrame(raw);
       if (decoded === null) {
         metrics.messageIn('binary');
         this.answerError(connection, new VivaError('UNSUPPORTED_FRAME'));
@@ -169,6 +177,13 @@ export class WebSocketGateway {
       const message = decoded.message;
       metrics.messageIn(message.type);
       // pings and cancels are answered at once; everything that touches the session keeps arrival order
+      if (isVoiceClientMessageType(message.type)) {
+        const voiceMessage = message as VoiceClientMessage;
+        void ready
+          .then((opened) => opened && this.options.voice.handle(connection, voiceMessage, (error, replyTo) => this.answerError(connection, error, replyTo)))
+          .catch((error: unknown) => this.answerError(connection, error, message.id));
+        return;
+      }
       if (message.type === 'ping' || message.type === 'cancel' || message.type === 'disconnect') {
         void ready
           .then((opened) => opened && this.handleControl(connection, message))
@@ -191,6 +206,7 @@ export class WebSocketGateway {
       meter?.stop();
       clearTimeout(idleTimer);
       connection.closed = true;
+      this.options.voice.detach(connection);
       const wasLive = registry.get(connection.sessionId) === connection;
       registry.detach(connection);
       if (wasLive) void this.options.cluster.connectionClosed(connection.sessionId, connection.id).catch(() => undefined);
@@ -275,6 +291,7 @@ export class WebSocketGateway {
       last_seq: session.last_seq,
       interview: describeInterview(session.plan, session.progress),
       ...(created ? { session_token: tokens.issue(session.id) } : {}),
+      capabilities: this.options.voice.capabilities(),
     });
   }
 

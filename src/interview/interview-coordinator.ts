@@ -30,7 +30,22 @@ export type TurnInput =
       id?: string | undefined;
       audio: Omit<TranscribeRequest, 'abortSignal' | 'language'>;
       language?: string | undefined;
+      /** Set for a live voice turn (PROTOCOL.md §9): its timing, and the spoken reply to wait for. */
+      voice?: VoiceTurnHooks | undefined;
     };
+
+/** What a voice turn adds to an audio turn. Times are performance.now() milliseconds. */
+export interface VoiceTurnHooks {
+  /** When the end of the candidate's turn was detected (or committed). */
+  detectedAt: number;
+  /** When the candidate stopped speaking: detection minus the silence waited for. */
+  speechEndedAt: number;
+  /**
+   * The reply is complete (before it is stored): resolves with when its first audio was sent, or
+   * undefined without one. Bounded by the caller, so a slow voice never holds the durable reply long.
+   */
+  replyReady(turn: number, reply: string): Promise<number | undefined>;
+}
 
 /** Who asked: messages meant only for the requester (queued status, replays) go to `reply`. */
 export interface TurnOrigin {
@@ -267,6 +282,17 @@ export class InterviewCoordinator {
     return true;
   }
 
+  /**
+   * playback_truncate: the candidate heard only `heardText` of that turn's spoken reply. In the session's
+   * order, so a turn already running finishes first and the next one is based on what was heard.
+   */
+  recordHeard(sessionId: string, turn: number, heardText: string): Promise<void> {
+    return this.inLane(sessionId, async () => {
+      const found = await this.options.store.markTurnHeard(sessionId, turn, heardText);
+      if (!found) throw new VivaError('INVALID_MESSAGE', `Turn ${turn} does not exist in this session.`, { details: { field: 'data.turn' } });
+    });
+  }
+
   /** Stores a `notice` and delivers it now or on resume. */
   async sendNotice(
     sessionId: string,
@@ -359,10 +385,12 @@ export class InterviewCoordinator {
       settings: resolveSettings(session.settings),
       plan: session.plan,
       progress: session.progress,
+      // a spoken reply cut short counts for what the candidate heard of it (PROTOCOL.md §9)
       history: turns.map((turn) => ({
         candidate: turn.candidate_text,
-        interviewer: turn.reply,
+        interviewer: turn.interrupted === true ? (turn.heard_text ?? '') : turn.reply,
         cancelled: turn.cancelled,
+        ...(turn.interrupted === true ? { interrupted: true } : {}),
       })),
     };
   }
@@ -405,7 +433,8 @@ export class InterviewCoordinator {
       await this.deliverAll(sessionId, messages);
     };
     const startedAt = performance.now();
-    const latency: { stt?: number; ai: number; total: number } = { ai: 0, total: 0 };
+    const latency: AiResponseData['latency_ms'] = { ai: 0, total: 0 };
+    const voice = input.kind === 'audio' ? input.voice : undefined;
     let transcription: DurableMessage | undefined;
     let candidateInput: CandidateInput = { kind: 'start' };
 
@@ -420,6 +449,7 @@ export class InterviewCoordinator {
       );
       latency.stt = Math.round(performance.now() - sttStarted);
       this.options.metrics.observeStage('stt', latency.stt);
+      if (voice !== undefined) latency.end_of_speech = Math.round(performance.now() - voice.detectedAt);
       const text = result.text.trim();
       const committed = await this.options.store.commit({
         session_id: sessionId,
@@ -483,6 +513,10 @@ export class InterviewCoordinator {
     }
     latency.ai = Math.round(performance.now() - aiStarted);
     this.options.metrics.observeStage('ai', latency.ai);
+    if (voice !== undefined) {
+      const firstAudioAt = await voice.replyReady(turn, result.reply);
+      if (firstAudioAt !== undefined) latency.first_audio = Math.round(firstAudioAt - voice.speechEndedAt);
+    }
 
     latency.total = Math.round(performance.now() - startedAt);
     const status = describeInterview(session.plan, result.progress);

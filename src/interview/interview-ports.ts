@@ -94,3 +94,36 @@ export interface SpeechRecognizer {
   readonly provider: string;
   transcribe(request: TranscribeRequest): Promise<Transcription>;
 }
+
+export interface SynthesizeRequest {
+  text: string;
+  /** One of the synthesizer's `voices`; absent: its default for `language`. */
+  voice?: string | undefined;
+  format: 'pcm16' | 'mp3' | 'opus';
+  /** For `pcm16`: the sample rate the caller wants (24000 by the contract). */
+  sample_rate: number;
+  language?: string | undefined;
+  abortSignal?: AbortSignal | undefined;
+  /** For logs and metrics only. */
+  session_id?: string | undefined;
+}
+
+export interface SynthesizedChunk {
+  audio: Buffer;
+  format: 'pcm16' | 'mp3' | 'opus';
+  sample_rate?: number | undefined;
+  /** How long this chunk plays, milliseconds (0 when the encoded format does not say). */
+  duration_ms: number;
+}
+
+/** Speaks the interviewer's replies (PROTOCOL.md §9). Chunks come as they are made, so playback can start early. */
+export interface SpeechSynthesizer {
+  readonly provider: string;
+  /** Voice names a client may ask for; the first is the default. */
+  readonly voices: readonly string[];
+  /** Output formats the provider makes itself; other formats are not offered. */
+  readonly formats: ReadonlyArray<'pcm16' | 'mp3' | 'opus'>;
+  synthesize(request: SynthesizeRequest): AsyncIterable<SynthesizedChunk>;
+  /** Frees what it holds (a worker thread); called at shutdown. */
+  close?(): Promise<void>;
+}

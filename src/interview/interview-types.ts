@@ -119,6 +119,8 @@ export interface ConversationTurn {
   candidate: string | null;
   interviewer: string;
   cancelled: boolean;
+  /** The candidate cut the spoken reply short: `interviewer` holds only the words they heard. */
+  interrupted?: boolean | undefined;
 }
 
 export type { Candidate, EndReason, InterviewReport, InterviewSettingsInput, Language, StageName };

@@ -34,6 +34,9 @@ export interface StoredTurn {
   follow_up: boolean;
   cancelled: boolean;
   created_at: string;
+  /** A spoken reply cut short by the candidate (barge-in): the words heard (PROTOCOL.md §9). */
+  heard_text?: string | null | undefined;
+  interrupted?: boolean | undefined;
 }
 
 /** A durable message before the store has numbered it. */
@@ -90,6 +93,8 @@ export interface SessionStore {
   /** Durable messages sent in answer to the client input `inputId` (their `reply_to`), oldest first. */
   messagesForInput(sessionId: string, inputId: string): Promise<DurableMessage[]>;
   turns(sessionId: string): Promise<StoredTurn[]>;
+  /** Marks a turn's spoken reply as interrupted, with the words heard. Returns whether the turn exists. */
+  markTurnHeard(sessionId: string, turn: number, heardText: string): Promise<boolean>;
   listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]>;
   countSessions(): Promise<number>;
   /**

@@ -2,6 +2,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ErrorCode } from '../protocol/error-codes.js';
 import type { TurnMetrics, TurnStage } from '../interview/turn-metrics.js';
 
+/** Stages of a live voice turn (PROTOCOL.md §9), each a histogram series. */
+export type VoiceStage = 'vad_end_of_turn' | 'stt' | 'model_first_token' | 'tts_first_audio' | 'voice_to_voice';
+
 /**
  * Prometheus metrics and the plain counters behind `/api/v1/websocket/stats`. One instance per process,
  * made in the composition root; each server in a test process gets its own registry.
@@ -61,6 +64,13 @@ export class Metrics implements TurnMetrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
+  private readonly voiceLatency = new Histogram({
+    name: 'viva_voice_latency_seconds',
+    help: 'Live voice turns, by stage: vad_end_of_turn (end of speech to detection), stt (detection to transcript), model_first_token, tts_first_audio, voice_to_voice (end of speech to first reply audio)',
+    labelNames: ['stage'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1, 1.5, 2, 3, 5, 10],
+    registers: [this.registry],
+  });
   readonly limitsHit = new Counter({
     name: 'viva_limits_hit_total',
     help: 'Requests refused by a configured limit, by limit',
@@ -96,6 +106,10 @@ export class Metrics implements TurnMetrics {
 
   observeStage(stage: TurnStage, milliseconds: number): void {
     this.turnLatency.observe({ stage }, milliseconds / 1000);
+  }
+
+  observeVoice(stage: VoiceStage, milliseconds: number): void {
+    this.voiceLatency.observe({ stage }, milliseconds / 1000);
   }
 
   limitHit(limit: string): void {

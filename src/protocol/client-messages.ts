@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { candidateSchema, interviewSettingsSchema } from './interview-schemas.js';
 import { MAX_JSON_DEPTH, jsonValueTooDeep } from './json-nesting.js';
+import { voiceClientDataSchemas } from './voice-messages.js';
 
 /** Largest `context` object accepted with an input, measured as JSON. */
 export const MAX_CONTEXT_BYTES = 8 * 1024;
@@ -87,6 +88,7 @@ export const clientDataSchemas = {
   disconnect: reasonDataSchema,
   end_interview: reasonDataSchema,
   cancel: cancelDataSchema,
+  ...voiceClientDataSchemas,
 } as const;
 
 export type ClientMessageType = keyof typeof clientDataSchemas;

@@ -57,6 +57,9 @@ export const transcriptTurnSchema = z.object({
   interviewer: z.string(),
   follow_up: z.boolean(),
   cancelled: z.boolean(),
+  /** A spoken reply the candidate cut short (barge-in): what they heard of it. */
+  heard_text: z.string().optional(),
+  interrupted: z.boolean().optional(),
   at: z.string(),
 });
 export type TranscriptTurn = z.infer<typeof transcriptTurnSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorCodeList, type ErrorCode } from './error-codes.js';
 import { endReasonSchema, interviewStatusSchema } from './interview-schemas.js';
+import { capabilitiesSchema, voiceServerDataSchemas } from './voice-messages.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -8,6 +9,9 @@ export const latencySchema = z.object({
   stt: z.number().optional(),
   ai: z.number(),
   total: z.number(),
+  /** Voice turns: silence detected to transcript ready, and end of the candidate's speech to the first reply audio. */
+  end_of_speech: z.number().optional(),
+  first_audio: z.number().optional(),
 });
 
 export const connectedDataSchema = z.object({
@@ -19,6 +23,7 @@ export const connectedDataSchema = z.object({
   last_seq: z.number().int(),
   interview: interviewStatusSchema,
   session_token: z.string().optional(),
+  capabilities: capabilitiesSchema.optional(),
 });
 
 export const statusDataSchema = z.object({
@@ -81,6 +86,7 @@ export const serverDataSchemas = {
   notice: noticeDataSchema,
   error: errorDataSchema,
   pong: pongDataSchema,
+  ...voiceServerDataSchemas,
 } as const;
 
 export type ServerMessageType = keyof typeof serverDataSchemas;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { InterviewEvaluator, InterviewPlanner, Interviewer, SpeechRecognizer } from '../interview/interview-ports.js';
+import type { InterviewEvaluator, InterviewPlanner, Interviewer, SpeechRecognizer, SpeechSynthesizer } from '../interview/interview-ports.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createBuiltinEngine } from './builtin/index.js';
 import { evaluatorWithFallback, interviewerWithFallback, plannerWithFallback } from './fallback/fallback-engine.js';
@@ -12,6 +12,8 @@ import { PromptLibrary } from './llm/prompt-library.js';
 import { createOpenAiClient, describeEndpoint } from './openai/openai-client.js';
 import { OpenAiLanguageModel } from './openai/openai-language-model.js';
 import { OpenAiTranscriptionAdapter } from './openai/openai-transcription-adapter.js';
+import { OpenAiSpeechSynthesizer } from './openai/openai-speech-synthesizer.js';
+import { EspeakSpeechSynthesizer, builtinVoiceModuleUrl } from './speech/espeak-speech-synthesizer.js';
 import { ProviderMetrics } from './provider-metrics.js';
 import { CIRCUIT_DEFAULTS, CircuitBreaker, type CircuitBreakerOptions } from './resilience/circuit-breaker.js';
 import { ResilientLanguageModel } from './resilience/resilient-language-model.js';
@@ -24,6 +26,8 @@ export interface Providers {
   interviewer: Interviewer;
   evaluator: InterviewEvaluator;
   speech: SpeechRecognizer;
+  /** The interviewer's voice; null when TTS_PROVIDER=none or the built-in voice is not installed. */
+  voice: SpeechSynthesizer | null;
 }
 
 export interface ProviderContext {
@@ -39,6 +43,8 @@ export interface ProviderContext {
 /** Used when LLM_MODEL / STT_MODEL are not set. */
 export const DEFAULT_LLM_MODEL = 'gpt-4o-mini';
 export const DEFAULT_STT_MODEL = 'whisper-1';
+export const DEFAULT_TTS_MODEL = 'tts-1';
+export const DEFAULT_TTS_VOICE = 'alloy';
 
 /** The model's share of AI_TIMEOUT_MS when LLM_FALLBACK_AFTER_MS is not set; the rest is the built-in engine's. */
 const FALLBACK_SHARE_OF_TIMEOUT = 0.75;
@@ -56,7 +62,7 @@ export function createProviders(config: Config, context: ProviderContext): Provi
   const providerMetrics = ProviderMetrics.on(context.metrics.registry);
   const logger = context.logger.child({ component: 'providers' });
   const circuit = context.circuit ?? CIRCUIT_DEFAULTS;
-  const providers: Providers = { ...builtin, speech: new NoSpeechRecognizer() };
+  const providers: Providers = { ...builtin, speech: new NoSpeechRecognizer(), voice: null };
 
   if (config.LLM_PROVIDER === 'openai') {
     const modelId = config.LLM_MODEL ?? DEFAULT_LLM_MODEL;
@@ -104,5 +110,26 @@ export function createProviders(config: Config, context: ProviderContext): Provi
     });
     logger.info({ ...labels, endpoint: describeEndpoint(config.STT_BASE_URL) }, 'speech recognizer: OpenAI-compatible endpoint');
   }
+  providers.voice = createVoice(config, context, logger);
   return providers;
+}
+
+/** TTS_PROVIDER: the built-in voice when its optional package is installed, an endpoint, or none. */
+function createVoice(config: Config, context: ProviderContext, logger: Logger): SpeechSynthesizer | null {
+  if (config.TTS_PROVIDER === 'none') return null;
+  if (config.TTS_PROVIDER === 'openai') {
+    const model = config.TTS_MODEL ?? DEFAULT_TTS_MODEL;
+    logger.info({ provider: 'openai', model, endpoint: describeEndpoint(config.TTS_BASE_URL) }, 'voice: OpenAI-compatible endpoint');
+    return new OpenAiSpeechSynthesizer({
+      client: createOpenAiClient({ baseURL: config.TTS_BASE_URL, apiKey: config.TTS_API_KEY, fetch: context.fetch }, logger),
+      model,
+      voice: config.TTS_VOICE ?? DEFAULT_TTS_VOICE,
+    });
+  }
+  const moduleUrl = builtinVoiceModuleUrl();
+  if (moduleUrl === null) {
+    logger.info('voice: the optional built-in voice (@echogarden/espeak-ng-emscripten) is not installed; replies are text only');
+    return null;
+  }
+  return new EspeakSpeechSynthesizer(moduleUrl);
 }

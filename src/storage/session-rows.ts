@@ -40,6 +40,8 @@ export interface TurnRow {
   follow_up: number | boolean;
   cancelled: number | boolean;
   created_at: string;
+  heard_text?: string | null;
+  interrupted?: number | boolean;
 }
 
 /** Parses a JSON column written by this module; the cast is sound because only typed values go in. */
@@ -131,5 +133,6 @@ export function turnFromRow(row: TurnRow): StoredTurn {
     follow_up: Boolean(row.follow_up),
     cancelled: Boolean(row.cancelled),
     created_at: row.created_at,
+    ...(row.interrupted ? { heard_text: row.heard_text ?? '', interrupted: true } : {}),
   };
 }

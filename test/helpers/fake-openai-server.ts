@@ -5,6 +5,9 @@
  *   (`data: {chunk}\n\n` … `data: [DONE]\n\n`), usage in a last chunk when `stream_options.include_usage`;
  * - `POST /v1/audio/transcriptions`, multipart/form-data parsed for real: the file's name, type and
  *   bytes, and the `model`, `language` and `response_format` fields are recorded;
+ * - `POST /v1/audio/speech` (JSON body): a tone as long as the text takes to say (60 ms a character),
+ *   streamed in 100 ms chunks as raw 24 kHz PCM16 (`response_format: pcm`) or as bytes tagged with the
+ *   format asked for; a first-chunk delay and failures are scriptable;
  * - scriptable failures: an HTTP error with headers (429 with retry-after, 500…), a hung connection
  *   (headers never sent), a stream cut in the middle (socket destroyed), any reply text (malformed JSON).
  *
@@ -49,6 +52,8 @@ export type ChatScript =
       chunks?: readonly string[];
       /** Pause before each chunk, milliseconds. @default 0 */
       chunkDelayMs?: number;
+      /** Pause before the first chunk only (a model's time to first token), milliseconds. @default 0 */
+      firstChunkDelayMs?: number;
       finishReason?: string;
     }
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
@@ -68,9 +73,22 @@ export interface TranscriptionRequest {
 }
 
 export type TranscriptionScript =
-  | { kind: 'transcript'; text: string; durationS?: number; language?: string; noSpeechProb?: number }
+  | { kind: 'transcript'; text: string; durationS?: number; language?: string; noSpeechProb?: number; delayMs?: number }
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
   | { kind: 'hang' };
+
+export interface SpeechRequest {
+  body: { model: string; voice: string; input: string; response_format?: string; [field: string]: unknown };
+  receivedAt: number;
+  /** performance.now() when the first audio byte was written. */
+  firstChunkAt: number | undefined;
+  abortedByClient: boolean;
+}
+
+export type SpeechScript = { kind: 'audio'; firstChunkDelayMs?: number; chunkDelayMs?: number } | { kind: 'error'; status: number; message?: string };
+
+/** Milliseconds of audio the fake voice makes per character of text. */
+export const FAKE_SPEECH_MS_PER_CHARACTER = 60;
 
 export interface MultipartPart {
   name: string | undefined;
@@ -137,6 +155,10 @@ function errorBody(status: number, message: string | undefined) {
 export class FakeOpenAiServer {
   readonly chatRequests: ChatRequest[] = [];
   readonly transcriptionRequests: TranscriptionRequest[] = [];
+  readonly speechRequests: SpeechRequest[] = [];
+  /** Answers a speech request when no scripted answer is queued. */
+  speechHandler: (request: SpeechRequest) => SpeechScript = () => ({ kind: 'audio' });
+  private readonly speechQueue: SpeechScript[] = [];
   /** Answers a chat request when no scripted answer is queued. */
   chatHandler: (request: ChatRequest) => ChatScript = () => ({ kind: 'reply', text: 'OK.' });
   /** Answers a transcription request when no scripted answer is queued. */
@@ -176,6 +198,10 @@ export class FakeOpenAiServer {
     this.transcriptionQueue.push(...scripts);
   }
 
+  queueSpeech(...scripts: SpeechScript[]): void {
+    this.speechQueue.push(...scripts);
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -185,6 +211,7 @@ export class FakeOpenAiServer {
     const path = (request.url ?? '').split('?')[0];
     if (request.method === 'POST' && path === '/v1/chat/completions') return this.handleChat(request, response);
     if (request.method === 'POST' && path === '/v1/audio/transcriptions') return this.handleTranscription(request, response);
+    if (request.method === 'POST' && path === '/v1/audio/speech') return this.handleSpeech(request, response);
     sendJson(response, 404, errorBody(404, `no route ${request.method} ${path}`));
   }
 
@@ -250,7 +277,10 @@ export class FakeOpenAiServer {
         }
         response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         response.write(chunk({ role: 'assistant', content: '' }, null));
+        let firstPiece = true;
         for (const piece of script.chunks ?? words(script.text)) {
+          if (firstPiece && script.firstChunkDelayMs !== undefined && script.firstChunkDelayMs > 0) await delay(script.firstChunkDelayMs);
+          firstPiece = false;
           if (script.chunkDelayMs !== undefined && script.chunkDelayMs > 0) await delay(script.chunkDelayMs);
           if (response.destroyed || record.abortedByClient) return;
           response.write(chunk({ content: piece }, null));
@@ -264,6 +294,37 @@ export class FakeOpenAiServer {
         return;
       }
     }
+  }
+
+  private async handleSpeech(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = JSON.parse((await readBody(request)).toString('utf8')) as SpeechRequest['body'];
+    const record: SpeechRequest = { body, receivedAt: performance.now(), firstChunkAt: undefined, abortedByClient: false };
+    response.on('close', () => {
+      if (!response.writableFinished) record.abortedByClient = true;
+    });
+    this.speechRequests.push(record);
+    const script = this.speechQueue.shift() ?? this.speechHandler(record);
+    if (script.kind === 'error') {
+      sendJson(response, script.status, errorBody(script.status, script.message));
+      return;
+    }
+    const format = body.response_format ?? 'mp3';
+    response.writeHead(200, { 'content-type': format === 'pcm' ? 'audio/pcm' : `audio/${format}` });
+    const totalSamples = Math.round((body.input.length * FAKE_SPEECH_MS_PER_CHARACTER * 24_000) / 1000);
+    const chunkSamples = 2_400;
+    if (script.firstChunkDelayMs) await delay(script.firstChunkDelayMs);
+    for (let start = 0; start < totalSamples; start += chunkSamples) {
+      if (start > 0 && script.chunkDelayMs) await delay(script.chunkDelayMs);
+      if (response.destroyed || record.abortedByClient) return;
+      const count = Math.min(chunkSamples, totalSamples - start);
+      const chunk = Buffer.alloc(count * 2);
+      for (let index = 0; index < count; index += 1) {
+        chunk.writeInt16LE(Math.round(8_000 * Math.sin((2 * Math.PI * 220 * (start + index)) / 24_000)), index * 2);
+      }
+      record.firstChunkAt ??= performance.now();
+      response.write(chunk);
+    }
+    response.end();
   }
 
   private async handleTranscription(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -304,6 +365,7 @@ export class FakeOpenAiServer {
         sendJson(response, script.status, errorBody(script.status, script.message), script.headers);
         return;
       case 'transcript':
+        if (script.delayMs !== undefined && script.delayMs > 0) await delay(script.delayMs);
         if (record.responseFormat === 'verbose_json') {
           const duration = script.durationS ?? 2;
           sendJson(response, 200, {

@@ -353,6 +353,22 @@ export function runSessionStoreContract(name: string, makeStore: MakeContractSto
       );
 
       it(
+        'markTurnHeard records what was heard of a spoken reply cut short (barge-in)',
+        withStore(async ({ store }) => {
+          await store.createSession({ id: 'heard' });
+          await store.commit({ session_id: 'heard', messages: [aiResponse('heard', 'Welcome to the interview', 1)], turn: turnOf(1, null, 'Welcome to the interview') });
+          assert.equal((await store.turns('heard'))[0]?.interrupted, undefined, 'a turn is not interrupted until marked');
+          assert.equal(await store.markTurnHeard('heard', 1, 'Welcome to'), true);
+          const [turn] = await store.turns('heard');
+          assert.equal(turn?.heard_text, 'Welcome to');
+          assert.equal(turn?.interrupted, true);
+          assert.equal(turn?.reply, 'Welcome to the interview', 'the reply keeps its full text');
+          assert.equal(await store.markTurnHeard('heard', 2, 'x'), false, 'no such turn');
+          assert.equal(await store.markTurnHeard('nobody', 1, 'x'), false, 'no such session');
+        }),
+      );
+
+      it(
         'a commit whose turn is not turn_count + 1 fails whole: no messages, no turn, no patch',
         withStore(async ({ store }) => {
           await store.createSession({ id: 'a' });

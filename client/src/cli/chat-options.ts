@@ -10,6 +10,10 @@ export interface ChatOptions {
   sessionId: string | undefined;
   token: string | undefined;
   apiKey: string | undefined;
+  /** A WAV file to speak as the first answer, hands-free (live voice). */
+  voiceWav: string | undefined;
+  /** Where to save the interviewer's spoken reply to it, as WAV. */
+  voiceOut: string | undefined;
 }
 
 export type ParsedCommand = { command: 'chat'; options: ChatOptions } | { command: 'help' } | { command: 'invalid'; message: string };
@@ -29,6 +33,8 @@ Options:
   --session ID       continue an interview started before
   --token TOKEN      the session token (servers in token auth mode)
   --api-key KEY      an API key to start interviews (servers in token auth mode)
+  --voice-wav FILE   answer the first question by voice: stream FILE (16-bit mono WAV) hands-free
+  --voice-out FILE   save the interviewer's spoken reply to that answer as a WAV file
   -h, --help         this text
 
 While it runs: type your answer and press Enter. /end ends the interview and shows the report,
@@ -51,6 +57,8 @@ export function parseChatArguments(argv: readonly string[], environment: Record<
         session: { type: 'string' },
         token: { type: 'string' },
         'api-key': { type: 'string' },
+        'voice-wav': { type: 'string' },
+        'voice-out': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -81,6 +89,8 @@ export function parseChatArguments(argv: readonly string[], environment: Record<
       sessionId: values.session,
       token: values.token,
       apiKey: values['api-key'],
+      voiceWav: values['voice-wav'],
+      voiceOut: values['voice-out'],
     },
   };
 }

@@ -15,6 +15,7 @@ import { ChatTerminal } from './chat-terminal.js';
 import { parseChatArguments, USAGE, type ChatOptions } from './chat-options.js';
 import { LineReader } from './line-reader.js';
 import { formatReportSummary } from './report-summary.js';
+import { playVoiceTurn } from './voice-demo.js';
 
 const startedInterviewSchema = z.object({ session_id: z.string(), session_token: z.string() });
 const httpErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -97,6 +98,8 @@ async function chat(options: ChatOptions, reader: LineReader, terminal: ChatTerm
   const connected = await client.connect().catch(() => undefined);
   if (connected === undefined) return 1;
   await caughtUp(client, connected.last_seq);
+  if (connected.capabilities?.speech_input === false) terminal.note('this server cannot transcribe speech: answer in text');
+  if (options.voiceWav !== undefined) await playVoiceTurn(client, terminal, options.voiceWav, options.voiceOut);
 
   try {
     while (ended === undefined && !stopped) {

@@ -103,6 +103,15 @@ export class MemorySessionStore implements SessionStore {
     return cloneJson(this.#sessions.get(sessionId)?.turns ?? []);
   }
 
+  async markTurnHeard(sessionId: string, turn: number, heardText: string): Promise<boolean> {
+    this.#assertOpen();
+    const stored = this.#sessions.get(sessionId)?.turns.find((candidate) => candidate.turn === turn);
+    if (stored === undefined) return false;
+    stored.heard_text = heardText;
+    stored.interrupted = true;
+    return true;
+  }
+
   async listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]> {
     this.#assertOpen();
     const offset = normalizeOffset(options.offset);

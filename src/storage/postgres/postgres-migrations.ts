@@ -74,6 +74,14 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'turns: what the candidate heard of a spoken reply cut short',
+    sql: `
+      ALTER TABLE turns ADD COLUMN heard_text text;
+      ALTER TABLE turns ADD COLUMN interrupted boolean NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 /**

@@ -250,10 +250,19 @@ export class PostgresSessionStore implements SessionStore {
 
   async turns(sessionId: string): Promise<StoredTurn[]> {
     const { rows } = await this.#query<TurnRow>(
-      `SELECT ${turnColumns} FROM turns WHERE session_id = $1 ORDER BY turn`,
+      `SELECT ${turnColumns}, heard_text, interrupted FROM turns WHERE session_id = $1 ORDER BY turn`,
       [sessionId],
     );
     return rows.map(turnFromRow);
+  }
+
+  async markTurnHeard(sessionId: string, turn: number, heardText: string): Promise<boolean> {
+    const result = await this.#query('UPDATE turns SET heard_text = $1, interrupted = true WHERE session_id = $2 AND turn = $3', [
+      withoutNul(heardText),
+      sessionId,
+      turn,
+    ]);
+    return (result.rowCount ?? 0) > 0;
   }
 
   async listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]> {

@@ -91,6 +91,14 @@ export const sqliteMigrations: readonly Migration[] = [
         WHERE json_type(progress, '$.records') IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'turns: what the candidate heard of a spoken reply cut short',
+    sql: `
+      ALTER TABLE turns ADD COLUMN heard_text TEXT;
+      ALTER TABLE turns ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0 CHECK (interrupted IN (0, 1));
+    `,
+  },
 ];
 
 /**

@@ -97,7 +97,8 @@ function prepareStatements(db: Database.Database) {
     inputIds: db.prepare<[string], string>(
       'SELECT DISTINCT reply_to FROM messages WHERE session_id = ? AND reply_to IS NOT NULL',
     ).pluck(),
-    turns: db.prepare<[string], TurnRow>(`SELECT ${turnColumns} FROM turns WHERE session_id = ? ORDER BY turn`),
+    turns: db.prepare<[string], TurnRow>(`SELECT ${turnColumns}, heard_text, interrupted FROM turns WHERE session_id = ? ORDER BY turn`),
+    markTurnHeard: db.prepare<[string, string, number]>('UPDATE turns SET heard_text = ?, interrupted = 1 WHERE session_id = ? AND turn = ?'),
     listSessions: db.prepare<[number, number], SessionRow>(
       `SELECT ${sessionColumns} FROM sessions ORDER BY created_at DESC, id ASC LIMIT ? OFFSET ?`,
     ),
@@ -293,6 +294,16 @@ export class SqliteSessionStore implements SessionStore {
     entry.turns ??= this.#statements.turns.all(sessionId).map((row) => deepFreeze(turnFromRow(row)));
     // a fresh array: callers may sort or append; the turns themselves are frozen
     return [...entry.turns];
+  }
+
+  async markTurnHeard(sessionId: string, turn: number, heardText: string): Promise<boolean> {
+    return this.#writes.run(() => {
+      const changed = this.#statements.markTurnHeard.run(heardText, sessionId, turn).changes > 0;
+      const entry = this.#hot.get(sessionId);
+      // the cached turns are frozen: read them again on next use
+      if (changed && entry !== undefined) entry.turns = undefined;
+      return changed;
+    });
   }
 
   async listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]> {

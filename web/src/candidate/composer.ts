@@ -105,6 +105,11 @@ export class Composer {
     this.refresh();
   }
 
+  /** Shows or hides push-to-talk: hidden where the server cannot transcribe, and while hands-free is on (voice/). */
+  offerPushToTalk(offered: boolean): void {
+    this.micButton.hidden = !offered;
+  }
+
   /** Turns the microphone off for good, saying why (no recognizer on the server, no recorder here). */
   blockVoice(reason: MessageKey): void {
     this.voiceBlocked = reason;

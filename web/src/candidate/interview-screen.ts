@@ -10,6 +10,7 @@ import { fetchInterview } from './interview-api.js';
 import { ProgressIndicator } from './progress-indicator.js';
 import type { SavedInterview } from './saved-interview.js';
 import type { Recording } from './voice-recorder.js';
+import { VoiceMode } from './voice/voice-mode.js';
 
 export interface InterviewScreenEvents {
   connection: (state: ConnectionState) => void;
@@ -35,6 +36,7 @@ export class InterviewScreen {
   private readonly endButton: HTMLButtonElement;
   private readonly footer: HTMLDivElement;
   private readonly conversation: Conversation;
+  private readonly voice: VoiceMode;
   private client: VivaClient | undefined;
   private inputsInFlight = 0;
   private ended = false;
@@ -49,6 +51,10 @@ export class InterviewScreen {
       sendText: (text) => this.sendText(text),
       sendRecording: (recording) => this.sendRecording(recording),
     });
+    this.voice = new VoiceMode({
+      offerPushToTalk: (offered) => this.composer.offerPushToTalk(offered),
+      warn: (key) => this.composer.showStatus(key, 'warning'),
+    });
     this.alert = h('div', { class: 'alert alert-error interview-alert', attrs: { role: 'alert', hidden: true } });
     this.endButton = h('button', { class: 'button button-secondary button-end', attrs: { type: 'button' }, i18n: 'interview.end' });
     this.endButton.addEventListener('click', () => void this.endInterview());
@@ -59,7 +65,7 @@ export class InterviewScreen {
       this.chat.element,
     );
     this.chat.attachScroller(scroller);
-    this.footer = h('div', { class: 'interview-footer' }, this.alert, this.composer.element);
+    this.footer = h('div', { class: 'interview-footer' }, this.alert, this.voice.element, this.composer.element);
     this.element = h(
       'section',
       { class: 'interview', attrs: { 'aria-label': t('interview.chatLabel') } },
@@ -86,6 +92,7 @@ export class InterviewScreen {
     });
     this.client = client;
     this.subscribe(client);
+    this.voice.attach(client);
     try {
       const connected = await client.connect();
       this.progress.update(connected.interview);
@@ -99,6 +106,7 @@ export class InterviewScreen {
   }
 
   close(): void {
+    this.voice.close();
     this.client?.close();
     this.client = undefined;
   }
@@ -162,6 +170,7 @@ export class InterviewScreen {
     this.ended = true;
     const isNews = this.conversation.ended(message);
     this.composer.end();
+    this.voice.end();
     this.endButton.hidden = true;
     this.progress.update({ state: 'completed' });
     const viewReport = h('button', { class: 'button', attrs: { type: 'button' }, i18n: 'chat.viewReport' });

@@ -32,7 +32,7 @@ export const en = {
   'consent.evaluation':
     'An automated, heuristic evaluation of your answers, which the hiring team may review alongside the transcript.',
   'consent.microphone':
-    'Your browser asks for the microphone only when you first use the talk button, and it records only while you hold it.',
+    'Your browser asks for the microphone only when you first use the talk or hands-free button, and it records only while you hold the talk button or while hands-free is on.',
   'consent.agree': 'I understand and agree to take part in an AI-led interview.',
   'consent.back': 'Back',
   'consent.start': 'Agree and start',
@@ -73,6 +73,21 @@ export const en = {
   'voice.unavailable': 'Spoken answers are not available on this server. Please type your answer instead.',
   'voice.failed': 'Your recording could not be transcribed. Please try again, or type your answer.',
   'voice.tooShort': 'That recording was too short. Hold the button while you speak.',
+
+  // hands-free voice mode (candidate/voice/)
+  'voice.panelLabel': 'Voice',
+  'voice.handsFree': 'Hands-free',
+  'voice.handsFreeHint':
+    'Talk without holding a button: your answer is sent when you pause. Speak at any time to interrupt the interviewer.',
+  'voice.mute': 'Mute',
+  'voice.output': 'Interviewer’s voice',
+  'voice.connecting': 'Starting the microphone…',
+  'voice.listening': 'Listening… answer when you are ready.',
+  'voice.hearing': 'Hearing you…',
+  'voice.transcribing': 'Got it. Transcribing…',
+  'voice.muted': 'Microphone muted. Unmute to answer by voice.',
+  'voice.handsFreeUnsupported': 'This browser cannot stream the microphone. Use Hold to talk, or type your answer.',
+  'voice.micFailed': 'The microphone could not be opened. Check that one is connected, or type your answer.',
 
   'progress.label': 'Interview progress',
   'progress.question': 'Question {n} of {m}',

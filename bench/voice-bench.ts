@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { FakeOpenAiServer } from '../test/helpers/fake-openai-server.js';
+import { interviewModel } from '../test/helpers/fake-interview-model.js';
+import { silencePcm, speechPcm } from '../test/helpers/voice-audio.js';
+import { summariseLatencies, type LatencySummary } from './latency-stats.js';
+import { cpuSeconds } from './process-stats.js';
+import { REPO_ROOT } from './raised-limit-spawn.js';
+import { startServer } from './server-process.js';
+
+/**
+ * The voice scenario of `npm run bench`: N hands-free candidates stream real speech (espeak-ng) in 20 ms
+ * chunks, in real time, to a Viva child whose providers are fakes with fixed delays: transcription 100 ms,
+ * the model's first token 200 ms, the voice's first audio 100 ms. Every second turn the candidate starts
+ * speaking again as soon as the reply's first audio arrives (a barge-in). Measured at the candidates:
+ *
+ * - added: end of speech to the first reply audio, minus silence_ms and the providers' 400 ms: what Viva adds
+ *   (the detector's own hangover after speech included), and the same from `speech_stopped` on;
+ * - end of turn beyond silence_ms: end of speech to `speech_stopped`, minus silence_ms;
+ * - barge-in reaction: the first chunk holding speech sent to `speech_started` received;
+ * - server CPU per second of streamed audio.
+ */
+
+export const VOICE_PROVIDER_DELAYS = { sttMs: 100, firstTokenMs: 200, ttsFirstAudioMs: 100 } as const;
+const PROVIDERS_MS = VOICE_PROVIDER_DELAYS.sttMs + VOICE_PROVIDER_DELAYS.firstTokenMs + VOICE_PROVIDER_DELAYS.ttsFirstAudioMs;
+const SILENCE_MS = 500;
+const CHUNK_MS = 20;
+const LEAD_MS = 200;
+export const VOICE_TARGETS = { addedP99Ms: 80, bargeInP99Ms: 150 } as const;
+
+export interface VoiceBenchResult {
+  candidates: number;
+  durationMs: number;
+  turns: number;
+  bargeIns: number;
+  errors: string[];
+  addedMs: LatencySummary;
+  /** From `speech_stopped` to the first reply audio, minus the providers: Viva's share after the turn ended. */
+  addedAfterEndOfTurnMs: LatencySummary;
+  endOfTurnBeyondSilenceMs: LatencySummary;
+  bargeInReactionMs: LatencySummary;
+  audioSeconds: number;
+  serverCpuMsPerAudioSecond: number;
+}
+
+interface Samples {
+  added: number[];
+  addedAfterEndOfTurn: number[];
+  endOfTurn: number[];
+  bargeIn: number[];
+  turns: number;
+  bargeIns: number;
+  audioBytes: number;
+  errors: string[];
+}
+
+export async function runVoiceBench(candidates: number, durationMs: number, log: (line: string) => void): Promise<VoiceBenchResult> {
+  const fake = await FakeOpenAiServer.start();
+  fake.transcriptionHandler = () => ({ kind: 'transcript', text: 'I led the migration of our billing system to Postgres.', delayMs: VOICE_PROVIDER_DELAYS.sttMs });
+  const model = interviewModel();
+  fake.chatHandler = (request) => {
+    const script = model(request);
+    return script.kind === 'reply' && request.body.stream === true ? { ...script, firstChunkDelayMs: VOICE_PROVIDER_DELAYS.firstTokenMs } : script;
+  };
+  fake.speechHandler = () => ({ kind: 'audio', firstChunkDelayMs: VOICE_PROVIDER_DELAYS.ttsFirstAudioMs });
+  const directory = mkdtempSync(join(tmpdir(), 'viva-voice-bench-'));
+  const server = await startServer({
+    name: 'viva (voice)',
+    script: join(REPO_ROOT, 'src/main.ts'),
+    environment: {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      SERVE_WEB_APP: 'false',
+      ADMIN_TOKEN: 'bench-admin-token',
+      MAX_CONNECTIONS_PER_IP: '20000',
+      SESSIONS_PER_IP_PER_MINUTE: '1000000',
+      HTTP_RATE_LIMIT_PER_MINUTE: '1000000',
+      DATABASE_URL: join(directory, 'viva.db'),
+      LLM_PROVIDER: 'openai',
+      LLM_BASE_URL: fake.baseUrl,
+      STT_PROVIDER: 'openai',
+      STT_BASE_URL: fake.baseUrl,
+      TTS_PROVIDER: 'openai',
+      TTS_BASE_URL: fake.baseUrl,
+    },
+  });
+  const samples: Samples = { added: [], addedAfterEndOfTurn: [], endOfTurn: [], bargeIn: [], turns: 0, bargeIns: 0, audioBytes: 0, errors: [] };
+  try {
+    const speech = await speechPcm('I led the migration of our billing system to Postgres.');
+    const utterance = Buffer.concat([silencePcm(LEAD_MS), speech, silencePcm(SILENCE_MS + 300)]);
+    // espeak-ng ends its files with a pause: the speech ends at the last loud sample, not at the file's end
+    const speechEndMs = LEAD_MS + lastLoudSampleMs(speech);
+    const httpBase = `http://127.0.0.1:${server.port}`;
+    log(`  voice: ${candidates} candidates, ${durationMs / 1000} s, utterances of ${(utterance.length / 32000).toFixed(1)} s in ${CHUNK_MS} ms chunks`);
+    const cpuBefore = cpuSeconds(server.pid);
+    const endAt = performance.now() + durationMs;
+    await Promise.all(
+      Array.from({ length: candidates }, (_, index) =>
+        candidate(index, httpBase, server.wsBase, utterance, speechEndMs, endAt, samples).catch((error: unknown) => {
+          samples.errors.push(error instanceof Error ? error.message : String(error));
+        }),
+      ),
+    );
+    const cpuMs = (cpuSeconds(server.pid) - cpuBefore) * 1000;
+    const audioSeconds = samples.audioBytes / 32_000;
+    return {
+      candidates,
+      durationMs,
+      turns: samples.turns,
+      bargeIns: samples.bargeIns,
+      errors: [...new Set(samples.errors)].slice(0, 5),
+      addedMs: summariseLatencies(samples.added),
+      addedAfterEndOfTurnMs: summariseLatencies(samples.addedAfterEndOfTurn),
+      endOfTurnBeyondSilenceMs: summariseLatencies(samples.endOfTurn),
+      bargeInReactionMs: summariseLatencies(samples.bargeIn),
+      audioSeconds,
+      serverCpuMsPerAudioSecond: audioSeconds > 0 ? cpuMs / audioSeconds : 0,
+    };
+  } finally {
+    await server.stop();
+    await fake.close();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+function lastLoudSampleMs(pcm: Buffer): number {
+  for (let index = pcm.length / 2 - 1; index >= 0; index -= 1) {
+    if (Math.abs(pcm.readInt16LE(index * 2)) > 200) return index / 16;
+  }
+  return 0;
+}
+
+async function candidate(index: number, httpBase: string, wsBase: string, utterance: Buffer, speechEndMs: number, endAt: number, samples: Samples): Promise<void> {
+  const started = await fetch(`${httpBase}/api/v1/interview/start`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ candidate: { name: `Voice ${index}` }, interview: { question_count: 30, max_minutes: 240 } }),
+  });
+  if (!started.ok) throw new Error(`interview/start answered ${started.status}`);
+  const { session_id: sessionId } = (await started.json()) as { session_id: string };
+  const socket = new WebSocket(`${wsBase}/api/v1/ws/${sessionId}`);
+  const waiters = new Map<string, Array<(at: number) => void>>();
+  const next = (type: string) => new Promise<number>((resolve) => waiters.set(type, [...(waiters.get(type) ?? []), resolve]));
+  socket.on('message', (raw) => {
+    const at = performance.now();
+    const message = JSON.parse(raw.toString()) as { type: string; data: { code?: string; message?: string } };
+    if (message.type === 'error') samples.errors.push(`${message.data.code}: ${message.data.message}`);
+    const list = waiters.get(message.type);
+    if (list === undefined || list.length === 0) return;
+    waiters.set(message.type, []);
+    for (const resolve of list) resolve(at);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  const send = (message: unknown) => socket.send(JSON.stringify(message));
+  const voiceStarted = next('voice_started');
+  send({ type: 'voice_start', data: { input: { sample_rate: 16000, turn_detection: { type: 'server_vad', silence_ms: SILENCE_MS } }, output: { format: 'pcm16' } } });
+  await voiceStarted;
+  const chunkBytes = (16_000 * CHUNK_MS * 2) / 1000;
+  const timeout = (ms: number) => new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), ms));
+  let turn = 0;
+  while (performance.now() < endAt) {
+    turn += 1;
+    const speechStarted = next('speech_started');
+    const speechStopped = next('speech_stopped');
+    const firstAudio = next('ai_audio_delta');
+    const audioDone = next('ai_audio_done');
+    let onsetSentAt = Number.NaN;
+    let speechEndSentAt = Number.NaN;
+    const streamStart = performance.now();
+    for (let offset = 0, chunk = 0; offset < utterance.length; offset += chunkBytes, chunk += 1) {
+      const due = streamStart + chunk * CHUNK_MS;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      send({ type: 'audio_append', data: { audio: utterance.subarray(offset, offset + chunkBytes).toString('base64') } });
+      samples.audioBytes += Math.min(chunkBytes, utterance.length - offset);
+      const chunkEndMs = (chunk + 1) * CHUNK_MS;
+      if (Number.isNaN(onsetSentAt) && chunkEndMs > LEAD_MS) onsetSentAt = performance.now();
+      if (Number.isNaN(speechEndSentAt) && chunkEndMs >= speechEndMs) speechEndSentAt = performance.now();
+    }
+    const [startedAt, stoppedAt, audioAt] = await Promise.all([
+      Promise.race([speechStarted, timeout(10_000)]),
+      Promise.race([speechStopped, timeout(10_000)]),
+      Promise.race([firstAudio, timeout(15_000)]),
+    ]);
+    if (Number.isNaN(startedAt) || Number.isNaN(stoppedAt) || Number.isNaN(audioAt)) {
+      samples.errors.push(`turn ${turn} of candidate ${index}: no ${Number.isNaN(startedAt) ? 'speech_started' : Number.isNaN(stoppedAt) ? 'speech_stopped' : 'reply audio'}`);
+      break;
+    }
+    samples.turns += 1;
+    samples.bargeIn.push(startedAt - onsetSentAt);
+    samples.endOfTurn.push(stoppedAt - speechEndSentAt - SILENCE_MS);
+    samples.added.push(audioAt - speechEndSentAt - SILENCE_MS - PROVIDERS_MS);
+    samples.addedAfterEndOfTurn.push(audioAt - stoppedAt - PROVIDERS_MS);
+    // every second turn the candidate talks over the reply; otherwise it listens to the end
+    if (turn % 2 === 0) samples.bargeIns += 1;
+    else await Promise.race([audioDone, timeout(20_000)]);
+  }
+  socket.close();
+}
