@@ -44,7 +44,10 @@ const HELP = `npm run bench -- [options]
   --client-threads N          load-generator threads; default 1 on 2 CPUs or fewer, else half the CPUs up to 4 (env BENCH_CLIENT_THREADS)
   --idle-connections 10000    idle connections per server, 0 to skip (env BENCH_IDLE_CONNECTIONS)
   --cpu-prof                  write a CPU profile of the Viva child at 50 connections and summarise it
-  --output bench/results/latest.json`;
+  --output bench/results/latest.json
+  --attack                    instead: normal candidates alone, then beside adversarial senders (crafted audio,
+                              deep JSON, a flood, 10,000-digit answers); p99 and the server's worst event-loop
+                              delay for each (env BENCH_ATTACK_CANDIDATES 10, BENCH_ATTACK_PHASE_MS 10000)`;
 
 /** Reads flags, then BENCH_* environment variables, then the defaults (full or --quick). */
 export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv): BenchOptions | 'help' {
