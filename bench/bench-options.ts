@@ -64,7 +64,10 @@ const HELP = `npm run bench -- [options]
   --voice-candidates 50       hands-free voice candidates of the voice scenario, 0 to skip (env BENCH_VOICE_CANDIDATES)
   --voice-duration-ms 20000   how long the voice candidates talk (env BENCH_VOICE_DURATION_MS)
   --voice-only                run only the voice scenario
-  --output bench/results/latest.json`;
+  --output bench/results/latest.json
+  --attack                    instead: normal candidates alone, then beside adversarial senders (crafted audio,
+                              deep JSON, a flood, 10,000-digit answers); p99 and the server's worst event-loop
+                              delay for each (env BENCH_ATTACK_CANDIDATES 10, BENCH_ATTACK_PHASE_MS 10000)`;
 
 /** Reads flags, then BENCH_* environment variables, then the defaults (full or --quick). */
 export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv): BenchOptions | 'help' {

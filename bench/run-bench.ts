@@ -311,6 +311,15 @@ function describe(error: unknown): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--attack')) {
+    // its own scenario: normal candidates with and without adversarial senders (bench/attack-bench.ts)
+    const { runAttackBench } = await import('./attack-bench.js');
+    await runAttackBench({
+      candidates: Number(process.env.BENCH_ATTACK_CANDIDATES ?? 10),
+      phaseMs: Number(process.env.BENCH_ATTACK_PHASE_MS ?? 10_000),
+    });
+    return;
+  }
   const options = readBenchOptions(process.argv.slice(2), process.env);
   if (options === 'help') {
     process.stdout.write(`${BENCH_HELP}\n`);
