@@ -17,7 +17,7 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  * keeps reconnecting in the background for as long as the process runs.
  */
 export function createRedisConnection(url: string, name: string): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     connectionName: name,
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -27,7 +27,16 @@ export function createRedisConnection(url: string, name: string): Redis {
     // jitter keeps the nodes of a cluster from reconnecting in lockstep after an outage
     retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt, 5), MAX_RECONNECT_DELAY_MS) * (0.5 + Math.random() / 2),
   });
+  // the first 'close' after 'ready' starts the wait; the failed attempts that follow do not extend it
+  redis.on('ready', () => lostAt.set(redis, null));
+  redis.on('close', () => {
+    if (lostAt.get(redis) === null) lostAt.set(redis, Date.now());
+  });
+  return redis;
 }
+
+/** Per command connection: null while connected, or when it lost Redis (never connected: absent). */
+const lostAt = new WeakMap<object, number | null>();
 
 /**
  * A connection for SUBSCRIBE. It keeps the offline queue (ioredis resubscribes through it after a
@@ -52,20 +61,23 @@ export function createRedisSubscriber(url: string, name: string): Redis {
 export const RECONNECT_WAIT_MS = 1_000;
 
 /**
- * Resolves when `redis` is ready for commands, or after `milliseconds` either way. The offline queue
- * stays off on purpose: a queued command that timed out would still run once Redis is back (a lease
- * claimed for an input that already failed); waiting here before sending has no such late effect.
+ * Resolves when `redis` is ready for commands, or at the latest `milliseconds` after it lost Redis: a
+ * blip is waited out, while during a longer outage (or before a first connection) calls go on failing at
+ * once. The offline queue stays off on purpose: a queued command that timed out would still run once
+ * Redis is back (a lease claimed for an input that already failed); waiting before sending has no such
+ * late effect.
  */
 export function readyWithin(redis: Pick<Redis, 'status' | 'once' | 'off'>, milliseconds = RECONNECT_WAIT_MS): Promise<void> {
-  // 'wait' is a lazy connection never used yet: its first command connects it
-  if (redis.status === 'ready' || redis.status === 'wait' || redis.status === 'end') return Promise.resolve();
+  const since = lostAt.get(redis);
+  const remaining = since === undefined || since === null ? 0 : since + milliseconds - Date.now();
+  if (redis.status === 'ready' || remaining <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
       redis.off('ready', done);
       resolve();
     };
-    const timer = setTimeout(done, milliseconds);
+    const timer = setTimeout(done, remaining);
     redis.once('ready', done);
   });
 }

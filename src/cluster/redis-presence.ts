@@ -119,10 +119,19 @@ export class RedisPresence {
     }
   }
 
-  /** Every live node, this one always included with fresh counters. */
+  /**
+   * Every live node, this one always included with fresh counters. Another node's `connections_active`
+   * is the count of its listed connections, which it updates at every claim and release, rather than the
+   * figure in its heartbeat (up to a heartbeat old): so it agrees with the session list of the same
+   * moment instead of showing, say, 3 sessions on 1 connection.
+   */
   async nodes(): Promise<NodeInfo[]> {
-    const entries = parseList<NodeInfo>(await liveNodesScript.run(this.redis, [], [this.keys.prefix]));
-    const others = entries.filter((entry) => entry.node !== this.options.nodeId);
+    const [listed, remote] = await Promise.all([liveNodesScript.run(this.redis, [], [this.keys.prefix]), this.remoteSessions()]);
+    const counts = new Map<string, number>();
+    for (const entry of remote) counts.set(entry.node, (counts.get(entry.node) ?? 0) + 1);
+    const others = parseList<NodeInfo>(listed)
+      .filter((entry) => entry.node !== this.options.nodeId)
+      .map((entry) => ({ ...entry, connections_active: counts.get(entry.node) ?? 0 }));
     return [this.ownInfo(), ...others].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
   }
 
