@@ -124,6 +124,8 @@ export interface SpeechSynthesizer {
   /** Output formats the provider makes itself; other formats are not offered. */
   readonly formats: ReadonlyArray<'pcm16' | 'mp3' | 'opus'>;
   synthesize(request: SynthesizeRequest): AsyncIterable<SynthesizedChunk>;
+  /** Gets ready to speak soon (loads a voice), so the first reply does not wait for it. */
+  warmUp?(): void;
   /** Frees what it holds (a worker thread); called at shutdown. */
   close?(): Promise<void>;
 }

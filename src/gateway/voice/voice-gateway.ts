@@ -143,6 +143,7 @@ export class VoiceGateway {
     const session = await coordinator.requireSession(connection.sessionId);
     const language = resolveSettings(session.settings).language;
     const output = this.outputFor(data, language);
+    if (output !== null) synthesizer?.warmUp?.();
     const sessionId = connection.sessionId;
     const vad = input === null ? null : (await (this.vad ??= loadVad())).create();
     return new VoiceStream({

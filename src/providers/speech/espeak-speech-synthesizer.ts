@@ -25,17 +25,23 @@ const DEFAULT_VOICE_BY_LANGUAGE: Readonly<Record<string, string>> = { en: 'en-us
 // plain ES module source run by the worker: it needs no TypeScript loader, only the eSpeak package
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-let engine;
-async function load() {
-  if (!engine) {
+let loading;
+// one load, shared by the warm-up and the first job
+function load() {
+  loading ??= (async () => {
     const { default: initialize } = await import(workerData.moduleUrl);
     const module = await initialize();
-    engine = new module.eSpeakNGWorker();
+    const engine = new module.eSpeakNGWorker();
     engine.set_rate(workerData.wordsPerMinute);
-  }
-  return engine;
+    return engine;
+  })();
+  return loading;
 }
 parentPort.on('message', async (job) => {
+  if (job.warmUp) {
+    await load().catch(() => undefined);
+    return;
+  }
   try {
     const espeak = await load();
     espeak.set_voice(job.voice);
@@ -128,6 +134,12 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
       const index = this.queue.indexOf(job);
       if (index >= 0) this.queue.splice(index, 1);
     }
+  }
+
+  /** Starts the worker and loads eSpeak (about 150 ms, seconds on a busy machine) before the first reply. */
+  warmUp(): void {
+    if (this.worker !== undefined) return;
+    this.ensureWorker().postMessage({ warmUp: true });
   }
 
   async close(): Promise<void> {
