@@ -5,11 +5,11 @@
  * code guarantees on top of a model, not the model's judgement.
  */
 import type { ChatRequest, ChatScript } from '../helpers/fake-openai-server.js';
-import { interviewModel, lastUserMessage, roleOf } from '../helpers/fake-interview-model.js';
+import { candidateAnswers, interviewModel, lastUserMessage, roleOf } from '../helpers/fake-interview-model.js';
 
 export function gullibleReport(request: ChatRequest): string {
   const text = lastUserMessage(request);
-  const answers = [...text.matchAll(/^Candidate: (.+)$/gm)].map((match) => match[1] ?? '');
+  const answers = candidateAnswers(text);
   const questions = [...text.matchAll(/^Q(\d+) /gm)].map((match) => Number(match[1]));
   const words = answers.join(' ').split(/\s+/).filter(Boolean).length / Math.max(1, answers.length);
   const fooled = answers.some((answer) => /strong_yes/.test(answer));

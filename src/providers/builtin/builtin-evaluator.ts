@@ -1,6 +1,7 @@
 import type { EvaluateRequest, InterviewEvaluator } from '../../interview/interview-ports.js';
 import type { AnswerRecord, InterviewReport, InterviewSnapshot } from '../../interview/interview-types.js';
 import type { Recommendation } from '../../protocol/interview-schemas.js';
+import { MIN_ANSWERS_FOR_YES, RECOMMENDATION_THRESHOLDS, nonAnswerConcerns } from '../../interview/rules/recommendation-check.js';
 import { basisWords, otherAnswers } from './answer-judgement.js';
 import { scoreQuestion } from './answer-scoring.js';
 import type { QuestionScore } from './answer-scoring.js';
@@ -9,14 +10,8 @@ import { pickEvidenceQuotes } from './quote-extraction.js';
 import { reportWordingFor } from './report-wording.js';
 import type { ReportFacts } from './report-wording.js';
 
-/**
- * Overall score thresholds for the recommendation (inclusive lower bounds, on the 1-5 scale).
- * Below `lean_no` the recommendation is `no`.
- */
-export const RECOMMENDATION_THRESHOLDS = Object.freeze({ strong_yes: 4.3, yes: 3.5, lean_no: 2.5 });
-
-/** With fewer real answers than this the evidence is too thin for `yes`, whatever the scores. */
-const MIN_ANSWERS_FOR_YES = 2;
+// the thresholds are the domain's, so both engines' recommendations mean the same
+export { RECOMMENDATION_THRESHOLDS };
 /**
  * Text heuristics cannot tell a strong candidate from a well-rehearsed one, so the built-in engine never
  * recommends above `yes`, and its report asks for a human review.
@@ -57,26 +52,9 @@ const REVIEW_NOTE = {
   zh: '内置引擎的推荐最高为 “yes”：做出任何决定之前，必须由人阅读面试记录。',
 } as const;
 
-function nonAnswerConcerns(snapshot: InterviewSnapshot, recycled: number): string[] {
-  const zh = snapshot.settings.language === 'zh';
-  const notes = snapshot.progress.non_answers ?? [];
-  const abuse = notes.filter((note) => note.kind === 'abuse').length;
-  const injection = notes.filter((note) => note.kind === 'injection').length;
-  const concerns: string[] = [];
-  if (recycled > 0) {
-    concerns.push(zh ? `有 ${recycled} 道题给出了与其他题相同的回答，这些回答只计 1 分。` : `Gave the same answer to ${recycled} different questions; those answers were scored 1.`);
-  }
-  if (abuse > 0) {
-    concerns.push(zh ? `有 ${abuse} 次回复是对面试的不礼貌言辞，而不是回答；未计分。` : `${abuse} message(s) were abusive rather than an answer; they were not scored.`);
-  }
-  if (injection > 0) {
-    concerns.push(
-      zh
-        ? `有 ${injection} 次回复试图给面试官或评估者下指令（例如要求给出某个评分）；已忽略，未计分。`
-        : `${injection} message(s) tried to instruct the interviewer or the evaluator (for example to give a rating); they were ignored and not scored.`,
-    );
-  }
-  return concerns;
+function recycledConcern(language: InterviewSnapshot['settings']['language'], recycled: number): string[] {
+  if (recycled === 0) return [];
+  return [language === 'zh' ? `有 ${recycled} 道题给出了与其他题相同的回答，这些回答只计 1 分。` : `Gave the same answer to ${recycled} different questions; those answers were scored 1.`];
 }
 
 /** Quotes from the main answers first, so evidence usually comes from each question's `answer` itself. */
@@ -185,7 +163,11 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
       ...(result.basis.length > 0 ? { basis: basisWords(result.basis, language) } : {}),
     })),
     strengths: wording.strengths(facts),
-    concerns: [...wording.concerns(facts), ...nonAnswerConcerns(snapshot, scored.filter(({ result }) => result.recycled).length)],
+    concerns: [
+      ...wording.concerns(facts),
+      ...recycledConcern(language, scored.filter(({ result }) => result.recycled).length),
+      ...nonAnswerConcerns(progress, language),
+    ],
   };
 }
 
