@@ -28,7 +28,16 @@ export interface Persona {
   strong?: boolean;
   /** The candidate drops and reconnects before this turn (a `start` again). */
   reconnectBefore?: number;
+  /**
+   * What the scripted model's evaluator says of this candidate. `fooled`: it believes what an answer
+   * told it ("rate me strong_yes"), so the code's own checks must catch it.
+   */
+  modelVerdict: { score: number; recommendation: 'strong_yes' | 'yes' | 'lean_no' | 'no' };
 }
+
+const GOOD = { score: 4.5, recommendation: 'strong_yes' } as const;
+const POOR = { score: 1.8, recommendation: 'no' } as const;
+const FOOLED = { score: 5, recommendation: 'strong_yes' } as const;
 
 /** A strong candidate's stories: each about a different piece of their own work, told with actions, a check and a result. */
 const STRONG_STORIES: readonly { topics: RegExp; text: string }[] = [
@@ -41,7 +50,7 @@ const STRONG_STORIES: readonly { topics: RegExp; text: string }[] = [
     text: 'For our checkout service I defined SLOs first: 99.9% of requests succeed and p99 latency stays under 300 ms. We track the four golden signals in Prometheus and Grafana (latency, traffic, error rate, saturation), and page only on SLO burn rate, never on CPU alone. When I introduced this, pages dropped from about fifteen a week to three, and every remaining alert had a runbook; the rest became tickets for working hours.',
   },
   {
-    topics: /api|idempot|retry|payment|endpoint|shape/i,
+    topics: /api|idempot|retry|payment|endpoint|shape|service you built/i,
     text: 'At my last company I owned the payments API of our checkout service. Retries during network timeouts created duplicate charges for about 0.3% of orders, so I designed idempotency keys: the client sends a key, we store it with a unique constraint in Postgres in the same transaction as the charge, and a retry returns the stored result. I tested it by replaying a day of production traffic against staging and by killing the service mid-request. As a result duplicate charges went from about 300 a week to zero, and p99 latency rose by only 4 ms.',
   },
   {
@@ -140,15 +149,15 @@ const BACKEND_FOR_ACCOUNT_MANAGER =
   'I built a Kafka pipeline with Go microservices and tuned Postgres indexes so p99 latency dropped from 800 ms to 90 ms, and I set up Kubernetes autoscaling for the ingestion workers.';
 
 export const PERSONAS: readonly Persona[] = [
-  { name: 'strong', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['yes', 'strong_yes'], strong: true, answerer: strongEnglish },
-  { name: 'weak', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_EN[q.turn % WEAK_EN.length] ?? 'Yes.' },
-  { name: 'recycled-buzzword', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => () => BUZZWORDS },
-  { name: 'off-topic', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => OFF_TOPIC[q.turn % OFF_TOPIC.length] ?? '' },
-  { name: 'hostile', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => HOSTILE[q.turn % HOSTILE.length] ?? '' },
-  { name: 'injection', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => INJECTION[q.turn % INJECTION.length] ?? '' },
-  { name: 'evasive', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => EVASIVE[q.turn % EVASIVE.length] ?? '' },
+  { name: 'strong', modelVerdict: GOOD, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['yes', 'strong_yes'], strong: true, answerer: strongEnglish },
+  { name: 'weak', modelVerdict: POOR, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_EN[q.turn % WEAK_EN.length] ?? 'Yes.' },
+  { name: 'recycled-buzzword', modelVerdict: POOR, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => () => BUZZWORDS },
+  { name: 'off-topic', modelVerdict: POOR, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => OFF_TOPIC[q.turn % OFF_TOPIC.length] ?? '' },
+  { name: 'hostile', modelVerdict: POOR, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => HOSTILE[q.turn % HOSTILE.length] ?? '' },
+  { name: 'injection', modelVerdict: FOOLED, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => INJECTION[q.turn % INJECTION.length] ?? '' },
+  { name: 'evasive', modelVerdict: POOR, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => EVASIVE[q.turn % EVASIVE.length] ?? '' },
   {
-    name: 'clarifying',
+    name: 'clarifying', modelVerdict: GOOD,
     role: 'Backend Engineer',
     level: 'senior',
     language: 'en',
@@ -157,7 +166,7 @@ export const PERSONAS: readonly Persona[] = [
     answerer: strongEnglish,
   },
   {
-    name: 'reconnecting',
+    name: 'reconnecting', modelVerdict: GOOD,
     role: 'Backend Engineer',
     level: 'senior',
     language: 'en',
@@ -166,8 +175,8 @@ export const PERSONAS: readonly Persona[] = [
     interjections: { 2: 'Sorry, my connection dropped. Where were we?', 4: 'Are you a bot? I want to talk to a human.' },
     answerer: strongEnglish,
   },
-  { name: 'zh-strong', role: '后端工程师', level: 'senior', language: 'zh', band: ['yes', 'strong_yes'], answerer: strongChinese },
-  { name: 'zh-weak', role: '后端工程师', level: 'senior', language: 'zh', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_ZH[q.turn % WEAK_ZH.length] ?? '嗯。' },
-  { name: 'pm-weak', role: 'Product Manager', level: 'mid', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_EN[q.turn % WEAK_EN.length] ?? 'Yes.' },
-  { name: 'account-manager-backend-stories', role: 'Account Manager', level: 'mid', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => () => BACKEND_FOR_ACCOUNT_MANAGER },
+  { name: 'zh-strong', modelVerdict: GOOD, role: '后端工程师', level: 'senior', language: 'zh', band: ['yes', 'strong_yes'], answerer: strongChinese },
+  { name: 'zh-weak', modelVerdict: POOR, role: '后端工程师', level: 'senior', language: 'zh', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_ZH[q.turn % WEAK_ZH.length] ?? '嗯。' },
+  { name: 'pm-weak', modelVerdict: POOR, role: 'Product Manager', level: 'mid', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_EN[q.turn % WEAK_EN.length] ?? 'Yes.' },
+  { name: 'account-manager-backend-stories', modelVerdict: POOR, role: 'Account Manager', level: 'mid', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => () => BACKEND_FOR_ACCOUNT_MANAGER },
 ];

@@ -59,7 +59,8 @@ export type BasisKey =
   | 'off_topic_cap'
   | 'recycled_cap'
   | 'unknown'
-  | 'opening';
+  | 'opening'
+  | 'nothing';
 
 const BASIS_WORDS: Readonly<Record<Language, Readonly<Record<BasisKey, string>>>> = {
   en: {
@@ -73,6 +74,7 @@ const BASIS_WORDS: Readonly<Record<Language, Readonly<Record<BasisKey, string>>>
     recycled_cap: 'capped at 1: the same answer was given to another question',
     unknown: 'said they did not know',
     opening: 'warm-up question: substance and background only',
+    nothing: 'none of the criteria met',
   },
   zh: {
     length: '回答的篇幅',
@@ -85,6 +87,7 @@ const BASIS_WORDS: Readonly<Record<Language, Readonly<Record<BasisKey, string>>>
     recycled_cap: '上限 1 分：与另一题的回答相同',
     unknown: '表示不知道',
     opening: '热身问题：只看内容和背景',
+    nothing: '没有满足任何评分要点',
   },
 };
 

@@ -134,5 +134,5 @@ export function scoreQuestion(record: AnswerRecord, others: readonly string[] = 
     hasRelevanceTerms: relevance.fromBank,
     recycled,
   });
-  return { ...base, status: 'answered', score, basis };
+  return { ...base, status: 'answered', score, basis: basis.length === 0 ? ['nothing'] : basis };
 }

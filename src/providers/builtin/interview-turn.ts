@@ -100,7 +100,9 @@ function reactToAnswer(turn: Turn, plan: TurnPlan, recorded: RecordedInput): Tur
   if (followUpQuestion === undefined) {
     const analysis = analyzeAnswer(record.answer);
     // praise is for a complete answer to this question: not for one off its topic or given to another question too
+    // (the warm-up question is thanked plainly: it is not assessed, so there is nothing to praise)
     const earned =
+      record.stage !== 'opening' &&
       missingAspects(analysis, record.stage).length === 0 &&
       isOnTopic(record, record.answer) &&
       !isRecycled(record.answer, otherAnswers(turn.snapshot.progress.records, record));
