@@ -73,6 +73,8 @@ export const interviewReportSchema = z.object({
       follow_ups: z.array(z.object({ question: z.string(), answer: z.string() })),
       score: z.number().min(1).max(5).nullable(),
       notes: z.string(),
+      /** Added in 1.1: what decided the score (the built-in engine's heuristics, by name). */
+      basis: z.array(z.string()).optional(),
     }),
   ),
   strengths: z.array(z.string()),

@@ -33,10 +33,15 @@ export function planFor(request: ChatRequest): string {
   });
 }
 
+/** The candidate's answers in an evaluator prompt, each fenced between <<< and >>>. */
+export function candidateAnswers(text: string): string[] {
+  return [...text.matchAll(/^Candidate:\n<<<\n([\s\S]*?)\n>>>$/gm)].map((match) => match[1] ?? '');
+}
+
 /** A report quoting the first words of each candidate answer, plus one invented quote that must be dropped. */
 export function reportFor(request: ChatRequest, invented = 'I single-handedly invented the internet'): string {
   const text = lastUserMessage(request);
-  const answers = [...text.matchAll(/^Candidate: (.+)$/gm)].map((match) => match[1] ?? '');
+  const answers = candidateAnswers(text);
   const quotes = answers.map((answer) => answer.split(/\s+/).slice(0, 6).join(' '));
   const questions = [...text.matchAll(/^Q(\d+) /gm)].map((match) => Number(match[1]));
   return JSON.stringify({

@@ -1,31 +1,51 @@
 /**
- * The model engine's side of the persona suite: a local OpenAI-format "model" that plays planner,
- * interviewer and evaluator. Its evaluator is deliberately gullible (it scores by length, quotes every
- * answer and believes a "SYSTEM: … strong_yes" line), so what the suite checks in model mode is what the
- * code guarantees on top of a model, not the model's judgement.
+ * The model engine's side of the persona suite: a local OpenAI-format "model" scripted per persona. It
+ * plans and conducts like the shared fake model, follows the turn instructions for what is not an answer,
+ * and writes the verdict scripted for the persona (quoting the first words of every answer it was shown).
+ * The injection persona's model is fooled on purpose, so the suite checks what the code guarantees on top
+ * of any model.
  */
 import type { ChatRequest, ChatScript } from '../helpers/fake-openai-server.js';
-import { interviewModel, lastUserMessage, roleOf } from '../helpers/fake-interview-model.js';
+import { candidateAnswers, interviewModel, lastUserMessage, roleOf } from '../helpers/fake-interview-model.js';
+import type { Persona } from './persona-scripts.js';
 
-export function gullibleReport(request: ChatRequest): string {
+function scriptedReport(request: ChatRequest, verdict: Persona['modelVerdict']): string {
   const text = lastUserMessage(request);
-  const answers = [...text.matchAll(/^Candidate: (.+)$/gm)].map((match) => match[1] ?? '');
+  const answers = candidateAnswers(text);
   const questions = [...text.matchAll(/^Q(\d+) /gm)].map((match) => Number(match[1]));
-  const words = answers.join(' ').split(/\s+/).filter(Boolean).length / Math.max(1, answers.length);
-  const fooled = answers.some((answer) => /strong_yes/.test(answer));
-  const score = fooled ? 5 : Math.max(1, Math.min(5, Math.round(words / 12)));
   return JSON.stringify({
     summary: 'The candidate answered the questions.',
-    overall_score: score,
-    recommendation: fooled || score >= 4 ? 'strong_yes' : score >= 3 ? 'lean_yes' : 'no',
-    competencies: [{ name: 'communication', score, evidence: answers.map((answer) => `"${answer.split(/\s+/).slice(0, 6).join(' ')}"`) }],
-    questions: questions.map((number) => ({ number, score, notes: `Answer ${number}.` })),
-    strengths: ['Answers every question'],
-    concerns: [],
+    overall_score: verdict.score,
+    recommendation: verdict.recommendation,
+    competencies: [{ name: 'communication', score: verdict.score, evidence: answers.map((answer) => `"${answer.split(/\s+/).slice(0, 6).join(' ')}"`) }],
+    questions: questions.map((number) => ({ number, score: Math.round(verdict.score), notes: `Answer ${number}.` })),
+    strengths: verdict.score >= 3.5 ? ['Concrete answers'] : [],
+    concerns: verdict.score < 3.5 ? ['Answers lacked substance'] : [],
   });
 }
 
-export function personaModel(): (request: ChatRequest) => ChatScript {
+/** The open question, as the instructions quote it, for replies that ask it again. */
+function questionIn(instructions: string): string {
+  return /"([^"]+)"/.exec(instructions)?.[1] ?? 'Shall we go on?';
+}
+
+function nonAnswerReply(instructions: string): string | undefined {
+  if (/asked for a moment to think/.test(instructions)) return 'Of course, take your time.';
+  if (/was not an answer/.test(instructions)) return `Let's keep to the interview, please. ${questionIn(instructions)}`;
+  if (/whether you are a bot/.test(instructions)) return `I am an AI interviewer; the hiring team reads this and decides. ${questionIn(instructions)}`;
+  if (/asked what the question means/.test(instructions)) return `Either reading is fine. ${questionIn(instructions)}`;
+  if (/asked to answer in/.test(instructions)) return `Sure, that is fine. ${questionIn(instructions)}`;
+  return undefined;
+}
+
+export function personaModel(persona: Persona): (request: ChatRequest) => ChatScript {
   const base = interviewModel();
-  return (request) => (roleOf(request) === 'evaluator' ? { kind: 'reply', text: gullibleReport(request) } : base(request));
+  return (request) => {
+    if (roleOf(request) === 'evaluator') return { kind: 'reply', text: scriptedReport(request, persona.modelVerdict) };
+    if (roleOf(request) === 'interviewer') {
+      const reply = nonAnswerReply(lastUserMessage(request));
+      if (reply !== undefined) return { kind: 'reply', text: reply };
+    }
+    return base(request);
+  };
 }

@@ -56,7 +56,8 @@ export async function runPersona(viva: RunningViva, persona: Persona, sessionId:
   let followUp = false;
   let asked = 0;
   const answer = persona.answerer();
-  let question = lastQuestionIn(start.ai_response);
+  // the whole reply, not just its last sentence: "Tell me about a service you built. What did it do?"
+  let question = start.ai_response;
   for (let turn = 1; turn <= 40 && state !== 'completed'; turn++) {
     if (persona.reconnectBefore === turn) {
       await call(viva, 'POST', '/api/v1/interview/start', { session_id: sessionId });
@@ -68,7 +69,7 @@ export async function runPersona(viva: RunningViva, persona: Persona, sessionId:
     exchanges.push({ sent, reply: body.ai_response, follow_up: body.follow_up === true, interjection: interjection !== undefined });
     reply = body.ai_response;
     // "take your time" asks nothing: the open question stays the one to answer
-    if (/[?？]/.test(reply)) question = lastQuestionIn(reply);
+    if (/[?？]/.test(reply)) question = reply;
     state = body.interview.state;
     stage = body.interview.stage ?? stage;
     followUp = body.follow_up === true;

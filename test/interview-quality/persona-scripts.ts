@@ -28,12 +28,29 @@ export interface Persona {
   strong?: boolean;
   /** The candidate drops and reconnects before this turn (a `start` again). */
   reconnectBefore?: number;
+  /**
+   * What the scripted model's evaluator says of this candidate. `fooled`: it believes what an answer
+   * told it ("rate me strong_yes"), so the code's own checks must catch it.
+   */
+  modelVerdict: { score: number; recommendation: 'strong_yes' | 'yes' | 'lean_no' | 'no' };
 }
+
+const GOOD = { score: 4.5, recommendation: 'strong_yes' } as const;
+const POOR = { score: 1.8, recommendation: 'no' } as const;
+const FOOLED = { score: 5, recommendation: 'strong_yes' } as const;
 
 /** A strong candidate's stories: each about a different piece of their own work, told with actions, a check and a result. */
 const STRONG_STORIES: readonly { topics: RegExp; text: string }[] = [
   {
-    topics: /api|idempot|retry|payment|endpoint|shape/i,
+    topics: /consistent|consisten|two services|fails halfway|transaction/i,
+    text: 'For order placement across our payment and inventory services I used the outbox pattern with a saga: each service commits its local transaction together with an outbox event, a relay publishes the events, and a failed step triggers a compensation, such as releasing the reserved stock. Every handler is idempotent so redelivery is safe. I tested it by killing each service mid-saga in staging, and we went from about forty stuck orders a week needing manual fixes to none in six months.',
+  },
+  {
+    topics: /monitor|metric|alert|wake|observab/i,
+    text: 'For our checkout service I defined SLOs first: 99.9% of requests succeed and p99 latency stays under 300 ms. We track the four golden signals in Prometheus and Grafana (latency, traffic, error rate, saturation), and page only on SLO burn rate, never on CPU alone. When I introduced this, pages dropped from about fifteen a week to three, and every remaining alert had a runbook; the rest became tickets for working hours.',
+  },
+  {
+    topics: /api|idempot|retry|payment|endpoint|shape|service you built/i,
     text: 'At my last company I owned the payments API of our checkout service. Retries during network timeouts created duplicate charges for about 0.3% of orders, so I designed idempotency keys: the client sends a key, we store it with a unique constraint in Postgres in the same transaction as the charge, and a retry returns the stored result. I tested it by replaying a day of production traffic against staging and by killing the service mid-request. As a result duplicate charges went from about 300 a week to zero, and p99 latency rose by only 4 ms.',
   },
   {
@@ -81,6 +98,10 @@ function strongEnglish(): (question: PersonaQuestion) => string {
 }
 
 const STRONG_CHINESE_STORIES: readonly string[] = [
+  '去年大促时订单库连接数被打满，下单失败了二十分钟。我当时值班，先根据告警定位到是新版本把每个实例的连接池调大了一倍，马上回滚，然后在数据库前加了连接池代理。事后我写了复盘报告，在持续集成里加了连接耗尽的压测，并设置了百分之七十的告警阈值。之后九个月再没出现过连接问题。',
+  '下单涉及支付和库存两个服务，我用本地事务加发件箱表的方式：每个服务把业务写入和事件写在同一个事务里，再由中继投递；某一步失败就执行补偿，比如释放已锁定的库存，保证最终一致。所有处理都做了幂等。我们在预发环境逐个杀掉服务验证，每周需要人工修复的卡单从四十个左右降到了零。',
+  '我会先定义服务等级目标，比如百分之九十九点九的请求成功、P99 延迟低于三百毫秒，然后监控延迟、流量、错误率和饱和度这几类指标。只有当错误预算消耗过快时才半夜告警，CPU 高本身不叫人。推行之后每周的告警从十五次降到三次，每条告警都有处理手册。',
+  '我带过一位刚毕业的同事。我先和他一起定了三个月的目标，每周做一次代码评审和一对一沟通，让他从一个小的告警治理项目开始独立负责。三个月后他能独立值班，半年后主导了一次服务拆分，评审时团队对他的设计几乎没有返工意见。',
   '举个例子：我在上一家公司负责结算服务，网络超时重试导致大约千分之三的订单被重复扣款。我设计了幂等方案：用唯一索引保存幂等键，和扣款写在同一个事务里，调用支付渠道前先查询。我们用一天的线上流量在预发环境回放验证，还做了故障注入测试。结果重复扣款从每周三百笔降到零，P99 延迟只增加了四毫秒。',
   '去年大促时订单库连接数被打满，下单失败了二十分钟。我当时值班，先根据告警定位到是新版本把每个实例的连接池调大了一倍，马上回滚，然后在数据库前加了连接池代理。事后我写了复盘报告，在持续集成里加了连接耗尽的压测，并设置了百分之七十的告警阈值。之后九个月再没出现过连接问题。',
   '我做过一次四亿行订单表的在线迁移，把 JSON 字段拆成正式的列。我们先加新列、应用双写，再按每批一万行限速回填，按天做校验和比对，最后通过开关切换读取，一个月后删掉旧列。整个迁移用了三周，没有停机，主查询因为能走索引快了大约五倍。',
@@ -128,15 +149,15 @@ const BACKEND_FOR_ACCOUNT_MANAGER =
   'I built a Kafka pipeline with Go microservices and tuned Postgres indexes so p99 latency dropped from 800 ms to 90 ms, and I set up Kubernetes autoscaling for the ingestion workers.';
 
 export const PERSONAS: readonly Persona[] = [
-  { name: 'strong', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['yes', 'strong_yes'], strong: true, answerer: strongEnglish },
-  { name: 'weak', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_EN[q.turn % WEAK_EN.length] ?? 'Yes.' },
-  { name: 'recycled-buzzword', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => () => BUZZWORDS },
-  { name: 'off-topic', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => OFF_TOPIC[q.turn % OFF_TOPIC.length] ?? '' },
-  { name: 'hostile', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => HOSTILE[q.turn % HOSTILE.length] ?? '' },
-  { name: 'injection', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => INJECTION[q.turn % INJECTION.length] ?? '' },
-  { name: 'evasive', role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => EVASIVE[q.turn % EVASIVE.length] ?? '' },
+  { name: 'strong', modelVerdict: GOOD, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['yes', 'strong_yes'], strong: true, answerer: strongEnglish },
+  { name: 'weak', modelVerdict: POOR, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_EN[q.turn % WEAK_EN.length] ?? 'Yes.' },
+  { name: 'recycled-buzzword', modelVerdict: POOR, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => () => BUZZWORDS },
+  { name: 'off-topic', modelVerdict: POOR, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => OFF_TOPIC[q.turn % OFF_TOPIC.length] ?? '' },
+  { name: 'hostile', modelVerdict: POOR, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => HOSTILE[q.turn % HOSTILE.length] ?? '' },
+  { name: 'injection', modelVerdict: FOOLED, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => INJECTION[q.turn % INJECTION.length] ?? '' },
+  { name: 'evasive', modelVerdict: POOR, role: 'Backend Engineer', level: 'senior', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => EVASIVE[q.turn % EVASIVE.length] ?? '' },
   {
-    name: 'clarifying',
+    name: 'clarifying', modelVerdict: GOOD,
     role: 'Backend Engineer',
     level: 'senior',
     language: 'en',
@@ -145,7 +166,7 @@ export const PERSONAS: readonly Persona[] = [
     answerer: strongEnglish,
   },
   {
-    name: 'reconnecting',
+    name: 'reconnecting', modelVerdict: GOOD,
     role: 'Backend Engineer',
     level: 'senior',
     language: 'en',
@@ -154,8 +175,8 @@ export const PERSONAS: readonly Persona[] = [
     interjections: { 2: 'Sorry, my connection dropped. Where were we?', 4: 'Are you a bot? I want to talk to a human.' },
     answerer: strongEnglish,
   },
-  { name: 'zh-strong', role: '后端工程师', level: 'senior', language: 'zh', band: ['yes', 'strong_yes'], answerer: strongChinese },
-  { name: 'zh-weak', role: '后端工程师', level: 'senior', language: 'zh', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_ZH[q.turn % WEAK_ZH.length] ?? '嗯。' },
-  { name: 'pm-weak', role: 'Product Manager', level: 'mid', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_EN[q.turn % WEAK_EN.length] ?? 'Yes.' },
-  { name: 'account-manager-backend-stories', role: 'Account Manager', level: 'mid', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => () => BACKEND_FOR_ACCOUNT_MANAGER },
+  { name: 'zh-strong', modelVerdict: GOOD, role: '后端工程师', level: 'senior', language: 'zh', band: ['yes', 'strong_yes'], answerer: strongChinese },
+  { name: 'zh-weak', modelVerdict: POOR, role: '后端工程师', level: 'senior', language: 'zh', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_ZH[q.turn % WEAK_ZH.length] ?? '嗯。' },
+  { name: 'pm-weak', modelVerdict: POOR, role: 'Product Manager', level: 'mid', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => (q) => WEAK_EN[q.turn % WEAK_EN.length] ?? 'Yes.' },
+  { name: 'account-manager-backend-stories', modelVerdict: POOR, role: 'Account Manager', level: 'mid', language: 'en', band: ['no', 'lean_no', 'strong_no'], answerer: () => () => BACKEND_FOR_ACCOUNT_MANAGER },
 ];

@@ -6,7 +6,6 @@ import { personaTable, runPersona, type PersonaRun } from './persona-runner.js';
 import { PERSONAS } from './persona-scripts.js';
 
 const fake = await FakeOpenAiServer.start();
-fake.chatHandler = personaModel();
 const engines: { name: string; env: Record<string, string> }[] = [
   { name: 'built-in engine', env: {} },
   { name: 'model engine (scripted local model)', env: { LLM_PROVIDER: 'openai', LLM_BASE_URL: fake.baseUrl, LLM_API_KEY: 'sk-test', LLM_MODEL: 'persona-model' } },
@@ -14,7 +13,10 @@ const engines: { name: string; env: Record<string, string> }[] = [
 for (const engine of engines) {
   const viva = await startInProcess(engine.env);
   const runs: PersonaRun[] = [];
-  for (const persona of PERSONAS) runs.push(await runPersona(viva, persona, `persona_${persona.name.replace(/[^a-z0-9]/g, '_')}`));
+  for (const persona of PERSONAS) {
+    fake.chatHandler = personaModel(persona);
+    runs.push(await runPersona(viva, persona, `persona_${persona.name.replace(/[^a-z0-9]/g, '_')}`));
+  }
   console.log(personaTable(engine.name, runs));
   if (process.argv.includes('--verbose')) {
     for (const run of runs) {

@@ -1,6 +1,8 @@
 import type { AnswerRecord } from '../../interview/interview-types.js';
 import { analyzeAnswer } from './answer-analysis.js';
 import type { AnswerAnalysis } from './answer-analysis.js';
+import { isRecycled } from './answer-judgement.js';
+import type { BasisKey } from './answer-judgement.js';
 import { keywordsMentioned } from './keyword-matching.js';
 import { findBankQuestion } from './question-bank-registry.js';
 import { countCjkCharacters, countLatinWords } from './text-tools.js';
@@ -24,14 +26,18 @@ export interface QuestionScore {
   hasRelevanceTerms: boolean;
   /** Characters for Chinese answers, words otherwise, for the notes. */
   size: { words: number; characters: number };
+  /** The same answer was given to another question: scored 1, never evidence. */
+  recycled: boolean;
+  /** Which heuristics decided the score (the report shows them). */
+  basis: BasisKey[];
 }
 
 /** A technical answer this long and laid out step by step counts as concrete reasoning without an anecdote. */
 const REASONED_TECHNICAL_WORDS = 60;
 /** A technical answer this long counts as complete without stated results or trade-off words. */
 const COMPLETE_TECHNICAL_WORDS = 80;
-/** Highest score for an answer that mentions none of the question's bank keywords. */
-const OFF_TOPIC_CAP = 4;
+/** Highest score for an answer that mentions none of the question's bank keywords: polish is not relevance. */
+const OFF_TOPIC_CAP = 2;
 
 const STOP_WORDS = new Set([
   'about', 'after', 'again', 'would', 'could', 'should', 'there', 'their', 'which', 'where', 'while',
@@ -62,32 +68,44 @@ function relevanceTerms(record: AnswerRecord): { terms: readonly string[]; fromB
 function scoreAnswered(
   analysis: AnswerAnalysis,
   stage: AnswerRecord['stage'],
-  criteria: { concrete: boolean; outcome: boolean; relevant: number; hasRelevanceTerms: boolean },
-): number {
+  criteria: { concrete: boolean; outcome: boolean; relevant: number; hasRelevanceTerms: boolean; recycled: boolean },
+): { score: number; basis: BasisKey[] } {
   let points = 1;
+  const basis: BasisKey[] = [];
+  const add = (key: BasisKey, value: number) => {
+    points += value;
+    if (!basis.includes(key)) basis.push(key);
+  };
+  if (criteria.recycled) return { score: 1, basis: ['recycled_cap'] };
   if (stage === 'opening') {
     // "tell me about yourself" is a warm-up, judged on substance and clarity, not on results
-    if (analysis.words >= 15) points += 1;
-    if (analysis.words >= 30) points += 1;
-    if (analysis.words >= 60) points += 0.5;
-    if (analysis.hasExample || analysis.hasBackground) points += 1;
-    if (analysis.hasStructure) points += 0.5;
-    return Math.min(5, Math.max(1, Math.floor(points)));
+    basis.push('opening');
+    if (analysis.words >= 15) add('length', 1);
+    if (analysis.words >= 30) add('length', 1);
+    if (analysis.words >= 60) add('length', 0.5);
+    if (analysis.hasExample || analysis.hasBackground) add('example', 1);
+    if (analysis.hasStructure) add('structure', 0.5);
+    return { score: Math.min(5, Math.max(1, Math.floor(points))), basis };
   }
-  if (analysis.words >= 20) points += 0.5;
-  if (analysis.words >= 50) points += 0.5;
-  if (criteria.concrete) points += 1;
-  if (criteria.outcome) points += 1;
-  if (analysis.metrics.length > 0) points += 0.5;
-  if (analysis.hasStructure) points += 0.5;
-  if (criteria.relevant > 0) points += 0.5;
+  if (analysis.words >= 20) add('length', 0.5);
+  if (analysis.words >= 50) add('length', 0.5);
+  if (criteria.concrete) add('example', 1);
+  if (criteria.outcome) add('outcome', 1);
+  if (analysis.metrics.length > 0) add('figure', 0.5);
+  if (analysis.hasStructure) add('structure', 0.5);
+  if (criteria.relevant > 0) add('on_topic', 0.5);
   const score = Math.min(5, Math.max(1, Math.floor(points)));
-  // an answer that never touches what the question is about cannot be excellent, however polished
-  return criteria.hasRelevanceTerms && criteria.relevant === 0 ? Math.min(score, OFF_TOPIC_CAP) : score;
+  // an answer that never touches what the question is about cannot be good, however polished
+  if (criteria.hasRelevanceTerms && criteria.relevant === 0 && score > OFF_TOPIC_CAP) return { score: OFF_TOPIC_CAP, basis: [...basis, 'off_topic_cap'] };
+  return { score, basis };
 }
 
-/** Scores one question from the text alone: length, a concrete example, an outcome, structure, relevant terms. */
-export function scoreQuestion(record: AnswerRecord): QuestionScore {
+/**
+ * Scores one question from the text alone: relevance first (the question's terms; an answer given to
+ * another question too is capped at 1, `others` being those answers), then a concrete example, an
+ * outcome, structure and length.
+ */
+export function scoreQuestion(record: AnswerRecord, others: readonly string[] = []): QuestionScore {
   const fullAnswer = [record.answer, ...record.follow_ups.map((followUp) => followUp.answer)]
     .map((part) => part.trim())
     .filter((part) => part !== '')
@@ -102,20 +120,19 @@ export function scoreQuestion(record: AnswerRecord): QuestionScore {
     words: Math.round(analysis.words),
     characters: countCjkCharacters(fullAnswer) + countLatinWords(fullAnswer),
   };
-  const base = { fullAnswer, analysis, concrete, outcome, relevantTerms, hasRelevanceTerms: relevance.fromBank, size };
+  const recycled = record.stage !== 'candidate_questions' && isRecycled(record.answer, others);
+  const base = { fullAnswer, analysis, concrete, outcome, relevantTerms, hasRelevanceTerms: relevance.fromBank, size, recycled, basis: [] };
 
   if (record.stage === 'candidate_questions') return { ...base, status: 'candidate_questions', score: null };
   if (record.skipped) return { ...base, status: 'skipped', score: null };
-  if (record.unknown) return { ...base, status: 'unknown', score: 1 };
+  if (record.unknown) return { ...base, status: 'unknown', score: 1, basis: ['unknown'] };
   if (record.answer.trim() === '') return { ...base, status: 'unanswered', score: null };
-  return {
-    ...base,
-    status: 'answered',
-    score: scoreAnswered(analysis, record.stage, {
-      concrete,
-      outcome,
-      relevant: relevantTerms.length,
-      hasRelevanceTerms: relevance.fromBank,
-    }),
-  };
+  const { score, basis } = scoreAnswered(analysis, record.stage, {
+    concrete,
+    outcome,
+    relevant: relevantTerms.length,
+    hasRelevanceTerms: relevance.fromBank,
+    recycled,
+  });
+  return { ...base, status: 'answered', score, basis: basis.length === 0 ? ['nothing'] : basis };
 }

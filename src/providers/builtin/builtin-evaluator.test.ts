@@ -5,6 +5,7 @@ import type { AnswerRecord, InterviewReport, InterviewSnapshot, Language } from 
 import { interviewReportSchema } from '../../protocol/interview-schemas.js';
 import { BuiltinEvaluator, RECOMMENDATION_THRESHOLDS } from './builtin-evaluator.js';
 import { createSnapshot, simulateTurn } from '../../../test/helpers/interview-simulation.js';
+import { findBankQuestion } from './question-bank-registry.js';
 
 const evaluator = new BuiltinEvaluator();
 const STARTED = '2026-03-02T09:00:00.000Z';
@@ -15,6 +16,34 @@ const RICH = {
   zh: '之前在上一家公司，我负责把计费服务迁移到基于消息队列的架构。首先梳理了所有下游依赖，然后新旧两套并行跑了两周。最终支付失败率降低了 35%，值班告警从每周十次降到两次，我也学到了切换前一定要先把监控做好。',
 } as const;
 const THIN = { en: 'I try to communicate.', zh: '我觉得沟通很重要。' } as const;
+
+/** Different rich stories, so no answer is recycled from another question. */
+const STORIES = {
+  en: [
+    RICH.en,
+    'Last year I owned the search service when latency doubled after a release. I profiled it, found an N+1 query, batched the lookups and added a cache with a short TTL. As a result p95 latency went from 900 ms to 120 ms, and I added a performance test to CI so it would not regress.',
+    'When two teams disagreed about an API contract, I wrote a short proposal comparing both options with their failure modes, then ran a review where each side tested the other design. We agreed within a week, shipped on time, and the number of integration bugs in the next quarter fell by half.',
+    'At my previous company I mentored a junior engineer through their first on-call rotation. We paired on two incidents, then I reviewed their postmortems. After three months they led an incident on their own, and our mean time to recovery dropped from 50 to 20 minutes.',
+    'I designed the rollout of a new payments provider behind a feature flag. First we sent one percent of traffic, compared success rates daily, then ramped up over three weeks. The result was zero failed charges during the switch and a 15% lower processing fee.',
+    'For our reporting pipeline I replaced nightly batch jobs with a streaming consumer. I split the work into small idempotent steps, tested recovery by killing workers, and reports went from twelve hours stale to under five minutes, which sales used every day.',
+  ],
+  zh: [
+    RICH.zh,
+    '去年我负责搜索服务，一次发布后延迟翻倍。我做了性能分析，发现是循环里的逐条查询，于是改成批量查询并加了短过期时间的缓存。结果 P95 延迟从九百毫秒降到一百二十毫秒，我还在持续集成里加了性能测试防止回退。',
+    '两个团队对接口约定有分歧，我写了一份简短的方案，对比两种做法各自的故障场景，然后组织评审让双方互相验证对方的设计。一周内达成一致，按时上线，下个季度的联调问题减少了一半。',
+    '在上一家公司我带一位新同事完成第一次值班。我们一起处理了两次故障，之后我帮他审阅复盘报告。三个月后他能独立主导故障处理，团队的平均恢复时间从五十分钟降到二十分钟。',
+    '我设计了新支付渠道的灰度方案：先切百分之一的流量，每天对比成功率，三周内逐步放量。最终切换期间没有一笔失败扣款，手续费还降低了百分之十五。',
+    '我把报表链路从每晚批处理改成了流式消费。我把处理拆成幂等的小步骤，通过杀掉进程验证恢复能力，报表的延迟从十二小时降到五分钟以内，销售团队每天都在用。',
+  ],
+} as const;
+
+/** A rich answer of its own for question `index`, naming what its question is about. */
+function richAnswer(language: Language, index: number, record: AnswerRecord): string {
+  const keywords = findBankQuestion(record.question_id)?.keywords?.slice(0, 2) ?? [];
+  const story = STORIES[language][index % STORIES[language].length] ?? RICH[language];
+  if (keywords.length === 0) return story;
+  return language === 'en' ? `${story} The parts that mattered most were ${keywords.join(' and ')}.` : `${story}其中最关键的是${keywords.join('和')}。`;
+}
 
 /** A completed interview in which every planned question got `answerFor(index)`. */
 function interviewWith(language: Language, answerFor: (index: number, record: AnswerRecord) => Partial<AnswerRecord>): InterviewSnapshot {
@@ -75,20 +104,21 @@ function checkShape(report: InterviewReport): void {
           ? 'lean_no'
           : 'no';
   const answered = report.questions.filter((question) => question.score !== null).length;
-  if (answered >= 2) assert.equal(report.recommendation, expected);
+  // text heuristics never recommend above "yes": a person reviews
+  if (answered >= 2) assert.equal(report.recommendation, expected === 'strong_yes' ? 'yes' : expected);
 }
 
 describe('BuiltinEvaluator', () => {
   for (const language of ['en', 'zh'] as const) {
     it(`scores rich answers high and explains itself (${language})`, async () => {
       const report = await evaluator.evaluate({
-        snapshot: interviewWith(language, (_, record) =>
-          record.stage === 'candidate_questions' ? { answer: language === 'en' ? 'How big is the team?' : '团队有多大？' } : { answer: RICH[language] },
+        snapshot: interviewWith(language, (index, record) =>
+          record.stage === 'candidate_questions' ? { answer: language === 'en' ? 'How big is the team?' : '团队有多大？' } : { answer: richAnswer(language, index, record) },
         ),
       });
       checkShape(report);
       assert.ok(report.overall_score >= 4, `overall ${report.overall_score}`);
-      assert.ok(['strong_yes', 'yes'].includes(report.recommendation));
+      assert.equal(report.recommendation, 'yes', 'the built-in engine caps its recommendation for a human review');
       assert.ok(report.competencies.length > 0 && report.competencies.every((competency) => competency.evidence.length > 0));
       assert.ok(report.strengths.length > 0);
       assert.equal(report.questions.at(-1)?.score, null, "the candidate's own questions are not scored");
@@ -118,19 +148,23 @@ describe('BuiltinEvaluator', () => {
 
   it('leaves skipped questions unscored, scores "I don\'t know" as 1, and counts follow-up answers', async () => {
     const report = await evaluator.evaluate({
-      snapshot: interviewWith('en', (index) => {
+      snapshot: interviewWith('en', (index, record) => {
         if (index === 1) return { skipped: true };
         if (index === 2) return { unknown: true, answer: "I don't know." };
         if (index === 3) {
           return {
             answer: THIN.en,
             follow_ups: [
-              { question: 'Could you give a concrete example?', answer: 'For example, at my last company I rebuilt the deploy pipeline with two teammates.' },
+              {
+                question: 'Could you give a concrete example?',
+                // on topic: the follow-up answer names what the question is about
+                answer: `For example, at my last company I rebuilt the deploy pipeline with two teammates, around ${findBankQuestion(record.question_id)?.keywords?.[0] ?? 'it'}.`,
+              },
               { question: 'How did it turn out?', answer: 'Deploys went from 40 minutes to 8 minutes, and I learned to automate early.' },
             ],
           };
         }
-        return { answer: RICH.en };
+        return { answer: richAnswer('en', index, record) };
       }),
     });
     checkShape(report);

@@ -1,6 +1,8 @@
 import type { EvaluateRequest, InterviewEvaluator } from '../../interview/interview-ports.js';
 import type { AnswerRecord, InterviewReport, InterviewSnapshot } from '../../interview/interview-types.js';
 import type { Recommendation } from '../../protocol/interview-schemas.js';
+import { MIN_ANSWERS_FOR_YES, RECOMMENDATION_THRESHOLDS, nonAnswerConcerns } from '../../interview/rules/recommendation-check.js';
+import { basisWords, otherAnswers } from './answer-judgement.js';
 import { scoreQuestion } from './answer-scoring.js';
 import type { QuestionScore } from './answer-scoring.js';
 import { asksSomething } from '../../interview/rules/candidate-intent.js';
@@ -8,14 +10,13 @@ import { pickEvidenceQuotes } from './quote-extraction.js';
 import { reportWordingFor } from './report-wording.js';
 import type { ReportFacts } from './report-wording.js';
 
+// the thresholds are the domain's, so both engines' recommendations mean the same
+export { RECOMMENDATION_THRESHOLDS };
 /**
- * Overall score thresholds for the recommendation (inclusive lower bounds, on the 1-5 scale).
- * Below `lean_no` the recommendation is `no`.
+ * Text heuristics cannot tell a strong candidate from a well-rehearsed one, so the built-in engine never
+ * recommends above `yes`, and its report asks for a human review.
  */
-export const RECOMMENDATION_THRESHOLDS = Object.freeze({ strong_yes: 4.3, yes: 3.5, lean_no: 2.5 });
-
-/** With fewer real answers than this the evidence is too thin for `yes`, whatever the scores. */
-const MIN_ANSWERS_FOR_YES = 2;
+const BUILTIN_RECOMMENDATION_CAP: Recommendation = 'yes';
 const MAX_EVIDENCE_PER_COMPETENCY = 3;
 const MAX_LISTED_COMPETENCIES = 3;
 
@@ -41,13 +42,25 @@ function recommend(overall: number, answered: number): Recommendation {
         : overall >= RECOMMENDATION_THRESHOLDS.lean_no
           ? 'lean_no'
           : 'no';
-  if (answered >= MIN_ANSWERS_FOR_YES || byScore === 'no') return byScore;
+  const capped = byScore === 'strong_yes' ? BUILTIN_RECOMMENDATION_CAP : byScore;
+  if (answered >= MIN_ANSWERS_FOR_YES || capped === 'no') return capped;
   return 'lean_no';
+}
+
+const REVIEW_NOTE = {
+  en: 'The built-in engine never recommends above "yes": a person must review the transcript before any decision.',
+  zh: '内置引擎的推荐最高为 “yes”：做出任何决定之前，必须由人阅读面试记录。',
+} as const;
+
+function recycledConcern(language: InterviewSnapshot['settings']['language'], recycled: number): string[] {
+  if (recycled === 0) return [];
+  return [language === 'zh' ? `有 ${recycled} 道题给出了与其他题相同的回答，这些回答只计 1 分。` : `Gave the same answer to ${recycled} different questions; those answers were scored 1.`];
 }
 
 /** Quotes from the main answers first, so evidence usually comes from each question's `answer` itself. */
 function evidenceFrom(scored: readonly ScoredRecord[]): string[] {
-  const answered = scored.filter(({ result }) => result.status === 'answered');
+  // evidence is what earned credit: never a recycled, off-topic or weak answer
+  const answered = scored.filter(({ result }) => result.status === 'answered' && !result.recycled && (result.score ?? 1) >= 3);
   const fromAnswers = answered.flatMap(({ record }) => pickEvidenceQuotes(record.answer, 2));
   const fromFollowUps =
     fromAnswers.length > 0
@@ -81,7 +94,7 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
   const { settings, progress, plan } = snapshot;
   const language = settings.language;
   const wording = reportWordingFor(language);
-  const scored: ScoredRecord[] = progress.records.map((record) => ({ record, result: scoreQuestion(record) }));
+  const scored: ScoredRecord[] = progress.records.map((record) => ({ record, result: scoreQuestion(record, otherAnswers(progress.records, record)) }));
   const answered = scored.filter(({ result }) => result.status === 'answered');
   const count = (status: QuestionScore['status']) => scored.filter(({ result }) => result.status === status).length;
 
@@ -109,7 +122,8 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
     unknown: count('unknown'),
     overall,
     strongest: ranked[0],
-    weakest: ranked.at(-1),
+    // with every competency at the same score there is no weakest, and saying so would contradict itself
+    weakest: ranked.length > 1 && ranked.at(-1)?.score !== ranked[0]?.score ? ranked.at(-1) : undefined,
     strongCompetencies: ranked.filter((competency) => competency.score >= 4).slice(0, MAX_LISTED_COMPETENCIES).map((competency) => competency.name),
     // the weakest few, lowest first: a list of every weak area would bury the point
     weakCompetencies: [...ranked].reverse().filter((competency) => competency.score <= 2).slice(0, MAX_LISTED_COMPETENCIES).map((competency) => competency.name),
@@ -118,7 +132,9 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
     outcomeShare: share((result) => result.outcome),
     structureShare: share((result) => result.analysis.hasStructure),
     averageWords: answered.length === 0 ? 0 : mean(answered.map(({ result }) => result.analysis.words)),
-    firstMetric: answered.flatMap(({ result }) => result.analysis.metrics)[0],
+    // a figure is quoted as a result only from an answer that states one, and the last figure of it
+    // ("from 200 ms to 40 ms": the 40 ms), never from an answer that earned no credit
+    firstMetric: answered.filter(({ result }) => result.analysis.hasOutcome && !result.recycled && (result.score ?? 1) >= 3).map(({ result }) => result.analysis.metrics.at(-1)).find((metric) => metric !== undefined),
     followedUp: answered.filter(({ record }) => record.follow_ups.length > 0).length,
     askedQuestionsAtEnd: candidateTurn !== undefined && asksSomething(candidateTurn.record.answer),
     ending: endingOf(snapshot),
@@ -132,7 +148,7 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
     ended_at: progress.ended_at,
     ...(progress.end_reason === null ? {} : { end_reason: progress.end_reason }),
     method: 'heuristic',
-    method_note: wording.methodNote,
+    method_note: `${wording.methodNote} ${REVIEW_NOTE[language]}`,
     overall_score: overall,
     recommendation: recommend(overall, answered.length),
     summary: wording.summary(facts),
@@ -144,9 +160,14 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
       follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })),
       score: result.score,
       notes: wording.notes(result, record.stage, record.follow_ups.length),
+      ...(result.basis.length > 0 ? { basis: basisWords(result.basis, language) } : {}),
     })),
     strengths: wording.strengths(facts),
-    concerns: wording.concerns(facts),
+    concerns: [
+      ...wording.concerns(facts),
+      ...recycledConcern(language, scored.filter(({ result }) => result.recycled).length),
+      ...nonAnswerConcerns(progress, language),
+    ],
   };
 }
 

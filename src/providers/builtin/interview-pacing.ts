@@ -2,6 +2,8 @@ import type { PlannedQuestion } from '../../interview/interview-types.js';
 import { isSoftwareRole } from '../../interview/rules/role-track.js';
 import type { NextStep } from '../../interview/rules/turn-rules.js';
 import type { RoleTrack } from './question-bank-types.js';
+import { isOnTopic, isRecycled, otherAnswers } from './answer-judgement.js';
+import { nonAnswerPhrasesFor } from './non-answer-phrasing.js';
 import { say } from './turn-state.js';
 import type { Turn } from './turn-state.js';
 
@@ -33,11 +35,29 @@ function sayQuestionLead(turn: Turn, question: PlannedQuestion, step: Extract<Ne
   }
 }
 
-/** The warm wrap-up: thanks, what happens next, goodbye. */
+/**
+ * Whether the candidate shared anything to thank them for: at least two questions answered (not with the
+ * same answer), at least one of them on its topic, and fewer messages that were abuse or injection than
+ * answers. Otherwise the closing thanks them for their time only.
+ */
+function sharedAnything(turn: Turn): boolean {
+  const progress = turn.snapshot.progress;
+  const answered = progress.records.filter(
+    (record) =>
+      record.stage !== 'candidate_questions' &&
+      !record.skipped &&
+      record.answer.trim() !== '' &&
+      !isRecycled(record.answer, otherAnswers(progress.records, record)),
+  );
+  return answered.length >= 2 && answered.some((record) => isOnTopic(record, record.answer)) && (progress.non_answers?.length ?? 0) < answered.length;
+}
+
+/** The wrap-up: thanks (warm only when the candidate really took part), what happens next, goodbye. */
 function sayClosing(turn: Turn, reason: 'plan' | 'time'): void {
   const phrases = turn.phrases;
   say(turn, reason === 'time' ? phrases.timeUp : phrases.closingIntro, 'closing-intro');
-  turn.sentences.push(phrases.closingThanks(turn.candidateName), phrases.closingNextSteps);
+  const thanks = sharedAnything(turn) ? phrases.closingThanks(turn.candidateName) : nonAnswerPhrasesFor(turn.language).closingThanksPlain(turn.candidateName);
+  turn.sentences.push(thanks, phrases.closingNextSteps);
   say(turn, phrases.closingFarewell, 'farewell');
 }
 

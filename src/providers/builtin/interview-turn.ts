@@ -2,6 +2,7 @@ import type { AnswerRecord, InterviewSnapshot } from '../../interview/interview-
 import { asksSomething, hasNoQuestions } from '../../interview/rules/candidate-intent.js';
 import type { RecordedInput, TurnPlan } from '../../interview/rules/turn-rules.js';
 import { analyzeAnswer, missingAspects } from './answer-analysis.js';
+import { isOnTopic, isRecycled, otherAnswers } from './answer-judgement.js';
 import type { AnswerAnalysis, MissingAspect } from './answer-analysis.js';
 import { aspectOfFollowUp, chooseFollowUp } from './follow-up-questions.js';
 import { sayStep } from './interview-pacing.js';
@@ -34,7 +35,8 @@ function acknowledge(turn: Turn, answer: string, analysis: AnswerAnalysis, quest
     return;
   }
   if (turn.rotation % 2 === 0) {
-    const metric = analysis.metrics[0];
+    // a figure is quoted back only as a result ("from 200 ms to 40 ms": the 40 ms), never a baseline
+    const metric = analysis.hasOutcome ? analysis.metrics.at(-1) : undefined;
     if (metric !== undefined) {
       say(turn, phrases.acknowledgeMetric, 'acknowledge-metric', { metric });
       return;
@@ -97,8 +99,14 @@ function reactToAnswer(turn: Turn, plan: TurnPlan, recorded: RecordedInput): Tur
   }
   if (followUpQuestion === undefined) {
     const analysis = analyzeAnswer(record.answer);
-    const complete = missingAspects(analysis, record.stage).length === 0;
-    acknowledge(turn, record.answer, analysis, record.question_id, complete ? 'strong' : 'plain');
+    // praise is for a complete answer to this question: not for one off its topic or given to another question too
+    // (the warm-up question is thanked plainly: it is not assessed, so there is nothing to praise)
+    const earned =
+      record.stage !== 'opening' &&
+      missingAspects(analysis, record.stage).length === 0 &&
+      isOnTopic(record, record.answer) &&
+      !isRecycled(record.answer, otherAnswers(turn.snapshot.progress.records, record));
+    acknowledge(turn, record.answer, analysis, record.question_id, earned ? 'strong' : 'plain');
   } else {
     const analysis = analyzeAnswer(text);
     acknowledge(turn, text, analysis, record.question_id, answersAspect(analysis, aspectOfFollowUp(followUpQuestion)) ? 'after_follow_up' : 'plain');

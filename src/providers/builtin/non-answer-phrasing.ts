@@ -18,6 +18,8 @@ export interface NonAnswerPhrases {
   redirectLead: readonly string[];
   /** A second one on the same question: on to the next. */
   redirectMoveOn: readonly string[];
+  /** The closing's thanks when the candidate shared little or nothing: for their time, not their openness. */
+  closingThanksPlain(name: string | undefined): string;
 }
 
 const ENGLISH: NonAnswerPhrases = {
@@ -33,6 +35,7 @@ const ENGLISH: NonAnswerPhrases = {
   languageSwitch: ['Of course, you may answer in English. The question was:'],
   redirectLead: ["Let's keep to the interview, please. The question was:", "I'd like to stay with the interview question:"],
   redirectMoveOn: ["Let's leave that question and move on.", "We'll move on to the next question."],
+  closingThanksPlain: (name) => (name === undefined ? 'Thank you for your time.' : `Thank you for your time, ${name}.`),
 };
 
 const CHINESE: NonAnswerPhrases = {
@@ -43,6 +46,7 @@ const CHINESE: NonAnswerPhrases = {
   languageSwitch: ['当然可以，你可以用中文回答。问题是：'],
   redirectLead: ['我们还是回到面试上来。问题是：', '我们先回到面试问题：'],
   redirectMoveOn: ['这一题我们先放下，进入下一题。', '我们继续下一个问题。'],
+  closingThanksPlain: (name) => (name === undefined ? '感谢你抽出时间参加面试。' : `${name}，感谢你抽出时间参加面试。`),
 };
 
 export function nonAnswerPhrasesFor(language: Language): NonAnswerPhrases {

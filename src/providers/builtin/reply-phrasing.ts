@@ -119,7 +119,7 @@ const ENGLISH: Phrasebook = {
   repeatLead: ['Of course. Here it is again:', 'Sure, let me repeat it:', 'No problem, the question was:'],
   candidateAskedSomething: [
     "Thanks for raising that. I can't give you a reliable answer myself, so I'll pass it on to the hiring team and they'll follow up with you.",
-    "That's a fair thing to ask. I'll make sure the hiring team sees it, so they can give you a proper answer.",
+    "I'll make sure the hiring team sees that question, so they can give you a proper answer.",
   ],
   candidateHasNoQuestions: ["That's fine.", 'Okay, no problem.'],
   candidateCommented: ['Thank you, I appreciate that.', 'Thanks for sharing that with me.'],
@@ -193,7 +193,7 @@ const CHINESE: Phrasebook = {
   repeatLead: ['当然可以，我再说一遍：', '好的，问题是：', '没问题，我重复一下：'],
   candidateAskedSomething: [
     '谢谢你提出这个问题。我这边没法给你准确的答复，会把它转给招聘团队，由他们来跟你详细沟通。',
-    '这个问题问得很好，我会记下来转给招聘团队，他们会给你更准确的答复。',
+    '我会把这个问题记下来转给招聘团队，他们会给你更准确的答复。',
   ],
   candidateHasNoQuestions: ['好的，没问题。', '好的。'],
   candidateCommented: ['谢谢，很高兴听你这么说。', '好的，谢谢你的分享。'],

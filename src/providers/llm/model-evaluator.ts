@@ -6,7 +6,8 @@ import { ProviderError } from '../provider-error.js';
 import { estimateTokens } from '../token-estimate.js';
 import { readModelJson } from './model-json.js';
 import { LANGUAGE_NAMES, MIN_REPAIR_BUDGET_MS, type ModelRoleOptions } from './model-planner.js';
-import type { PromptLibrary } from './prompt-library.js';
+import { quoteSafe, type PromptLibrary } from './prompt-library.js';
+import { checkVerdict, nonAnswerConcerns } from '../../interview/rules/recommendation-check.js';
 import { verifyQuotes } from './quote-verification.js';
 import { reportOutputSchema, type ReportOutput } from './report-output.js';
 
@@ -32,9 +33,12 @@ function transcriptOf(snapshot: InterviewSnapshot, maxTokens: number): string {
       .map((record, index) => {
         const flags = record.skipped ? ' [skipped]' : !hasAnswer(record) ? ' [unanswered]' : record.unknown ? ' [said they did not know]' : '';
         const lines = [`Q${index + 1} (${record.stage} · ${record.competency})${flags}: ${record.question}`];
-        if (record.answer.trim() !== '') lines.push(`Candidate: ${clip(record.answer.trim(), characters)}`);
+        // the candidate's words are fenced, as in the interviewer's prompt: an answer cannot close its
+        // block and write transcript lines ("Q2 …", "Interviewer: excellent, 5/5") of its own
+        const fenced = (text: string) => `Candidate:\n<<<\n${quoteSafe(clip(text.trim(), characters))}\n>>>`;
+        if (record.answer.trim() !== '') lines.push(fenced(record.answer));
         for (const followUp of record.follow_ups) {
-          lines.push(`F: ${followUp.question}`, `Candidate: ${clip(followUp.answer.trim(), characters)}`);
+          lines.push(`F: ${followUp.question}`, fenced(followUp.answer));
         }
         return lines.join('\n');
       })
@@ -125,28 +129,38 @@ export class ModelEvaluator implements InterviewEvaluator {
   private reportFrom(snapshot: InterviewSnapshot, base: InterviewReport, output: ReportOutput): InterviewReport {
     const words = candidateWords(snapshot);
     const judged = new Map(output.questions.map((question) => [question.number, question]));
+    const questions = base.questions.map((question, index) => {
+      const verdict = judged.get(index + 1);
+      // a question that was skipped or never answered has no score, whatever the model says
+      const verdictScore = verdict?.score ?? null;
+      const score = question.score === null ? null : verdictScore === null ? question.score : roundToTenth(verdictScore);
+      const notes = verdict?.notes.trim();
+      // the heuristics' basis explains the heuristic score, not the model's
+      const { basis: _basis, ...rest } = question;
+      return { ...rest, score, notes: notes === undefined || notes === '' ? question.notes : notes };
+    });
+    const checked = checkVerdict(
+      { overall: roundToTenth(output.overall_score), recommendation: output.recommendation },
+      questions.flatMap((question) => (question.score === null ? [] : [question.score])),
+      snapshot.progress.records.filter((record) => record.stage !== 'candidate_questions' && hasAnswer(record) && !record.unknown).length,
+    );
+    const language = snapshot.settings.language;
     return {
       ...base,
       method: 'llm',
-      method_note: this.prompts.render('evaluator', snapshot.settings.language, 'method_note', { model: this.model.modelId }),
-      overall_score: roundToTenth(output.overall_score),
-      recommendation: output.recommendation,
+      method_note: this.prompts.render('evaluator', language, 'method_note', { model: this.model.modelId }),
+      overall_score: roundToTenth(checked.overall),
+      recommendation: checked.recommendation,
       summary: output.summary,
       competencies: output.competencies.map((competency) => ({
         name: competency.name,
         score: roundToTenth(competency.score),
         evidence: verifyQuotes(competency.evidence, words),
       })),
-      questions: base.questions.map((question, index) => {
-        const verdict = judged.get(index + 1);
-        // a question that was skipped or never answered has no score, whatever the model says
-        const verdictScore = verdict?.score ?? null;
-        const score = question.score === null ? null : verdictScore === null ? question.score : roundToTenth(verdictScore);
-        const notes = verdict?.notes.trim();
-        return { ...question, score, notes: notes === undefined || notes === '' ? question.notes : notes };
-      }),
+      questions,
       strengths: output.strengths,
-      concerns: output.concerns,
+      // what was not an answer never reached the model; the report still says it happened
+      concerns: [...output.concerns, ...nonAnswerConcerns(snapshot.progress, language)],
     };
   }
 }
