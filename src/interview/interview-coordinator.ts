@@ -113,10 +113,12 @@ export class InterviewCoordinator {
   /** POST /interview/start: settings, plan, and the greeting with the first question as turn 1. */
   begin(
     sessionId: string,
-    init: { candidate?: Candidate | undefined; interview?: InterviewSettingsInput | undefined },
+    init: { candidate?: Candidate | undefined; interview?: InterviewSettingsInput | undefined; template_id?: string | undefined },
   ): Promise<{ session: SessionRecord; outcome: TurnOutcome; created: boolean }> {
     return this.inLane(sessionId, async () => {
-      const opened = await this.options.store.createSession({ id: sessionId });
+      const opened = await this.options.store.createSession(
+        init.template_id === undefined ? { id: sessionId } : { id: sessionId, template_id: init.template_id },
+      );
       const created = opened.created;
       let session = opened.session;
       if (session.progress.state === 'completed') throw new VivaError('INTERVIEW_COMPLETED');

@@ -8,21 +8,24 @@ export class VivaError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
   readonly retryable: boolean;
+  /** A status other than the code's own, where the contract names one (403 for a report kept from candidates). */
+  readonly #httpStatus: number | undefined;
 
   constructor(
     code: ErrorCode,
     message?: string,
-    options: { details?: Record<string, unknown>; retryable?: boolean; cause?: unknown } = {},
+    options: { details?: Record<string, unknown>; retryable?: boolean; cause?: unknown; httpStatus?: number } = {},
   ) {
     super(message ?? errorCodes[code].message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'VivaError';
     this.code = code;
     this.details = options.details;
     this.retryable = options.retryable ?? errorCodes[code].retryable;
+    this.#httpStatus = options.httpStatus;
   }
 
   get httpStatus(): number {
-    return errorCodes[this.code].httpStatus;
+    return this.#httpStatus ?? errorCodes[this.code].httpStatus;
   }
 }
 
