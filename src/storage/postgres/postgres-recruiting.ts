@@ -44,7 +44,8 @@ export class PostgresRecruiting {
     if (search.after !== undefined) {
       const at = parameter(search.after.created_at);
       const id = parameter(search.after.id);
-      where.push(`(created_at < ${at}::timestamptz OR (created_at = ${at}::timestamptz AND id > ${id}))`);
+      // the first term bounds the index range scan; the second drops what the previous page already had
+      where.push(`created_at <= ${at}::timestamptz AND (created_at < ${at}::timestamptz OR id > ${id})`);
     }
     const limit = parameter(normalizeLimit(search.limit) ?? null);
     const { rows } = await this.query<SessionRow>(

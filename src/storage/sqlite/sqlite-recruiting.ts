@@ -60,7 +60,8 @@ export function prepareRecruitingStatements(db: Database.Database, sessionColumn
       values.q = search.q;
     }
     if (search.after !== undefined) {
-      where.push('(created_at < @after_at OR (created_at = @after_at AND id > @after_id))');
+      // the first term bounds the index range scan; the second drops what the previous page already had
+      where.push('created_at <= @after_at AND (created_at < @after_at OR id > @after_id)');
       values.after_at = search.after.created_at;
       values.after_id = search.after.id;
     }
