@@ -1,3 +1,4 @@
+import type { CandidateReport } from '../protocol/interview-schemas.js';
 import type { InterviewReport } from './interview-types.js';
 
 /** What a candidate may see of their evaluation (PROTOCOL.md §10, `CANDIDATE_REPORT`). */
@@ -9,7 +10,7 @@ export type CandidateReportMode = 'summary' | 'full' | 'none';
  * per-question scores, notes or concerns. The evaluator's summary states the score, so the candidate
  * gets a thank-you in the interview's language instead.
  */
-export function candidateSummaryOf(report: InterviewReport) {
+export function candidateSummaryOf(report: InterviewReport): CandidateReport {
   const answered = report.questions.filter((question) => question.answer.trim() !== '').length;
   return {
     session_id: report.session_id,
@@ -31,7 +32,7 @@ export function candidateSummaryOf(report: InterviewReport) {
   };
 }
 
-export type CandidateSummary = ReturnType<typeof candidateSummaryOf>;
+export type CandidateSummary = CandidateReport;
 
 function thankYou(report: InterviewReport, answered: number): string {
   const name = report.candidate.name;
