@@ -198,6 +198,42 @@ describe('recruiting API, open auth mode', () => {
     assert.ok(lines.some((line) => line.startsWith(`${ids[0]},Lister One,completed,`)));
   });
 
+  it('the printable report has its own signed URL, readable dates and names, a print stylesheet and no inline code', async () => {
+    const started = (await api.call('POST', '/api/v1/interview/start', { candidate: { name: 'Katherine' }, interview: settings })).body;
+    const beforeEnd = (await api.asAdmin('GET', `/api/v1/websocket/sessions/${started.session_id}`)).body;
+    assert.equal(beforeEnd.report_page_url, null);
+    assert.equal(beforeEnd.role, 'Backend engineer');
+    assert.equal(beforeEnd.level, 'senior');
+    await completeInterview(api.call, started.session_id);
+    const detail = (await api.asAdmin('GET', `/api/v1/websocket/sessions/${started.session_id}`)).body;
+    assert.match(detail.report_page_url, new RegExp(`^/reports/${started.session_id}\\?key=`));
+    assert.equal(typeof detail.report.overall_score, 'number');
+
+    const page = await api.call('GET', detail.report_page_url);
+    assert.equal(page.status, 200);
+    const html = String(page.body);
+    assert.match(page.type, /text\/html/);
+    assert.match(html, /Katherine/);
+    assert.match(html, /Senior/, 'the level by its name');
+    assert.match(html, /\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} UTC/, 'a readable date');
+    assert.match(html, /<dt>Duration<\/dt><dd>(under a minute|\d+ min)<\/dd>/);
+    assert.match(html, /Recommendation: <strong>(Strong yes|Yes|Lean no|No)<\/strong>/);
+    assert.match(html, /<link rel="stylesheet" href="\/report-page.css">/);
+    assert.doesNotMatch(html, /<style|onclick=|<script>(?!<)/, 'no inline styles, handlers or scripts');
+    const css = await api.call('GET', '/report-page.css');
+    assert.equal(css.status, 200);
+    assert.match(String(css.body), /@media print/);
+    assert.equal((await api.call('GET', '/report-page.js')).status, 200);
+
+    const json = await api.call('GET', `${detail.report_page_url}&format=json`);
+    assert.equal(json.body.session_id, started.session_id);
+    assert.equal(typeof json.body.overall_score, 'number');
+    assert.equal((await api.call('GET', `/reports/${started.session_id}?key=forged`)).status, 401);
+    assert.equal((await api.call('GET', `/reports/${started.session_id}`)).status, 401);
+    // a session token is no report key, and the other way round
+    assert.equal((await api.call('GET', `/reports/${started.session_id}?key=${started.session_token}`)).status, 401);
+  });
+
   it('the candidate sees a summary without scores or recommendation (CANDIDATE_REPORT=summary); the admin sees all', async () => {
     const started = (await api.call('POST', '/api/v1/interview/start', { candidate: { name: 'Grace' }, interview: settings })).body;
     const ended = await completeInterview(api.call, started.session_id);

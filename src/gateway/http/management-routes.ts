@@ -6,6 +6,7 @@ import { resolveSettings } from '../../interview/interview-settings.js';
 import { listSessionsQuerySchema, noticeBodySchema, sessionParamsSchema } from '../../protocol/http-schemas.js';
 import { VivaError } from '../../protocol/viva-error.js';
 import { requireAdminToken } from './admin-auth.js';
+import { reportLinkOf } from './recruiting-routes.js';
 import type { HttpContext } from './http-context.js';
 import { transcriptOf } from '../turn-views.js';
 
@@ -85,6 +86,7 @@ export function registerManagementRoutes(app: FastifyInstance, context: HttpCont
           message.type === 'notice' ? [{ seq: message.seq, at: message.timestamp, message: message.data.message, from: message.data.from }] : [],
         ),
         report: session.report,
+        report_page_url: session.report === null ? null : reportLinkOf(context, session.id),
       };
     },
   );

@@ -16,6 +16,8 @@ import { VivaError } from '../../protocol/viva-error.js';
 import { requireAdminToken } from './admin-auth.js';
 import { comparisonCsv, comparisonOf } from './template-comparison.js';
 import type { HttpContext } from './http-context.js';
+import { sessionParamsSchema } from '../../protocol/http-schemas.js';
+import { REPORT_PAGE_CSS, REPORT_PAGE_CSS_PATH, REPORT_PAGE_SCRIPT, REPORT_PAGE_SCRIPT_PATH, renderReportPage } from './report-page.js';
 
 /** Recruiting (PROTOCOL.md §10): interview templates with invite links, and every interview findable. */
 export function registerRecruitingRoutes(app: FastifyInstance, context: HttpContext): void {
@@ -149,6 +151,31 @@ export function registerRecruitingRoutes(app: FastifyInstance, context: HttpCont
     },
   );
 
+  // the printable report's own URL, for the hiring team: a link the dashboard hands out, signed for this
+  // one report and expiring like a session token, so no admin token ever travels in an address
+  routes.get(
+    '/reports/:id',
+    { schema: { tags, summary: "The printable report for the hiring team (link from the dashboard); ?format=json downloads it", params: sessionParamsSchema } },
+    async (request, reply) => {
+      const key = (request.query as { key?: unknown }).key;
+      if (typeof key !== 'string' || !context.tokens.verify(reportLinkSubject(request.params.id), key)) {
+        throw new VivaError('UNAUTHORIZED', 'This report link is not valid (any more). Open the report again from the dashboard.');
+      }
+      const report = await context.coordinator.report(request.params.id);
+      if ((request.query as { format?: unknown }).format === 'json') {
+        return reply.header('content-disposition', `attachment; filename="report-${request.params.id}.json"`).send(report);
+      }
+      const jsonUrl = `${reportLinkOf(context, request.params.id)}&format=json`;
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderReportPage(report, { jsonUrl }));
+    },
+  );
+  routes.get(REPORT_PAGE_CSS_PATH, { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(REPORT_PAGE_CSS),
+  );
+  routes.get(REPORT_PAGE_SCRIPT_PATH, { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(REPORT_PAGE_SCRIPT),
+  );
+
   // the candidate app's invite page: the key is the credential, so no admin token; it reveals only what
   // the candidate is about to be told anyway (the job and the interview's length)
   routes.get(
@@ -248,4 +275,14 @@ function decodeCursor(text: string): SessionCursor {
   throw new VivaError('INVALID_MESSAGE', 'Invalid field query.cursor: pass next_cursor from the previous page as it was.', {
     details: { field: 'query.cursor' },
   });
+}
+
+/** Session ids never contain a colon, so a report link's signature can never pass for a session token. */
+function reportLinkSubject(sessionId: string): string {
+  return `report:${sessionId}`;
+}
+
+/** The printable report's own URL (path and signed key), as the dashboard links to it. */
+export function reportLinkOf(context: HttpContext, sessionId: string): string {
+  return `/reports/${encodeURIComponent(sessionId)}?key=${encodeURIComponent(context.tokens.issue(reportLinkSubject(sessionId)))}`;
 }

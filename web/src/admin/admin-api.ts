@@ -48,6 +48,8 @@ export interface SessionDetail {
   transcript: TranscriptTurn[];
   notices?: Array<{ seq: number; at: string; message: string; from: string }>;
   report?: InterviewReport | null;
+  /** The printable report's own signed URL (null until there is a report). */
+  report_page_url?: string | null;
 }
 
 /** A template as GET /api/v1/templates lists it (PROTOCOL.md §10). */

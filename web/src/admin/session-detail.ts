@@ -147,12 +147,11 @@ export class SessionDetailPanel {
     const button = (key: Parameters<typeof t>[0], onClick: () => void, kind = 'button-secondary') =>
       h('button', { class: `button ${kind} button-small`, attrs: { type: 'button' }, i18n: key, on: { click: onClick } });
     const confirmRow = h('div', { class: 'confirm-row', attrs: { hidden: true } });
-    const reportPath = `/api/v1/interview/${encodeURIComponent(sessionId)}/report`;
     replaceChildren(
       actions,
       detail.interview.state === 'completed' ? null : button('admin.end', () => void this.api().endInterview(sessionId).then(() => (result.textContent = t('admin.ended')), fail)),
-      detail.report
-        ? button('admin.printable', () => void this.api().download(reportPath, 'text/html').then((blob) => saveBlob(blob, `report-${sessionId}.html`), fail))
+      detail.report_page_url
+        ? h('a', { class: 'button button-secondary button-small', attrs: { href: detail.report_page_url, target: '_blank', rel: 'noopener' }, i18n: 'admin.printable' })
         : null,
       detail.report ? button('admin.exportJson', () => saveBlob(new Blob([JSON.stringify(detail.report, null, 2)], { type: 'application/json' }), `report-${sessionId}.json`)) : null,
       button('admin.erase', () => {
