@@ -48,6 +48,7 @@ export class VivaClient {
   private readonly WebSocketImpl: WebSocketConstructor;
   private readonly reconnect: Required<ReconnectOptions>;
   private readonly requestTimeoutMs: number;
+  private readonly heartbeatIntervalMs: number | undefined;
   private readonly connectTimeoutMs: number;
   private readonly random: () => number;
   private readonly events = new TypedEvents<VivaClientEvents>();
@@ -88,6 +89,7 @@ export class VivaClient {
     this.WebSocketImpl = resolveWebSocket(options.WebSocket);
     this.reconnect = resolveReconnectOptions(options.reconnect);
     this.requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.random = options.random ?? Math.random;
     this.ids = new InputIds(this.random);
@@ -444,7 +446,7 @@ export class VivaClient {
     }
     this.maxMessageBytes = data.max_message_bytes;
     this.attempt = 0;
-    this.startWatchdog(data.heartbeat_interval_ms);
+    this.startWatchdog(Math.min(data.heartbeat_interval_ms, this.heartbeatIntervalMs ?? Number.POSITIVE_INFINITY));
     this.setState('open');
     if (!this.settingsAcknowledged) this.sendSettings();
     this.flushPending();

@@ -28,7 +28,7 @@ const RECONNECT = { initialDelayMs: 300, maxDelayMs: 5_000, maxAttempts: Number.
  */
 export class InterviewScreen {
   readonly element: HTMLElement;
-  private readonly chat = new ChatLog();
+  private readonly chat: ChatLog;
   private readonly composer: Composer;
   private readonly progress = new ProgressIndicator();
   private readonly alert: HTMLDivElement;
@@ -44,6 +44,7 @@ export class InterviewScreen {
     private readonly url: string,
     private readonly events: InterviewScreenEvents,
   ) {
+    this.chat = new ChatLog(saved.language === 'zh' ? 'zh-CN' : 'en-US');
     this.conversation = new Conversation(this.chat, saved);
     this.composer = new Composer({
       sendText: (text) => this.sendText(text),
@@ -83,6 +84,9 @@ export class InterviewScreen {
       reconnect: RECONNECT,
       // a reply that arrives after a long network outage is still the reply: do not give up on it early
       requestTimeoutMs: 10 * 60_000,
+      // the server's heartbeat (25 s) would show a dead network only after about a minute; an
+      // application-level ping every 2 s shows it within about 5 s
+      heartbeatIntervalMs: 2_500,
     });
     this.client = client;
     this.subscribe(client);
@@ -120,7 +124,10 @@ export class InterviewScreen {
   }
 
   private subscribe(client: VivaClient): void {
-    client.on('state', (state) => this.events.connection(state));
+    client.on('state', (state) => {
+      this.events.connection(state);
+      this.conversation.connection(state === 'open');
+    });
     client.on('status', (message) => {
       if (!this.ended) this.conversation.status(message.data.state);
     });
@@ -166,7 +173,8 @@ export class InterviewScreen {
     this.progress.update({ state: 'completed' });
     const viewReport = h('button', { class: 'button', attrs: { type: 'button' }, i18n: 'chat.viewReport' });
     viewReport.addEventListener('click', () => this.events.ended(message.data.report_url));
-    this.footer.replaceChildren(h('div', { class: 'ended-panel' }, h('p', { i18n: 'chat.ended' }), viewReport));
+    // the chat's last line already says the interview has ended: the footer only offers the report
+    this.footer.replaceChildren(h('div', { class: 'ended-panel' }, viewReport));
     if (isNews) viewReport.focus();
   }
 

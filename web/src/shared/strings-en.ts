@@ -50,6 +50,7 @@ export const en = {
   'role.candidate': 'You',
   'role.admin': 'Message from the interview team',
   'role.system': 'Notice',
+  'chat.unsent': 'Not sent yet: it goes out as soon as you are back online.',
   'chat.thinking': 'The interviewer is thinking…',
   'chat.transcribing': 'Transcribing your answer…',
   'chat.voiceAnswer': 'Spoken answer',

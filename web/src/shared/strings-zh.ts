@@ -48,6 +48,7 @@ export const zh: Record<MessageKey, string> = {
   'role.candidate': '你',
   'role.admin': '来自面试团队的消息',
   'role.system': '通知',
+  'chat.unsent': '尚未发送：恢复联网后会自动发送。',
   'chat.thinking': '面试官正在思考…',
   'chat.transcribing': '正在转写你的回答…',
   'chat.voiceAnswer': '语音回答',
