@@ -42,6 +42,20 @@ describe('candidate app: rough edges', () => {
     assert.match(time, /^\d{2}:\d{2}\s?(AM|PM)$/, `an English time, got "${time}"`);
   });
 
+  test('one length everywhere: the start page and the interviewer say the same minutes, and a clock shows the time', async () => {
+    const fresh = await browser.newContext({ locale: 'en-US' });
+    const start = await fresh.newPage();
+    await start.goto(proxy.url);
+    const length = await start.locator('.start-length').innerText();
+    await fresh.close();
+    const minutes = /up to (\d+) minutes/.exec(length)?.[1];
+    assert.ok(minutes !== undefined, `the start page gives the length: "${length}"`);
+    const greeting = await page.locator('.message-interviewer').first().innerText();
+    assert.match(greeting, new RegExp(`\\b${minutes} minutes`), 'the interviewer says the same');
+    const clock = page.locator('.progress-clock');
+    assert.match(await clock.innerText(), new RegExp(`^Time: 0:\\d{2} of ${minutes}:00$`));
+  });
+
   test('a dead network shows within seconds, and an answer typed meanwhile is labelled as not yet sent', async () => {
     proxy.stall();
     proxy.dropRequests();

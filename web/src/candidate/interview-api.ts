@@ -19,7 +19,8 @@ export interface StartedInterview {
 export interface InterviewRecord {
   session_id: string;
   candidate: Candidate;
-  settings: { role: string; level: string; language: 'en' | 'zh'; question_count?: number };
+  settings: { role: string; level: string; language: 'en' | 'zh'; question_count?: number; max_minutes: number };
+  started_at: string | null;
   interview: InterviewStatus;
   last_seq: number;
   transcript: TranscriptTurn[];

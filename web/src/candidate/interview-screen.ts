@@ -103,6 +103,7 @@ export class InterviewScreen {
   }
 
   close(): void {
+    this.progress.stopClock();
     this.client?.close();
     this.client = undefined;
   }
@@ -112,6 +113,7 @@ export class InterviewScreen {
       const record = await fetchInterview(this.saved.sessionId, this.saved.token);
       this.conversation.rememberTranscript(record.transcript);
       this.progress.update(record.interview);
+      this.progress.setClock(record.started_at, record.settings.max_minutes);
       return true;
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 401)) {

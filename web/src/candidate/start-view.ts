@@ -1,6 +1,20 @@
 import type { Language } from '../../../src/protocol/interview-schemas.js';
 import { h } from '../shared/dom.js';
-import { localizeAttributes, t } from '../shared/i18n.js';
+import { localizeAttributes, onUiLanguageChange, t } from '../shared/i18n.js';
+import { INTERVIEW_DEFAULTS } from '../../../src/interview/interview-settings.js';
+
+/**
+ * "Takes up to N minutes", N being the server's own default length: the one number the interviewer also
+ * says in its greeting, so the start page and the interviewer never disagree.
+ */
+function lengthLine(minutes: number): HTMLParagraphElement {
+  const line = h('p', { class: 'start-length', text: t('start.length', { minutes }) });
+  const stop = onUiLanguageChange(() => {
+    if (!line.isConnected) return stop();
+    line.textContent = t('start.length', { minutes });
+  });
+  return line;
+}
 
 export interface StartDetails {
   name: string;
@@ -52,6 +66,7 @@ export function renderStartView(options: {
     { class: 'card step-card', attrs: { novalidate: true, 'aria-labelledby': 'start-title' } },
     h('h1', { i18n: 'start.title', attrs: { id: 'start-title' } }),
     h('p', { class: 'lead', i18n: 'start.intro' }),
+    lengthLine(INTERVIEW_DEFAULTS.max_minutes),
     h('div', { class: 'field' }, h('label', { i18n: 'start.name', attrs: { for: 'candidate-name' } }), nameInput),
     h('div', { class: 'field' }, h('label', { i18n: 'start.role', attrs: { for: 'candidate-role' } }), roleInput),
     h(

@@ -7,7 +7,9 @@ export const en = {
 
   'start.title': 'Start your interview',
   'start.intro':
-    'A short conversation with an AI interviewer about your experience and skills. Answer by typing or by speaking; the whole interview takes about 15 to 25 minutes.',
+    'A short conversation with an AI interviewer about your experience and skills. Answer by typing or by speaking.',
+  'start.length': 'The interview takes up to {minutes} minutes.',
+  'progress.clock': 'Time: {elapsed} of {total}',
   'start.name': 'Your name',
   'start.role': 'Role you are applying for',
   'start.rolePlaceholder': 'e.g. Backend engineer',

@@ -8,7 +8,9 @@ export const zh: Record<MessageKey, string> = {
   'language.toggleLabel': '将界面切换为英文',
 
   'start.title': '开始面试',
-  'start.intro': '与 AI 面试官进行一次简短的交流，了解你的经历与技能。你可以打字或语音作答，整个面试约需 15 到 25 分钟。',
+  'start.intro': '与 AI 面试官进行一次简短的交流，了解你的经历与技能。你可以打字或语音作答。',
+  'start.length': '面试最长 {minutes} 分钟。',
+  'progress.clock': '用时：{elapsed} / {total}',
   'start.name': '你的姓名',
   'start.role': '应聘职位',
   'start.rolePlaceholder': '例如：后端工程师',
