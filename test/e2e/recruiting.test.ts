@@ -83,9 +83,10 @@ describe('recruiting: template, invite link, dashboard', () => {
 
     // later, the recruiter finds the interview among all interviews, with its report
     const row = admin.locator('.interview-item', { hasText: 'Margaret Hamilton' });
-    await row.waitFor();
+    // the list follows the poll (every 2 s): completed, scored and no longer live
+    await row.filter({ hasText: /\d\.\d \/ 5/ }).filter({ hasNotText: 'Live' }).waitFor();
     assert.match(await row.innerText(), /Platform engineer · Senior · Platform engineer, Berlin/);
-    assert.match(await row.innerText(), /\d\.\d \/ 5/);
+    assert.match(await row.innerText(), /Completed/);
     await row.getByRole('button').click();
     await admin.getByRole('heading', { name: 'Report', exact: true }).waitFor();
     assert.match(await admin.locator('.detail-report').innerText(), /\d\.\d \/ 5/);
