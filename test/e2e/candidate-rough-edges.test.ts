@@ -93,6 +93,28 @@ describe('candidate app: rough edges', () => {
     assert.equal(await page.locator('.message-candidate').count(), 1);
   });
 
+  test('an answer on its way when the page reloads is shown again, once, and answered once', async () => {
+    const { sessionId } = await savedSession(page);
+    const candidatesBefore = await page.locator('.message-candidate').count();
+    const repliesBefore = await page.locator('.message-interviewer:not(.is-streaming)').count();
+    const text = richAnswers[1] ?? '';
+    proxy.stall();
+    proxy.dropRequests();
+    const box = page.getByRole('textbox', { name: 'Your answer' });
+    await box.fill(text);
+    await box.press('Enter');
+    await page.locator('.message-candidate.is-pending').waitFor();
+    proxy.restore();
+    proxy.reset();
+    await page.reload();
+    await waitForConnection(page, 'open', 40_000);
+    await page.locator('.message-interviewer:not(.is-streaming)').nth(repliesBefore).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.message-candidate').count(), candidatesBefore + 1);
+    assert.equal(await page.locator('.message-candidate', { hasText: text.slice(0, 40) }).count(), 1, 'shown once');
+    const session = (await (await fetch(`${viva.baseUrl}/api/v1/interview/${sessionId}`)).json()) as { transcript: Array<{ candidate: string | null }> };
+    assert.equal(session.transcript.filter((turn) => turn.candidate === text).length, 1, 'answered once');
+  });
+
   test('"The interview has ended" is said once', async () => {
     const { sessionId } = await savedSession(page);
     const viewReport = page.getByRole('button', { name: 'View your report' });

@@ -22,6 +22,8 @@ export class Conversation {
   private candidateShown = false;
   private pendingText: HTMLLIElement | undefined;
   private online = true;
+  /** Inputs the session has answered (the `reply_to` of replies seen, replayed or live). */
+  readonly answeredInputs = new Set<string>();
   private voicePlaceholder: HTMLLIElement | undefined;
   /** Messages up to this seq were seen before this page load: shown again, but not announced again. */
   private readonly seenSeq: number;
@@ -101,6 +103,7 @@ export class Conversation {
 
   reply(message: Message<'ai_response'>): void {
     const { turn } = message.data;
+    if (message.reply_to !== undefined) this.answeredInputs.add(message.reply_to);
     if (!this.candidateShown) this.showCandidateTextOf(turn);
     this.candidateShown = false;
     this.pendingText?.classList.remove('is-pending', 'is-unsent');

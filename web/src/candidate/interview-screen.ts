@@ -8,7 +8,7 @@ import { Conversation } from './conversation.js';
 import { confirmEnd } from './end-dialog.js';
 import { fetchInterview } from './interview-api.js';
 import { ProgressIndicator } from './progress-indicator.js';
-import type { SavedInterview } from './saved-interview.js';
+import { savePendingAnswer, type SavedInterview } from './saved-interview.js';
 import type { Recording } from './voice-recorder.js';
 
 export interface InterviewScreenEvents {
@@ -94,6 +94,8 @@ export class InterviewScreen {
       const connected = await client.connect();
       this.progress.update(connected.interview);
       this.chat.hideIndicator();
+      await caughtUp(client, connected.last_seq);
+      this.resumePendingAnswer();
       this.composer.setBusy(this.inputsInFlight > 0);
       if (!this.ended) this.composer.focus();
     } catch (error) {
@@ -180,15 +182,39 @@ export class InterviewScreen {
     if (isNews) viewReport.focus();
   }
 
-  private sendText(text: string): void {
+  private sendText(text: string, id = `answer-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`): void {
     const client = this.client;
     if (client === undefined) return;
     this.hideAlert();
     const undo = this.conversation.typedAnswer(text);
-    this.track(client.sendText(text), () => {
+    // kept until answered: a reload in the middle of the turn shows it again and re-sends it under the
+    // same id, which the server answers once (a repeated id gets the stored reply)
+    savePendingAnswer(this.saved.sessionId, { id, text });
+    const request = client.sendText(text, { id });
+    this.track(request, () => {
       undo();
       this.composer.restoreText(text);
     });
+    void request.then(
+      () => savePendingAnswer(this.saved.sessionId, undefined),
+      () => savePendingAnswer(this.saved.sessionId, undefined),
+    );
+  }
+
+  /**
+   * After a reload: a typed answer that was on its way, and whose reply the replay did not bring, is
+   * shown again with the "thinking" line and re-sent under its id; one that was answered is forgotten.
+   */
+  private resumePendingAnswer(): void {
+    const pending = this.saved.pending;
+    this.saved.pending = undefined;
+    if (pending === undefined || this.ended) return;
+    if (this.conversation.answeredInputs.has(pending.id)) {
+      savePendingAnswer(this.saved.sessionId, undefined);
+      return;
+    }
+    this.sendText(pending.text, pending.id);
+    this.conversation.status('thinking');
   }
 
   private sendRecording(recording: Recording): void {
@@ -267,4 +293,20 @@ export class InterviewScreen {
     this.alert.hidden = true;
     this.alert.replaceChildren();
   }
+}
+
+/** Resolves once the replay has brought every durable message up to `seq` (or after 10 s regardless). */
+function caughtUp(client: VivaClient, seq: number): Promise<void> {
+  if (client.lastSeq >= seq) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const off = client.on('message', () => {
+      if (client.lastSeq >= seq) done();
+    });
+    const timer = setTimeout(done, 10_000);
+  });
 }
