@@ -57,6 +57,18 @@ const searches: Array<[string, (middle: string) => SessionSearch]> = [
 
 async function measure(store: SessionStore, middle: string): Promise<string[]> {
   const lines: string[] = [];
+  for (let index = 0; index < TEMPLATES; index += 1) {
+    const now = new Date().toISOString();
+    await store.createTemplate({ template_id: `tpl_${index}`, name: `Template ${index}`, interview: {}, focus: [], invite: `invite-key-${index}-${randomBytes(8).toString('hex')}`, created_at: now, updated_at: now });
+  }
+  const listTimes: number[] = [];
+  for (let run = 0; run < 5; run += 1) {
+    const started = performance.now();
+    await store.listTemplates();
+    listTimes.push(performance.now() - started);
+  }
+  listTimes.sort((a, b) => a - b);
+  lines.push(`  ${'GET /templates'.padEnd(20)} median ${(listTimes[2] ?? 0).toFixed(2).padStart(7)} ms   (counts over ${TEMPLATES} templates)`);
   for (const [label, make] of searches) {
     const times: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {

@@ -73,6 +73,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       ALTER TABLE sessions ADD COLUMN template_id text COLLATE "C";
       CREATE INDEX sessions_by_template ON sessions (template_id, created_at DESC, id) WHERE template_id IS NOT NULL;
       CREATE INDEX sessions_by_state ON sessions (((progress::json) ->> 'state'), created_at DESC, id);
+      CREATE INDEX sessions_by_template_state ON sessions (template_id, ((progress::json) ->> 'state')) WHERE template_id IS NOT NULL;
 
       CREATE TABLE templates (
         id text COLLATE "C" PRIMARY KEY,

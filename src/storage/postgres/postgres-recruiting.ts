@@ -76,17 +76,22 @@ export class PostgresRecruiting {
   }
 
   async list(): Promise<TemplateSummary[]> {
-    const { rows } = await this.query<TemplateRow & { candidates: number; completed: number }>(
-      `SELECT t.id, t.name, t.interview, t.focus, t.invite, ${iso('t.created_at', 'created_at')}, ${iso('t.updated_at', 'updated_at')},
-         COALESCE(c.candidates, 0)::integer AS candidates, COALESCE(c.completed, 0)::integer AS completed
-       FROM templates t LEFT JOIN (
-         SELECT template_id, count(*) AS candidates,
-           count(*) FILTER (WHERE ((progress::json) ->> 'state') = 'completed') AS completed
-         FROM sessions WHERE template_id IS NOT NULL GROUP BY template_id
-       ) c ON c.template_id = t.id
-       ORDER BY t.created_at DESC, t.id`,
-    );
-    return rows.map((row) => ({ ...templateFromRow(row), candidates: Number(row.candidates), completed: Number(row.completed) }));
+    const [templates, counts] = await Promise.all([
+      this.query<TemplateRow>(`SELECT ${templateColumns} FROM templates ORDER BY created_at DESC, id`),
+      // grouped on the index sessions_by_template_state (spelled as there)
+      this.query<{ template_id: string; state: string | null; count: number }>(
+        `SELECT template_id, ((progress::json) ->> 'state') AS state, count(*)::integer AS count
+         FROM sessions WHERE template_id IS NOT NULL GROUP BY template_id, ((progress::json) ->> 'state')`,
+      ),
+    ]);
+    const byTemplate = new Map<string, { candidates: number; completed: number }>();
+    for (const row of counts.rows) {
+      const entry = byTemplate.get(row.template_id) ?? { candidates: 0, completed: 0 };
+      entry.candidates += Number(row.count);
+      if (row.state === 'completed') entry.completed += Number(row.count);
+      byTemplate.set(row.template_id, entry);
+    }
+    return templates.rows.map((row) => ({ ...templateFromRow(row), ...(byTemplate.get(row.id) ?? { candidates: 0, completed: 0 }) }));
   }
 
   async update(id: string, patch: TemplatePatch, now: string): Promise<InterviewTemplate | null> {

@@ -71,6 +71,7 @@ export const sqliteMigrations: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN template_id TEXT;
       CREATE INDEX sessions_by_template ON sessions (template_id, created_at DESC, id) WHERE template_id IS NOT NULL;
       CREATE INDEX sessions_by_state ON sessions (json_extract(progress, '$.state'), created_at DESC, id);
+      CREATE INDEX sessions_by_template_state ON sessions (template_id, json_extract(progress, '$.state')) WHERE template_id IS NOT NULL;
 
       CREATE TABLE templates (
         id TEXT PRIMARY KEY NOT NULL,

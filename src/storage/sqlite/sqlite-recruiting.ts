@@ -21,15 +21,11 @@ export function prepareRecruitingStatements(db: Database.Database, sessionColumn
       `UPDATE templates SET name = @name, interview = @interview, focus = @focus, updated_at = @updated_at WHERE id = @id`,
     ),
     deleteTemplate: db.prepare<[string]>('DELETE FROM templates WHERE id = ?'),
-    listTemplates: db.prepare<[], TemplateRow & { candidates: number; completed: number }>(
-      `SELECT ${templateColumns.split(', ').map((column) => `t.${column}`).join(', ')},
-         COALESCE(c.candidates, 0) AS candidates, COALESCE(c.completed, 0) AS completed
-       FROM templates t LEFT JOIN (
-         SELECT template_id, COUNT(*) AS candidates,
-           SUM(json_extract(progress, '$.state') = 'completed') AS completed
-         FROM sessions WHERE template_id IS NOT NULL GROUP BY template_id
-       ) c ON c.template_id = t.id
-       ORDER BY t.created_at DESC, t.id`,
+    listTemplates: db.prepare<[], TemplateRow>(`SELECT ${templateColumns} FROM templates ORDER BY created_at DESC, id`),
+    // grouped on the index sessions_by_template_state alone: no session row is read
+    templateCounts: db.prepare<[], { template_id: string; state: string; count: number }>(
+      `SELECT template_id, json_extract(progress, '$.state') AS state, COUNT(*) AS count
+       FROM sessions WHERE template_id IS NOT NULL GROUP BY template_id, json_extract(progress, '$.state')`,
     ),
   };
 
@@ -90,10 +86,16 @@ export function prepareRecruitingStatements(db: Database.Database, sessionColumn
       return row === undefined ? null : templateFromRow(row);
     },
     list(): TemplateSummary[] {
+      const counts = new Map<string, { candidates: number; completed: number }>();
+      for (const row of statements.templateCounts.all()) {
+        const entry = counts.get(row.template_id) ?? { candidates: 0, completed: 0 };
+        entry.candidates += Number(row.count);
+        if (row.state === 'completed') entry.completed += Number(row.count);
+        counts.set(row.template_id, entry);
+      }
       return statements.listTemplates.all().map((row) => ({
         ...templateFromRow(row),
-        candidates: Number(row.candidates),
-        completed: Number(row.completed),
+        ...(counts.get(row.id) ?? { candidates: 0, completed: 0 }),
       }));
     },
   };
