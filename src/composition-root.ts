@@ -11,6 +11,7 @@ import { createHttpApp } from './gateway/http-app.js';
 import type { HttpContext } from './gateway/http/http-context.js';
 import { registerInterviewRoutes } from './gateway/http/interview-routes.js';
 import { registerManagementRoutes } from './gateway/http/management-routes.js';
+import { registerRecruitingRoutes } from './gateway/http/recruiting-routes.js';
 import { registerOperationsRoutes } from './gateway/http/operations-routes.js';
 import { interviewReportPath } from './gateway/http/route-paths.js';
 import { registerWebApps } from './gateway/http/web-app-routes.js';
@@ -174,6 +175,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
   gateway.register(app);
   registerInterviewRoutes(app, context);
   registerManagementRoutes(app, context);
+  registerRecruitingRoutes(app, context);
   registerOperationsRoutes(app, context);
   await registerWebApps(app, config);
   await cluster.start();

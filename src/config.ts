@@ -54,6 +54,8 @@ export const configSchema = z.object({
   NODE_ID: optionalText,
   ADMIN_TOKEN: optionalText,
   AUTH_MODE: z.enum(['open', 'token']).default('open'),
+  /** What a candidate sees of their report without the admin token (PROTOCOL.md §10). @default 'summary' */
+  CANDIDATE_REPORT: z.enum(['summary', 'full', 'none']).default('summary'),
   API_KEYS: list,
   SESSION_TOKEN_SECRET: optionalText,
   /** Lifetime of a session token, seconds. @default 86400 */

@@ -33,6 +33,13 @@ export interface VivaClientOptions {
   WebSocket?: WebSocketConstructor;
   /** How long `sendText`, `sendAudio` and `endInterview` wait for their answer, milliseconds. @default 120000 */
   requestTimeoutMs?: number;
+  /**
+   * The client's own liveness check, milliseconds: after this long with nothing from the server it sends a
+   * `ping`, and after twice this long it takes the connection for dead and reconnects. The smaller of this
+   * and the server's `heartbeat_interval_ms` applies; a page that must show "offline" within seconds sets
+   * a few seconds here. @default the server's heartbeat_interval_ms
+   */
+  heartbeatIntervalMs?: number;
   /** How long an opened connection may take to say `connected` before it is retried, milliseconds. @default 15000 */
   connectTimeoutMs?: number;
   /** Source of randomness for the backoff jitter and ids (tests). @default Math.random */

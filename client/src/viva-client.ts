@@ -50,6 +50,7 @@ export class VivaClient {
   private readonly WebSocketImpl: WebSocketConstructor;
   private readonly reconnect: Required<ReconnectOptions>;
   private readonly requestTimeoutMs: number;
+  private readonly heartbeatIntervalMs: number | undefined;
   private readonly connectTimeoutMs: number;
   private readonly random: () => number;
   private readonly events = new TypedEvents<VivaClientEvents>();
@@ -77,6 +78,7 @@ export class VivaClient {
     this.WebSocketImpl = resolveWebSocket(options.WebSocket);
     this.reconnect = resolveReconnectOptions(options.reconnect);
     this.requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.random = options.random ?? Math.random;
     this.ids = new InputIds(this.random);
@@ -453,7 +455,7 @@ export class VivaClient {
     }
     session.maxMessageBytes = data.max_message_bytes;
     this.serverCapabilities = data.capabilities;
-    this.setLink({ phase: 'open', wire: link.wire, watchdog: this.startWatchdog(link.wire, data.heartbeat_interval_ms) });
+    this.setLink({ phase: 'open', wire: link.wire, watchdog: this.startWatchdog(link.wire, Math.min(data.heartbeat_interval_ms, this.heartbeatIntervalMs ?? Number.POSITIVE_INFINITY)) });
     if (this.settings.kind === 'unsent') this.sendSettings();
     this.flushPending();
     if (this.settings.kind !== 'awaiting') this.resolveConnect(data);

@@ -168,11 +168,13 @@ export class InterviewCoordinator {
    */
   begin(
     sessionId: string,
-    init: { candidate?: Candidate | undefined; interview?: InterviewSettingsInput | undefined },
+    init: { candidate?: Candidate | undefined; interview?: InterviewSettingsInput | undefined; template_id?: string | undefined },
     onlyNew = false,
   ): Promise<{ session: SessionRecord; outcome: TurnOutcome; created: boolean }> {
     return this.inLane(sessionId, async () => {
-      const opened = await this.options.store.createSession({ id: sessionId });
+      const opened = await this.options.store.createSession(
+        init.template_id === undefined ? { id: sessionId } : { id: sessionId, template_id: init.template_id },
+      );
       const created = opened.created;
       if (onlyNew && !created) {
         throw new VivaError(

@@ -6,6 +6,7 @@ import type {
   InterviewReport,
   InterviewSettingsInput,
 } from './interview-types.js';
+import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from './interview-templates.js';
 
 /** A session as stored: everything needed to continue its interview on any node, after any restart. */
 export interface SessionRecord {
@@ -22,6 +23,8 @@ export interface SessionRecord {
   last_seq: number;
   /** How many interviewer replies (`ai_response`) the session has had. */
   turn_count: number;
+  /** The template the session was started from (PROTOCOL.md §10), fixed at creation; null when none. */
+  template_id: string | null;
 }
 
 /** One exchange: what the candidate said (null for the greeting) and the interviewer's reply. */
@@ -47,6 +50,7 @@ export interface NewSession {
   id: string;
   candidate?: Candidate;
   settings?: InterviewSettingsInput;
+  template_id?: string;
 }
 
 export interface SessionPatch {
@@ -104,6 +108,18 @@ export interface SessionStore {
   deleteSession(id: string): Promise<boolean>;
   /** Deletes sessions last updated before `cutoff`; returns how many. */
   purgeSessionsBefore(cutoff: Date): Promise<number>;
+  /** Sessions matching the search, in listing order, at most `search.limit` (PROTOCOL.md §10). */
+  searchSessions(search: SessionSearch): Promise<SessionRecord[]>;
+  /** Stores a new template; `template_id` and `invite` are unique. */
+  createTemplate(template: InterviewTemplate): Promise<InterviewTemplate>;
+  getTemplate(templateId: string): Promise<InterviewTemplate | null>;
+  findTemplateByInvite(invite: string): Promise<InterviewTemplate | null>;
+  /** Every template, newest first, with its session counts. */
+  listTemplates(): Promise<TemplateSummary[]>;
+  /** Null when there is no such template. Sessions already started keep their plan. */
+  updateTemplate(templateId: string, patch: TemplatePatch): Promise<InterviewTemplate | null>;
+  /** Returns whether it existed; its sessions stay (with their template_id). */
+  deleteTemplate(templateId: string): Promise<boolean>;
   /** A value kept across restarts, such as the secret that signs session tokens. */
   getOrCreateSetting(key: string, create: () => string): Promise<string>;
   /** Resolves when the store answers; rejects when it does not. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { answerTextSchema, contextSchema, inputIdSchema, speechLanguageSchema } from './client-messages.js';
-import { candidateSchema, interviewSettingsSchema } from './interview-schemas.js';
+import { candidateSchema, interviewSettingsSchema, interviewStateSchema } from './interview-schemas.js';
 
 /** Bodies and parameters of the HTTP API (docs/protocol.md §7); the OpenAPI document is generated from these. */
 
@@ -10,13 +10,57 @@ export const sessionIdSchema = z
 
 export const sessionParamsSchema = z.object({ id: sessionIdSchema });
 
+export const templateIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'template_id must match ^[A-Za-z0-9_-]{1,64}$');
+
+/** The secret of an invite link (`/?invite=KEY`). */
+export const inviteKeySchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'invite must be the key of an invite link');
+
 export const startInterviewBodySchema = z
   .object({
     session_id: sessionIdSchema.optional(),
     candidate: candidateSchema.optional(),
     interview: interviewSettingsSchema.optional(),
+    /** Start from a template (PROTOCOL.md §10): its settings apply, the candidate adds only `candidate`. */
+    template_id: templateIdSchema.optional(),
+    /** A template's invite key; in token auth mode it stands in for an API key. */
+    invite: inviteKeySchema.optional(),
   })
   .default({});
+
+const focusSchema = z.array(z.string().trim().min(1).max(100)).max(20);
+
+export const createTemplateBodySchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  interview: interviewSettingsSchema.omit({ resume_text: true }),
+  focus: focusSchema.optional(),
+});
+
+export const patchTemplateBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    interview: interviewSettingsSchema.omit({ resume_text: true }).optional(),
+    focus: focusSchema.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'give at least one of name, interview, focus');
+
+export const templateParamsSchema = z.object({ template_id: templateIdSchema });
+export const inviteParamsSchema = z.object({ invite: inviteKeySchema });
+
+/** An ISO 8601 date (`2026-12-04`, a whole UTC day) or date-time with a zone. */
+const isoDateSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const listInterviewsQuerySchema = z.object({
+  state: interviewStateSchema.optional(),
+  template_id: templateIdSchema.optional(),
+  q: z.string().trim().max(200).optional(),
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(400).optional(),
+});
+export type ListInterviewsQuery = z.infer<typeof listInterviewsQuerySchema>;
 
 export const processTextBodySchema = z.object({
   text: answerTextSchema,

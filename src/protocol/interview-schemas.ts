@@ -81,3 +81,29 @@ export const interviewReportSchema = z.object({
   concerns: z.array(z.string()),
 });
 export type InterviewReport = z.infer<typeof interviewReportSchema>;
+
+/**
+ * The report as a candidate sees it with CANDIDATE_REPORT=summary (PROTOCOL.md §10): no overall score,
+ * recommendation, per-question scores, notes or concerns; `summary` is a thank-you, not the evaluation.
+ */
+export const candidateReportSchema = z.object({
+  session_id: z.string(),
+  candidate: candidateSchema,
+  interview: z.object({ role: z.string(), level: z.string(), language: languageSchema }),
+  started_at: z.string().nullable(),
+  ended_at: z.string().nullable(),
+  end_reason: endReasonSchema.optional(),
+  visibility: z.literal('summary'),
+  summary: z.string(),
+  competencies: z.array(z.object({ name: z.string(), evidence: z.array(z.string()) })),
+  questions: z.array(
+    z.object({
+      question: z.string(),
+      stage: stageNameSchema.optional(),
+      answer: z.string(),
+      follow_ups: z.array(z.object({ question: z.string(), answer: z.string() })),
+    }),
+  ),
+  strengths: z.array(z.string()),
+});
+export type CandidateReport = z.infer<typeof candidateReportSchema>;

@@ -87,6 +87,7 @@ export function newSessionRecord(
     report: null,
     last_seq: 0,
     turn_count: 0,
+    template_id: init.template_id ?? null,
   };
 }
 

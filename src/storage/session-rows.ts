@@ -19,6 +19,7 @@ export interface SessionRow {
   report: string | null;
   last_seq: number;
   turn_count: number;
+  template_id: string | null;
 }
 
 export interface MessageRow {
@@ -65,6 +66,7 @@ export function sessionToRow(record: SessionRecord): SessionRow {
     report: record.report === null ? null : JSON.stringify(record.report),
     last_seq: record.last_seq,
     turn_count: record.turn_count,
+    template_id: record.template_id,
   };
 }
 
@@ -81,6 +83,8 @@ export function sessionFromRow(row: SessionRow): SessionRecord {
     // PostgreSQL drivers may hand back bigint columns as strings
     last_seq: Number(row.last_seq),
     turn_count: Number(row.turn_count),
+    // rows of databases migrated before templates existed have no template
+    template_id: row.template_id ?? null,
   };
 }
 

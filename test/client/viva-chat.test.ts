@@ -67,9 +67,11 @@ describe('viva chat (the terminal client)', () => {
       assert.match(chat.output, /Interviewer: Hi Ada/);
       assert.match(chat.output, /\(question 1 of 3\)/);
       assert.match(chat.output, /\(question 2 of 3/);
+      assert.match(chat.output, /You are talking to an AI interviewer, not a person/);
       assert.match(chat.output, /The interview has ended/);
-      assert.match(chat.output, /Overall score: \d\.\d \/ 5 {3}Recommendation: (strong yes|yes|lean no|no)/);
-      assert.match(chat.output, /Role: Backend Engineer \(senior\)/);
+      // the candidate's part of the report (CANDIDATE_REPORT=summary): never a score or recommendation
+      assert.match(chat.output, /Thank you, Ada, for interviewing for the Backend Engineer role/);
+      assert.doesNotMatch(chat.output, /Overall score|Recommendation|\/ 5/);
       const sessionId = /\[session ([A-Za-z0-9_-]+)\]/.exec(chat.output)?.[1];
       assert.ok(sessionId !== undefined, chat.output);
       assert.deepEqual((await transcriptOf(server.baseUrl, sessionId)).map((turn) => turn.candidate), [null, ANSWERS[0], ANSWERS[1]]);
@@ -78,23 +80,61 @@ describe('viva chat (the terminal client)', () => {
     }
   });
 
-  it('continues an interview with --session (the conversation is replayed) and leaves it saved on /quit', async () => {
+  it('continues an interview with --session: replays the candidate\'s own answers, and its hint is a command that works', async () => {
     const started = await fetch(`${server.baseUrl}/api/v1/interview/start`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ candidate: { name: 'Lin' }, interview: { role: 'Frontend Engineer', language: 'en', question_count: 4 } }),
     });
     const { session_id: sessionId } = (await started.json()) as { session_id: string };
+    await fetch(`${server.baseUrl}/api/v1/interview/${sessionId}/process-unified`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: ANSWERS[0] }),
+    });
     const chat = new ChatProcess(['chat', server.wsUrl, '--session', sessionId]);
     try {
       chat.write('/help', '/quit');
       chat.end();
       assert.equal(await chat.exited, 0, chat.output);
       assert.match(chat.output, /Interviewer: Hi Lin/);
-      assert.match(chat.output, /\(question 1 of 4\)/);
+      const ownAnswer = chat.output.indexOf(`You: ${ANSWERS[0]}`);
+      assert.ok(ownAnswer > chat.output.indexOf('Interviewer: Hi Lin'), `the earlier answer is replayed after the greeting:\n${chat.output}`);
+      assert.ok(ownAnswer < chat.output.lastIndexOf('Interviewer:'), 'and before the reply to it');
       assert.match(chat.output, /Commands: \/end/);
-      assert.match(chat.output, new RegExp(`continue it with: viva chat \\S+ --session ${sessionId}`));
-      assert.equal((await transcriptOf(server.baseUrl, sessionId)).length, 1);
+      const hint = /continue it with: node "([^"]+)" (chat \S+ --session [A-Za-z0-9_-]+)/.exec(chat.output);
+      assert.ok(hint?.[1] !== undefined && hint[2] !== undefined, chat.output);
+      assert.equal((await transcriptOf(server.baseUrl, sessionId)).length, 2);
+
+      // the hint, run as printed (from another directory), continues the same interview
+      const again = new ChatProcess(hint[2].split(' '), { command: [hint[1]], cwd: '/' });
+      try {
+        again.write('/quit');
+        again.end();
+        assert.equal(await again.exited, 0, again.output);
+        assert.match(again.output, new RegExp(`session ${sessionId}`));
+        assert.match(again.output, /Interviewer: Hi Lin/);
+      } finally {
+        again.kill();
+      }
+    } finally {
+      chat.kill();
+    }
+  });
+
+  it('asks for the level when it is not given, and speaks the interview\'s language', async () => {
+    const chat = new ChatProcess(['chat', server.baseUrl, '--questions', '2']);
+    try {
+      chat.write('李雷', '后端工程师', 'expert', 'senior', 'zh', '/quit');
+      chat.end();
+      assert.equal(await chat.exited, 0, chat.output);
+      assert.match(chat.output, /Level: junior, mid, senior or lead \[mid\]: /);
+      assert.match(chat.output, /please answer junior, mid, senior or lead/);
+      assert.match(chat.output, /与你交谈的是 AI 面试官/);
+      assert.match(chat.output, /面试官: /);
+      const sessionId = /\[session ([A-Za-z0-9_-]+)\]/.exec(chat.output)?.[1];
+      const record = (await (await fetch(`${server.baseUrl}/api/v1/interview/${sessionId}`)).json()) as { settings: { level: string } };
+      assert.equal(record.settings.level, 'senior');
     } finally {
       chat.kill();
     }
@@ -102,7 +142,7 @@ describe('viva chat (the terminal client)', () => {
 
   it('shows a visible note when the connection drops, reconnects, and the answer still gets its reply', async () => {
     const network = await FlakyNetwork.start(server.port);
-    const chat = new ChatProcess(['chat', network.wsUrl, '--name', 'Sam', '--role', 'Data Engineer', '--lang', 'en']);
+    const chat = new ChatProcess(['chat', network.wsUrl, '--name', 'Sam', '--role', 'Data Engineer', '--lang', 'en', '--level', 'mid']);
     try {
       await chat.waitFor(/\(question 1 of \d+\)/);
       network.reset();
@@ -125,7 +165,7 @@ describe('viva chat (the terminal client)', () => {
     assert.match(bad.output, /--lang must be en or zh/);
     assert.match(bad.output, /Usage: viva chat/);
 
-    const refused = new ChatProcess(['chat', 'http://127.0.0.1:9', '--name', 'A', '--role', 'B', '--lang', 'en']);
+    const refused = new ChatProcess(['chat', 'http://127.0.0.1:9', '--name', 'A', '--role', 'B', '--lang', 'en', '--level', 'mid']);
     refused.end();
     assert.equal(await refused.exited, 1);
     assert.match(refused.output, /viva: fetch failed|ECONNREFUSED/);

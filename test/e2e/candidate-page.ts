@@ -13,7 +13,7 @@ export interface StartOptions {
 
 const labels = {
   en: { name: 'Your name', role: 'Role you are applying for', level: 'Level', continue: 'Continue', agree: 'I understand and agree', start: 'Agree and start' },
-  zh: { name: '您的姓名', role: '应聘职位', level: '级别', continue: '继续', agree: '我已了解并同意', start: '同意并开始' },
+  zh: { name: '你的姓名', role: '应聘职位', level: '级别', continue: '继续', agree: '我已了解并同意', start: '同意并开始' },
 } as const;
 
 export async function startInterview(page: Page, baseUrl: string, options: StartOptions): Promise<void> {
@@ -49,7 +49,7 @@ export function candidateTexts(page: Page): Promise<string[]> {
 /** Types an answer and sends it with Enter; resolves with the reply once it is complete. */
 export async function answer(page: Page, text: string): Promise<string> {
   const before = (await interviewerTexts(page)).length;
-  const box = page.getByRole('textbox', { name: /Your answer|您的回答/ });
+  const box = page.getByRole('textbox', { name: /Your answer|你的回答/ });
   await box.fill(text);
   await box.press('Enter');
   await page.locator('.message-interviewer:not(.is-streaming)').nth(before).waitFor({ timeout: 20_000 });

@@ -62,14 +62,15 @@ describe('HTTP API sharing sessions with the WebSocket', () => {
     const again = await (await fetch(`${server.baseUrl}/api/v1/interview/${start.session_id}/process-unified`, json({ text: 'ignored', id: 'h1' }))).json();
     assert.equal(again.seq, 2, 'a repeated id gets the stored answer');
 
-    const ended = await fetch(`${server.baseUrl}/api/v1/interview/${start.session_id}/end`, json({}));
+    // the hiring team's view: a candidate gets the summary without scores (recruiting-api.test.ts)
+    const ended = await fetch(`${server.baseUrl}/api/v1/interview/${start.session_id}/end`, json({}, admin()));
     assert.equal(ended.status, 200);
     const report = interviewReportSchema.parse(await ended.json());
     assert.equal(report.session_id, start.session_id);
     assert.ok(report.overall_score >= 1 && report.overall_score <= 5);
     assert.ok(['strong_yes', 'yes', 'lean_no', 'no'].includes(report.recommendation));
 
-    const html = await fetch(`${server.baseUrl}/api/v1/interview/${start.session_id}/report`, { headers: { accept: 'text/html' } });
+    const html = await fetch(`${server.baseUrl}/api/v1/interview/${start.session_id}/report`, { headers: { accept: 'text/html', ...admin() } });
     assert.match(html.headers.get('content-type') ?? '', /text\/html/);
     assert.match(await html.text(), /<html[\s\S]*Grace/);
 

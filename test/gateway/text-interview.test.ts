@@ -67,7 +67,7 @@ describe('a text interview over WebSocket, started as a user starts the server',
     const seqs = client.messages.flatMap((message) => (message.seq === undefined ? [] : [message.seq]));
     assert.deepEqual(seqs, seqs.map((_seq, index) => index + 1), 'seq starts at 1 and has no gaps');
 
-    const response = await fetch(`${server.baseUrl}${endedMessage.data.report_url}`);
+    const response = await fetch(`${server.baseUrl}${endedMessage.data.report_url}`, { headers: { authorization: `Bearer ${server.adminToken}` } });
     assert.equal(response.status, 200);
     const report = interviewReportSchema.parse(await response.json());
     assert.equal(report.method, 'heuristic');

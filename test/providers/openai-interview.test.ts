@@ -112,7 +112,9 @@ describe('an interview with an OpenAI-compatible model and speech recognizer', (
     const session = (await (await fetch(`${viva.baseUrl}/api/v1/interview/${sessionId}`)).json()) as { plan: { created_by: string } };
     assert.equal(session.plan.created_by, 'llm');
 
-    const report = interviewReportSchema.parse(await (await fetch(`${viva.baseUrl}${ended.data.report_url}`)).json());
+    const report = interviewReportSchema.parse(
+      await (await fetch(`${viva.baseUrl}${ended.data.report_url}`, { headers: { authorization: `Bearer ${viva.adminToken}` } })).json(),
+    );
     assert.equal(report.method, 'llm');
     assert.equal(report.recommendation, 'yes');
     assert.equal(report.questions.length, 3);

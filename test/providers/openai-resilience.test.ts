@@ -176,7 +176,10 @@ describe('when the model endpoint misbehaves', () => {
         client.send({ type: 'connect', data: { interview: { role: 'Backend Engineer', question_count: 3 } } });
         await client.next('connected');
         assert.equal(fake.chatRequests.filter((request) => roleOf(request) === 'planner').length, 1);
-        const session = (await (await fetch(`${viva.baseUrl}/api/v1/interview/${sessionId}`)).json()) as { plan: { created_by: string; questions: Array<{ text: string }> } };
+        // the whole plan is the hiring team's view; a candidate sees only the questions asked so far
+        const session = (await (await fetch(`${viva.baseUrl}/api/v1/interview/${sessionId}`, { headers: { authorization: `Bearer ${viva.adminToken}` } })).json()) as {
+          plan: { created_by: string; questions: Array<{ text: string }> };
+        };
         assert.equal(session.plan.created_by, 'llm');
         assert.equal(session.plan.questions.length, 3);
       },
@@ -232,7 +235,7 @@ describe('when the model endpoint misbehaves', () => {
       fake.queueChat({ kind: 'reply', text: 'I think the candidate is great!' }, { kind: 'reply', text: '{"summary": ""}' });
       const ended = await fetch(`${viva.baseUrl}/api/v1/interview/${sessionId}/end`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${viva.adminToken}` },
         body: JSON.stringify({}),
       });
       assert.equal(ended.status, 200);

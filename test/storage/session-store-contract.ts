@@ -10,6 +10,7 @@ import type {
 import { serverMessage, type DurableMessage } from '../../src/protocol/server-messages.js';
 import { VivaError, isVivaError } from '../../src/protocol/viva-error.js';
 import { TurnSequenceError } from '../../src/storage/session-records.js';
+import { runRecruitingContract } from './recruiting-contract.js';
 
 /**
  * The one suite every SessionStore adapter runs (docs/architecture.md, "Contract suites"). Each test gets a
@@ -126,6 +127,7 @@ export function runSessionStoreContract(name: string, makeStore: MakeContractSto
     };
   }
 
+  runRecruitingContract(name, makeStore);
   describe(`SessionStore contract: ${name}`, () => {
     describe('sessions', () => {
       it(
@@ -144,6 +146,7 @@ export function runSessionStoreContract(name: string, makeStore: MakeContractSto
             report: null,
             last_seq: 0,
             turn_count: 0,
+            template_id: null,
           });
           assert.match(first.session.created_at, isoTimestamp);
 

@@ -27,7 +27,7 @@ A job interview with Viva in the terminal. URL is the server (default $VIVA_URL 
 Options:
   --name NAME        your name (asked when missing)
   --role ROLE        the role you interview for, e.g. "Backend Engineer" (asked when missing)
-  --level LEVEL      e.g. junior, mid, senior
+  --level LEVEL      junior, mid, senior or lead (asked when missing)
   --lang en|zh       the interview language (asked when missing)
   --questions N      how many main questions (1 to 30)
   --session ID       continue an interview started before

@@ -19,6 +19,8 @@ const ANSI: Record<Style, [string, string]> = {
  */
 export class ChatTerminal {
   private streaming: { turn: number; text: string } | undefined;
+  /** The interviewer's label, in the interview's language. */
+  private interviewerLabel = 'Interviewer:';
   private readonly color: boolean;
 
   constructor(
@@ -57,10 +59,15 @@ export class ChatTerminal {
     if (!this.interactive) this.output.write(`${text}\n`);
   }
 
+  /** Labels the interviewer's lines in the interview's language (`Interviewer` or `面试官`). */
+  setLabels(interviewer: string): void {
+    this.interviewerLabel = `${interviewer}:`;
+  }
+
   delta(turn: number, delta: string): void {
     if (this.streaming?.turn !== turn) {
       this.endStream();
-      this.aboveThePrompt(() => this.output.write(`${this.style('interviewer', 'Interviewer:')} `));
+      this.aboveThePrompt(() => this.output.write(`${this.style('interviewer', this.interviewerLabel)} `));
       this.streaming = { turn, text: '' };
     }
     this.streaming.text += delta;
@@ -73,13 +80,13 @@ export class ChatTerminal {
     const streamed = this.streaming?.turn === message.data.turn ? this.streaming.text : undefined;
     this.streaming = undefined;
     if (streamed === undefined) {
-      this.line(`${this.style('interviewer', 'Interviewer:')} ${full}${message.data.cancelled === true ? ' …' : ''}`);
+      this.line(`${this.style('interviewer', this.interviewerLabel)} ${full}${message.data.cancelled === true ? ' …' : ''}`);
     } else if (full.startsWith(streamed)) {
       this.output.write(`${full.slice(streamed.length)}\n`);
     } else {
       // the stream was cut (a reconnect mid-reply): show the reply whole rather than a patched one
       this.output.write('\n');
-      this.line(`${this.style('interviewer', 'Interviewer:')} ${full}`);
+      this.line(`${this.style('interviewer', this.interviewerLabel)} ${full}`);
     }
     const progress = describeProgress(message);
     if (progress !== undefined) this.line(this.style('note', progress));

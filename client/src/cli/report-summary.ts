@@ -1,4 +1,4 @@
-import type { InterviewReport } from '../../../src/protocol/interview-schemas.js';
+import type { CandidateReport, InterviewReport } from '../../../src/protocol/interview-schemas.js';
 
 const RECOMMENDATION: Record<InterviewReport['recommendation'], string> = {
   strong_yes: 'strong yes',
@@ -22,5 +22,12 @@ export function formatReportSummary(report: InterviewReport): string[] {
   lines.push('', `Questions answered: ${answered}`);
   if (report.strengths.length > 0) lines.push('', 'Strengths:', ...report.strengths.map((item) => `  + ${item}`));
   if (report.concerns.length > 0) lines.push('', 'Concerns:', ...report.concerns.map((item) => `  - ${item}`));
+  return lines;
+}
+
+/** The candidate's part of the report (CANDIDATE_REPORT=summary): no score, no recommendation. */
+export function formatCandidateReport(report: CandidateReport): string[] {
+  const lines = [report.summary.trim()];
+  if (report.strengths.length > 0) lines.push('', ...report.strengths.map((item) => `  + ${item}`));
   return lines;
 }

@@ -3,10 +3,13 @@
  * deployment end to end: it starts an interview over HTTP, then talks over the WebSocket (streamed
  * replies, notices, reconnects), and prints the report at the end.
  */
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { interviewReportSchema, type InterviewSettingsInput } from '../../../src/protocol/interview-schemas.js';
+import { candidateReportSchema, interviewReportSchema, type InterviewSettingsInput, type Language } from '../../../src/protocol/interview-schemas.js';
+import { transcriptTurnSchema } from '../../../src/protocol/http-schemas.js';
 import { parseServerUrl, httpUrl } from '../server-url.js';
 import { VivaClient } from '../viva-client.js';
 import type { InterviewEndedMessage } from '../viva-client-types.js';
@@ -14,10 +17,15 @@ import { isVivaClientError } from '../viva-client-error.js';
 import { ChatTerminal } from './chat-terminal.js';
 import { parseChatArguments, USAGE, type ChatOptions } from './chat-options.js';
 import { LineReader } from './line-reader.js';
-import { formatReportSummary } from './report-summary.js';
+import { formatCandidateReport, formatReportSummary } from './report-summary.js';
+import { cliText } from './cli-text.js';
 import { playVoiceTurn } from './voice-demo.js';
 
 const startedInterviewSchema = z.object({ session_id: z.string(), session_token: z.string() });
+const sessionRecordSchema = z.object({
+  settings: z.object({ language: z.enum(['en', 'zh']) }).partial().optional(),
+  transcript: z.array(transcriptTurnSchema),
+});
 const httpErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 const HELP = 'Commands: /end ends the interview and shows the report, /quit leaves (the interview stays saved), /help.';
@@ -51,14 +59,28 @@ async function chat(options: ChatOptions, reader: LineReader, terminal: ChatTerm
   const location = parseServerUrl(options.url);
   let sessionId = options.sessionId;
   let token = options.token;
+  let language: Language = options.language ?? 'en';
+  /** The candidate's typed answers by turn, from the transcript: replayed replies come after them. */
+  const ownAnswers = new Map<number, string>();
   if (sessionId === undefined) {
     const settings = await askSettings(options, reader, terminal);
     if (settings === undefined) return 0;
+    language = settings.interview.language ?? 'en';
     terminal.note(`starting the interview at ${location.httpBase.origin}`);
     const started = await startInterview(httpUrl(location, '/api/v1/interview/start'), settings, options.apiKey);
     sessionId = started.session_id;
     token ??= started.session_token;
+  } else {
+    const record = await fetchSession(httpUrl(location, `/api/v1/interview/${encodeURIComponent(sessionId)}`), token);
+    if (record !== undefined) {
+      language = record.settings?.language ?? language;
+      for (const turn of record.transcript) if (turn.candidate !== null && turn.input_kind === 'text') ownAnswers.set(turn.turn, turn.candidate);
+    }
   }
+  const text = cliText(language);
+  terminal.setLabels(text.interviewer);
+  // said before the first question, in the interview's language: the candidate is talking to software
+  terminal.note(text.disclosure);
 
   // resume from 0: the conversation so far (the greeting, at least) is replayed and shown
   const client = new VivaClient({ url: options.url, sessionId, ...(token === undefined ? {} : { token }), lastSeq: 0, WebSocket });
@@ -66,8 +88,16 @@ async function chat(options: ChatOptions, reader: LineReader, terminal: ChatTerm
   const endedOnce = new Promise<InterviewEndedMessage>((resolve) => client.once('interview_ended', resolve));
   let stopped = false;
   client.on('ai_response_delta', (message) => terminal.delta(message.data.turn, message.data.delta));
-  client.on('ai_response', (message) => terminal.reply(message));
-  client.on('transcription', (message) => terminal.line(`You (spoken): ${message.data.text}`));
+  client.on('ai_response', (message) => {
+    const own = ownAnswers.get(message.data.turn);
+    if (own !== undefined) {
+      // a resumed interview: the candidate's own earlier answer, before the reply to it
+      terminal.line(`${text.you}: ${own}`);
+      ownAnswers.delete(message.data.turn);
+    }
+    terminal.reply(message);
+  });
+  client.on('transcription', (message) => terminal.line(`${text.youSpoken}: ${message.data.text}`));
   client.on('notice', (message) => terminal.line(terminal.style('notice', `[notice from ${message.data.from}] ${message.data.message}`)));
   client.on('interview_ended', (message) => {
     ended = message;
@@ -132,12 +162,12 @@ async function chat(options: ChatOptions, reader: LineReader, terminal: ChatTerm
     }
     if (ended !== undefined) {
       terminal.line('');
-      terminal.line(terminal.style('strong', 'The interview has ended. Report:'));
-      await printReport(client, ended, client.sessionToken, terminal);
+      terminal.line(terminal.style('strong', text.ended));
+      await printReport(client, ended, client.sessionToken, terminal, text);
       return 0;
     }
     if (stopped) return 1;
-    terminal.note(`your interview is saved; continue it with: viva chat ${options.url} --session ${client.sessionId ?? sessionId}`);
+    terminal.note(`${text.saved} ${continueCommand(options.url, client.sessionId ?? sessionId, options.token ?? (options.apiKey === undefined ? undefined : token))}`);
     return 0;
   } finally {
     client.close();
@@ -159,6 +189,14 @@ async function askSettings(
   if (name === undefined) return undefined;
   const role = options.role ?? (await ask('The role you are interviewing for (e.g. Backend Engineer): '));
   if (role === undefined) return undefined;
+  let level = options.level;
+  while (level === undefined) {
+    const answer = await ask('Level: junior, mid, senior or lead [mid]: ');
+    if (answer === undefined) return undefined;
+    const chosen = answer === '' ? 'mid' : answer.toLowerCase();
+    if (['junior', 'mid', 'senior', 'lead'].includes(chosen)) level = chosen;
+    else terminal.note('please answer junior, mid, senior or lead');
+  }
   let language = options.language;
   while (language === undefined) {
     const answer = await ask('Interview language, en or zh [en]: ');
@@ -172,7 +210,7 @@ async function askSettings(
     interview: {
       language,
       ...(role === '' ? {} : { role }),
-      ...(options.level === undefined ? {} : { level: options.level }),
+      level,
       ...(options.questions === undefined ? {} : { question_count: options.questions }),
     },
   };
@@ -215,18 +253,59 @@ function caughtUp(client: VivaClient, seq: number): Promise<void> {
   });
 }
 
-async function printReport(client: VivaClient, ended: InterviewEndedMessage, token: string | undefined, terminal: ChatTerminal): Promise<void> {
+/**
+ * What the server lets the candidate see of the report (PROTOCOL.md §10): the candidate summary by
+ * default, the whole report when CANDIDATE_REPORT=full, nothing (403) when it is `none`.
+ */
+async function printReport(
+  client: VivaClient,
+  ended: InterviewEndedMessage,
+  token: string | undefined,
+  terminal: ChatTerminal,
+  text: ReturnType<typeof cliText>,
+): Promise<void> {
   const url = client.httpUrl(ended.data.report_url);
   try {
     const response = await fetch(url, { headers: { accept: 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) } });
-    const report = interviewReportSchema.safeParse(await response.json());
-    if (!response.ok || !report.success) throw new Error(`HTTP ${response.status}`);
-    for (const line of formatReportSummary(report.data)) terminal.line(line);
+    if (response.status === 403) {
+      terminal.line(text.teamOnly);
+      return;
+    }
+    const body: unknown = await response.json();
+    const summary = candidateReportSchema.safeParse(body);
+    const report = interviewReportSchema.safeParse(body);
+    if (!response.ok || (!summary.success && !report.success)) throw new Error(`HTTP ${response.status}`);
+    const lines = summary.success ? formatCandidateReport(summary.data) : report.success ? formatReportSummary(report.data) : [];
+    for (const line of lines) terminal.line(line);
   } catch (error) {
     terminal.error(`could not fetch the report: ${error instanceof Error ? error.message : String(error)}`);
   }
-  terminal.line('');
-  terminal.note(`full report: ${url}`);
+}
+
+/** The transcript and language of a session being continued; undefined when it cannot be read. */
+async function fetchSession(url: string, token: string | undefined): Promise<z.infer<typeof sessionRecordSchema> | undefined> {
+  try {
+    const response = await fetch(url, { headers: { accept: 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) } });
+    if (!response.ok) return undefined;
+    const parsed = sessionRecordSchema.safeParse(await response.json());
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A command that continues this interview from any directory: this very program by its path (a `viva`
+ * on the PATH is not guaranteed), or `npm run chat --` when started that way. The token is included
+ * when the server needs one (token auth mode).
+ */
+function continueCommand(url: string, sessionId: string, token: string | undefined): string {
+  const tail = `${url} --session ${sessionId}${token === undefined ? '' : ` --token ${token}`}`;
+  if (process.env.npm_lifecycle_event === 'chat') return `npm run chat -- ${tail}`;
+  const bin = [new URL('../../../bin/viva.js', import.meta.url), new URL('../../../../bin/viva.js', import.meta.url)]
+    .map((candidate) => fileURLToPath(candidate))
+    .find((path) => existsSync(path));
+  return bin === undefined ? `viva chat ${tail}` : `node ${JSON.stringify(bin)} chat ${tail}`;
 }
 
 process.exitCode = await main(process.argv.slice(2));

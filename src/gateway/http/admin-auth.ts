@@ -12,3 +12,9 @@ export function requireAdminToken(adminToken: string) {
     }
   };
 }
+
+/** Whether the request carries `Authorization: Bearer ADMIN_TOKEN` (routes shared with candidates show it more). */
+export function hasAdminToken(request: FastifyRequest, adminToken: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1] !== undefined && constantTimeEqual(match[1].trim(), adminToken);
+}

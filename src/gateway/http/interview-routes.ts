@@ -20,7 +20,12 @@ import { VivaError } from '../../protocol/viva-error.js';
 import { invalidMessage } from '../error-mapping.js';
 import type { HttpContext } from './http-context.js';
 import { audioTurnInput, transcriptOf } from '../turn-views.js';
-import { REPORT_PAGE_CSP, REPORT_SCRIPT, REPORT_SCRIPT_PATH, renderReportPage } from './report-page.js';
+import { renderReportPage } from './report-page.js';
+import { hasAdminToken } from './admin-auth.js';
+import { requireTemplate } from './recruiting-routes.js';
+import { candidateSummaryOf, type CandidateSummary } from '../../interview/candidate-report.js';
+import type { InterviewTemplate } from '../../interview/interview-templates.js';
+import type { InterviewPlan, InterviewProgress, InterviewReport } from '../../interview/interview-types.js';
 import { holdsSessionToken, requireApiKey, requireSessionToken } from './session-access.js';
 import { streamTurnAsEvents, wantsEventStream } from './turn-event-stream.js';
 
@@ -28,14 +33,15 @@ import { streamTurnAsEvents, wantsEventStream } from './turn-event-stream.js';
 export function registerInterviewRoutes(app: FastifyInstance, context: HttpContext): void {
   const { coordinator, store, config, tokens } = context;
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const sessionAccess = requireSessionToken(config, tokens);
+  const sessionAccess = requireSessionToken(config, tokens, context.adminToken);
   const tags = ['interview'];
 
   routes.post(
     '/api/v1/interview/start',
     {
       schema: { tags, summary: 'Start an interview: plan, greeting and first question', body: startInterviewBodySchema },
-      onRequest: requireApiKey(config),
+      // a preHandler, not onRequest: an invite key in the body may stand in for the API key
+      preHandler: requireApiKey(config, { allowInvite: true }),
     },
     async (request, reply) => {
       const body = request.body;
@@ -43,10 +49,17 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
         context.metrics.limitHit('sessions_per_ip');
         throw new VivaError('RATE_LIMITED', `Too many new sessions from this address: at most ${config.SESSIONS_PER_IP_PER_MINUTE} a minute.`);
       }
+      const template = await templateForStart(context, body);
       const sessionId = body.session_id ?? newSessionId();
       // in token mode an API key creates sessions; it does not open someone else's: an existing id needs its token
       const onlyNew = config.AUTH_MODE === 'token' && body.session_id !== undefined && !holdsSessionToken(request, tokens, body.session_id);
-      const { session, outcome, created } = await coordinator.begin(sessionId, { candidate: body.candidate, interview: body.interview }, onlyNew);
+      const { session, outcome, created } = await coordinator.begin(
+        sessionId,
+        template === null
+          ? { candidate: body.candidate, interview: body.interview }
+          : { candidate: body.candidate, interview: template.interview, template_id: template.template_id },
+        onlyNew,
+      );
       if (created) {
         context.creations.record(request.ip);
         context.metrics.sessionsCreated.inc();
@@ -110,6 +123,7 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
     async (request) => {
       const session = await coordinator.requireSession(request.params.id);
       const turns = await store.turns(session.id);
+      const admin = hasAdminToken(request, context.adminToken);
       return {
         session_id: session.id,
         created_at: session.created_at,
@@ -120,7 +134,9 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
         started_at: session.progress.started_at,
         ended_at: session.progress.ended_at,
         end_reason: session.progress.end_reason,
-        plan: session.plan,
+        template_id: session.template_id,
+        // a candidate sees only the questions already asked; the admin token sees the whole plan
+        plan: admin ? session.plan : askedPlan(session.plan, session.progress),
         last_seq: session.last_seq,
         transcript: transcriptOf(turns),
         report_available: session.report !== null,
@@ -137,9 +153,13 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
     async (request) => {
       const session = await coordinator.requireSession(request.params.id);
       // ending twice is not an error over HTTP: the answer is the same report
-      if (session.progress.state === 'completed') return coordinator.report(session.id);
-      const { report } = await coordinator.endInterview(session.id, 'ended_by_candidate');
-      return report;
+      const report =
+        session.progress.state === 'completed'
+          ? await coordinator.report(session.id)
+          : (await coordinator.endInterview(session.id, 'ended_by_candidate')).report;
+      const visible = reportFor(request, context, report);
+      // with CANDIDATE_REPORT=none the interview still ends; the candidate is told only that it did
+      return visible ?? endedReceipt(report);
     },
   );
 
@@ -151,16 +171,76 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
     },
     async (request, reply) => {
       const report = await coordinator.report(request.params.id);
-      if (prefersHtml(request)) {
-        return reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_PAGE_CSP).send(renderReportPage(report));
+      const visible = reportFor(request, context, report);
+      if (visible === null) {
+        throw new VivaError('UNAUTHORIZED', 'The report of this interview is shared with the hiring team only.', { httpStatus: 403 });
       }
-      return report;
+      if (prefersHtml(request) && visible === report) {
+        return reply.type('text/html; charset=utf-8').send(renderReportPage(report));
+      }
+      return visible;
     },
   );
 
-  routes.get(REPORT_SCRIPT_PATH, { schema: { hide: true } }, (_request, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(REPORT_SCRIPT),
-  );
+}
+
+/**
+ * The report as the requester may see it (PROTOCOL.md §10): whole with the admin token or with
+ * CANDIDATE_REPORT=full; without scores, recommendation, notes and concerns for `summary`; null for `none`.
+ */
+function reportFor(request: FastifyRequest, context: HttpContext, report: InterviewReport): InterviewReport | CandidateSummary | null {
+  if (hasAdminToken(request, context.adminToken)) return report;
+  switch (context.config.CANDIDATE_REPORT) {
+    case 'full':
+      return report;
+    case 'none':
+      return null;
+    default:
+      return candidateSummaryOf(report);
+  }
+}
+
+function endedReceipt(report: InterviewReport) {
+  return {
+    session_id: report.session_id,
+    interview: report.interview,
+    started_at: report.started_at,
+    ended_at: report.ended_at,
+    ...(report.end_reason !== undefined ? { end_reason: report.end_reason } : {}),
+    visibility: 'none' as const,
+  };
+}
+
+/** The plan with only the questions asked so far: those answered and the one awaiting an answer. */
+function askedPlan(plan: InterviewPlan | null, progress: InterviewProgress): InterviewPlan | null {
+  if (plan === null) return null;
+  const asked = new Set(progress.records.map((record) => record.question_id));
+  const current = progress.state === 'in_progress' ? plan.questions[progress.current_index] : undefined;
+  if (current !== undefined) asked.add(current.id);
+  return { ...plan, questions: plan.questions.filter((question) => asked.has(question.id)) };
+}
+
+/** A template named by `invite` (the link's key) or `template_id`; null when the body names none. */
+async function templateForStart(
+  context: HttpContext,
+  body: { invite?: string | undefined; template_id?: string | undefined; interview?: unknown },
+): Promise<InterviewTemplate | null> {
+  let template: InterviewTemplate | null = null;
+  if (body.invite !== undefined) {
+    template = await context.store.findTemplateByInvite(body.invite);
+    if (template === null) throw new VivaError('UNAUTHORIZED', 'This invite link is not valid (any more). Ask the hiring team for a new one.');
+    if (body.template_id !== undefined && body.template_id !== template.template_id) {
+      throw new VivaError('INVALID_MESSAGE', 'Invalid field template_id: it is not the template of the invite.', { details: { field: 'template_id' } });
+    }
+  } else if (body.template_id !== undefined) {
+    template = await requireTemplate(context, body.template_id);
+  }
+  if (template !== null && body.interview !== undefined) {
+    throw new VivaError('INVALID_MESSAGE', 'Invalid field interview: a template sets the interview; send only candidate.', {
+      details: { field: 'interview' },
+    });
+  }
+  return template;
 }
 
 function turnAnswer(sessionId: string, outcome: TurnOutcome) {

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { describeInterview } from '../../interview/interview-status.js';
+import { resolveSettings } from '../../interview/interview-settings.js';
 import { listSessionsQuerySchema, noticeBodySchema, sessionParamsSchema } from '../../protocol/http-schemas.js';
 import { VivaError } from '../../protocol/viva-error.js';
 import { requireAdminToken } from './admin-auth.js';
+import { reportLinkOf } from './recruiting-routes.js';
 import type { HttpContext } from './http-context.js';
 import { transcriptOf } from '../turn-views.js';
 
@@ -63,15 +65,28 @@ export function registerManagementRoutes(app: FastifyInstance, context: HttpCont
     async (request) => {
       const session = await coordinator.requireSession(request.params.id);
       const connected = (await cluster.connectedSessions()).find((entry) => entry.session_id === session.id) ?? null;
-      const turns = await store.turns(session.id);
+      const [turns, messages] = await Promise.all([store.turns(session.id), store.messagesAfter(session.id, 0)]);
+      const settings = resolveSettings(session.settings);
       return {
         session_id: session.id,
         created_at: session.created_at,
         candidate: session.candidate,
+        template_id: session.template_id,
+        role: session.plan?.role ?? settings.role,
+        level: session.plan?.level ?? settings.level,
+        language: session.plan?.language ?? settings.language,
         connection: connected,
         interview: describeInterview(session.plan, session.progress),
+        started_at: session.progress.started_at,
+        ended_at: session.progress.ended_at,
         last_seq: session.last_seq,
         transcript: transcriptOf(turns),
+        // the team's own messages, so the dashboard shows the conversation as the candidate saw it
+        notices: messages.flatMap((message) =>
+          message.type === 'notice' ? [{ seq: message.seq, at: message.timestamp, message: message.data.message, from: message.data.from }] : [],
+        ),
+        report: session.report,
+        report_page_url: session.report === null ? null : reportLinkOf(context, session.id),
       };
     },
   );

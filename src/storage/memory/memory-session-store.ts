@@ -20,6 +20,8 @@ import {
   normalizeOffset,
   planCommit,
 } from '../session-records.js';
+import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from '../../interview/interview-templates.js';
+import { matchesSearch, patchTemplate } from '../template-rows.js';
 
 interface StoredSession {
   record: SessionRecord;
@@ -45,6 +47,7 @@ export class MemorySessionStore implements SessionStore {
   /** Ids of erased sessions, which are never created again. */
   readonly #erased = new Set<string>();
   readonly #settings = new Map<string, string>();
+  readonly #templates = new Map<string, InterviewTemplate>();
   readonly #now: () => Date;
   #closed = false;
 
@@ -143,6 +146,68 @@ export class MemorySessionStore implements SessionStore {
       }
     }
     return purged;
+  }
+
+  async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {
+    this.#assertOpen();
+    const limit = normalizeLimit(search.limit);
+    const records = [...this.#sessions.values()]
+      .map((stored) => stored.record)
+      .filter((record) => matchesSearch(record, search))
+      .sort(compareForListing);
+    return cloneJson(records.slice(0, limit));
+  }
+
+  async createTemplate(template: InterviewTemplate): Promise<InterviewTemplate> {
+    this.#assertOpen();
+    const clash = [...this.#templates.values()].some(
+      (stored) => stored.template_id === template.template_id || stored.invite === template.invite,
+    );
+    if (clash) throw new Error(`template ${template.template_id} or its invite key exists already`);
+    this.#templates.set(template.template_id, cloneJson(template));
+    return cloneJson(template);
+  }
+
+  async getTemplate(templateId: string): Promise<InterviewTemplate | null> {
+    this.#assertOpen();
+    const stored = this.#templates.get(templateId);
+    return stored === undefined ? null : cloneJson(stored);
+  }
+
+  async findTemplateByInvite(invite: string): Promise<InterviewTemplate | null> {
+    this.#assertOpen();
+    const stored = [...this.#templates.values()].find((template) => template.invite === invite);
+    return stored === undefined ? null : cloneJson(stored);
+  }
+
+  async listTemplates(): Promise<TemplateSummary[]> {
+    this.#assertOpen();
+    const templates = [...this.#templates.values()].sort((a, b) =>
+      a.created_at !== b.created_at ? (a.created_at < b.created_at ? 1 : -1) : a.template_id < b.template_id ? -1 : 1,
+    );
+    const records = [...this.#sessions.values()].map((stored) => stored.record);
+    return templates.map((template) => {
+      const own = records.filter((record) => record.template_id === template.template_id);
+      return {
+        ...cloneJson(template),
+        candidates: own.length,
+        completed: own.filter((record) => record.progress.state === 'completed').length,
+      };
+    });
+  }
+
+  async updateTemplate(templateId: string, patch: TemplatePatch): Promise<InterviewTemplate | null> {
+    this.#assertOpen();
+    const stored = this.#templates.get(templateId);
+    if (stored === undefined) return null;
+    const next = patchTemplate(stored, patch, this.#timestamp());
+    this.#templates.set(templateId, cloneJson(next));
+    return cloneJson(next);
+  }
+
+  async deleteTemplate(templateId: string): Promise<boolean> {
+    this.#assertOpen();
+    return this.#templates.delete(templateId);
   }
 
   async getOrCreateSetting(key: string, create: () => string): Promise<string> {

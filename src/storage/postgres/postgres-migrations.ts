@@ -82,6 +82,29 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       ALTER TABLE turns ADD COLUMN interrupted boolean NOT NULL DEFAULT false;
     `,
   },
+  {
+    version: 4,
+    name: 'templates, sessions.template_id, indexes for listing interviews',
+    // additive only. The state index parses progress as json (not jsonb, which refuses the \u0000 escape
+    // a candidate's answer may carry); queries must spell the expression exactly like this to use it
+    sql: `
+      ALTER TABLE sessions ADD COLUMN template_id text COLLATE "C";
+      CREATE INDEX sessions_by_template ON sessions (template_id, created_at DESC, id) WHERE template_id IS NOT NULL;
+      CREATE INDEX sessions_by_state ON sessions (((progress::json) ->> 'state'), created_at DESC, id);
+      CREATE INDEX sessions_by_template_state ON sessions (template_id, ((progress::json) ->> 'state')) WHERE template_id IS NOT NULL;
+
+      CREATE TABLE templates (
+        id text COLLATE "C" PRIMARY KEY,
+        name text NOT NULL,
+        interview text NOT NULL,
+        focus text NOT NULL,
+        invite text COLLATE "C" NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX templates_by_created ON templates (created_at DESC, id);
+    `,
+  },
 ];
 
 /**

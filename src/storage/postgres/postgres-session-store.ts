@@ -25,6 +25,8 @@ import {
 } from '../session-rows.js';
 import { isTransientPostgresError, storeUnavailable } from './postgres-errors.js';
 import { migratePostgres } from './postgres-migrations.js';
+import { PostgresRecruiting } from './postgres-recruiting.js';
+import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from '../../interview/interview-templates.js';
 
 export interface PostgresSessionStoreOptions {
   /** Connections in the pool. @default 10 */
@@ -50,7 +52,7 @@ function iso(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 }
 
-const sessionColumns = `id, ${iso('created_at')}, ${iso('updated_at')}, candidate, settings, plan, progress, report, last_seq, turn_count`;
+const sessionColumns = `id, ${iso('created_at')}, ${iso('updated_at')}, candidate, settings, plan, progress, report, last_seq, turn_count, template_id`;
 const messageColumns = 'session_id, seq, type, reply_to, timestamp, data';
 const turnColumns = `session_id, turn, input_id, input_kind, candidate_text, reply, follow_up, cancelled, ${iso('created_at')}`;
 
@@ -113,6 +115,7 @@ export class PostgresSessionStore implements SessionStore {
   readonly kind = 'postgres';
   readonly #pool: Pool;
   readonly #now: () => Date;
+  readonly #recruiting: PostgresRecruiting;
   #closed = false;
 
   /** Connects, runs the migrations (under an advisory lock, see migratePostgres) and returns the store. */
@@ -156,6 +159,7 @@ export class PostgresSessionStore implements SessionStore {
   private constructor(pool: Pool, options: PostgresSessionStoreOptions) {
     this.#pool = pool;
     this.#now = options.now ?? (() => new Date());
+    this.#recruiting = new PostgresRecruiting((text, values) => this.#query(text, values), sessionColumns);
   }
 
   async createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }> {
@@ -163,11 +167,11 @@ export class PostgresSessionStore implements SessionStore {
     const row = sessionToRow(record);
     // the tombstone check is in the same statement, so an erase committed before it is always seen
     const inserted = await this.#query(
-      `INSERT INTO sessions (id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count)
-       SELECT $1::text, $2::timestamptz, $3::timestamptz, $4::text, $5::text, $6::text, $7::text, $8::text, $9::bigint, $10::integer
+      `INSERT INTO sessions (id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count, template_id)
+       SELECT $1::text, $2::timestamptz, $3::timestamptz, $4::text, $5::text, $6::text, $7::text, $8::text, $9::bigint, $10::integer, $11::text
        WHERE NOT EXISTS (SELECT 1 FROM erased_sessions WHERE id = $1)
        ON CONFLICT (id) DO NOTHING`,
-      [row.id, row.created_at, row.updated_at, row.candidate, row.settings, row.plan, row.progress, row.report, row.last_seq, row.turn_count],
+      [row.id, row.created_at, row.updated_at, row.candidate, row.settings, row.plan, row.progress, row.report, row.last_seq, row.turn_count, row.template_id],
     );
     if (inserted.rowCount === 1) return { session: record, created: true };
     const existing = await this.getSession(init.id);
@@ -293,6 +297,34 @@ export class PostgresSessionStore implements SessionStore {
   async purgeSessionsBefore(cutoff: Date): Promise<number> {
     const result = await this.#query('DELETE FROM sessions WHERE updated_at < $1', [cutoff.toISOString()]);
     return result.rowCount ?? 0;
+  }
+
+  async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {
+    return (await this.#recruiting.searchSessions(search)).map(sessionFromRow);
+  }
+
+  async createTemplate(template: InterviewTemplate): Promise<InterviewTemplate> {
+    return this.#recruiting.insert(template);
+  }
+
+  async getTemplate(templateId: string): Promise<InterviewTemplate | null> {
+    return this.#recruiting.find(templateId);
+  }
+
+  async findTemplateByInvite(invite: string): Promise<InterviewTemplate | null> {
+    return this.#recruiting.findByInvite(invite);
+  }
+
+  async listTemplates(): Promise<TemplateSummary[]> {
+    return this.#recruiting.list();
+  }
+
+  async updateTemplate(templateId: string, patch: TemplatePatch): Promise<InterviewTemplate | null> {
+    return this.#recruiting.update(templateId, patch, this.#timestamp());
+  }
+
+  async deleteTemplate(templateId: string): Promise<boolean> {
+    return this.#recruiting.delete(templateId);
   }
 
   async getOrCreateSetting(key: string, create: () => string): Promise<string> {

@@ -99,6 +99,29 @@ export const sqliteMigrations: readonly Migration[] = [
       ALTER TABLE turns ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0 CHECK (interrupted IN (0, 1));
     `,
   },
+  {
+    version: 5,
+    name: 'templates, sessions.template_id, indexes for listing interviews',
+    // additive only: sessions keep their rows; the state index reads progress through json_extract, so
+    // no write path has to keep a copy of the state in step
+    sql: `
+      ALTER TABLE sessions ADD COLUMN template_id TEXT;
+      CREATE INDEX sessions_by_template ON sessions (template_id, created_at DESC, id) WHERE template_id IS NOT NULL;
+      CREATE INDEX sessions_by_state ON sessions (json_extract(progress, '$.state'), created_at DESC, id);
+      CREATE INDEX sessions_by_template_state ON sessions (template_id, json_extract(progress, '$.state')) WHERE template_id IS NOT NULL;
+
+      CREATE TABLE templates (
+        id TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL,
+        interview TEXT NOT NULL,
+        focus TEXT NOT NULL,
+        invite TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX templates_by_created ON templates (created_at DESC, id);
+    `,
+  },
 ];
 
 /**

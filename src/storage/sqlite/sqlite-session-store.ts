@@ -29,6 +29,9 @@ import {
 import type { AnswerRecord, InterviewProgress } from '../../interview/interview-types.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { prepareRecruitingStatements, type RecruitingStatements } from './sqlite-recruiting.js';
+import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from '../../interview/interview-templates.js';
+import { patchTemplate, templateToRow } from '../template-rows.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteSessionStoreOptions {
@@ -57,7 +60,7 @@ export interface SqliteSessionStoreOptions {
 const BACKSTOP_AUTOCHECKPOINT_PAGES = 20_000;
 
 const sessionColumns =
-  'id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count';
+  'id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count, template_id';
 const messageColumns = 'session_id, seq, type, reply_to, timestamp, data';
 const turnColumns =
   'session_id, turn, input_id, input_kind, candidate_text, reply, follow_up, cancelled, created_at';
@@ -67,7 +70,8 @@ function prepareStatements(db: Database.Database) {
     selectSession: db.prepare<[string], SessionRow>(`SELECT ${sessionColumns} FROM sessions WHERE id = ?`),
     insertSession: db.prepare<SessionRow>(
       `INSERT INTO sessions (${sessionColumns})
-       VALUES (@id, @created_at, @updated_at, @candidate, @settings, @plan, @progress, @report, @last_seq, @turn_count)
+       VALUES (@id, @created_at, @updated_at, @candidate, @settings, @plan, @progress, @report, @last_seq, @turn_count,
+         @template_id)
        ON CONFLICT (id) DO NOTHING`,
     ),
     updateSession: db.prepare<SessionRow>(
@@ -160,6 +164,7 @@ export class SqliteSessionStore implements SessionStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #statements: Statements;
+  readonly #recruiting: RecruitingStatements;
   readonly #writes: GroupCommit;
   readonly #hot: HotSessionCache;
   readonly #now: () => Date;
@@ -201,6 +206,7 @@ export class SqliteSessionStore implements SessionStore {
     this.path = path;
     this.#db = db;
     this.#statements = prepareStatements(db);
+    this.#recruiting = prepareRecruitingStatements(db, sessionColumns);
     this.#hot = new HotSessionCache(options.hotSessions ?? 1000);
     this.#dataVersion = this.#statements.dataVersion.get() ?? 0;
     this.#writes = new GroupCommit(db, {
@@ -330,6 +336,43 @@ export class SqliteSessionStore implements SessionStore {
       // `changes` counts only the sessions rows, not the cascaded messages and turns
       return this.#statements.purgeSessions.run(cutoff.toISOString()).changes;
     });
+  }
+
+  async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {
+    return this.#recruiting.searchSessions(search).map((row) => sessionFromRow(row as unknown as SessionRow));
+  }
+
+  async createTemplate(template: InterviewTemplate): Promise<InterviewTemplate> {
+    return this.#writes.run(() => {
+      this.#recruiting.insert(template);
+      return template;
+    });
+  }
+
+  async getTemplate(templateId: string): Promise<InterviewTemplate | null> {
+    return this.#recruiting.find(templateId);
+  }
+
+  async findTemplateByInvite(invite: string): Promise<InterviewTemplate | null> {
+    return this.#recruiting.findByInvite(invite);
+  }
+
+  async listTemplates(): Promise<TemplateSummary[]> {
+    return this.#recruiting.list();
+  }
+
+  async updateTemplate(templateId: string, patch: TemplatePatch): Promise<InterviewTemplate | null> {
+    return this.#writes.run(() => {
+      const current = this.#recruiting.find(templateId);
+      if (current === null) return null;
+      const next = patchTemplate(current, patch, this.#timestamp());
+      this.#recruiting.updateTemplate.run(templateToRow(next));
+      return next;
+    });
+  }
+
+  async deleteTemplate(templateId: string): Promise<boolean> {
+    return this.#writes.run(() => this.#recruiting.deleteTemplate.run(templateId).changes > 0);
   }
 
   async getOrCreateSetting(key: string, create: () => string): Promise<string> {

@@ -9,6 +9,8 @@ import { Poller } from './poller.js';
 import { SessionDetailPanel } from './session-detail.js';
 import { SessionsPanel } from './sessions-panel.js';
 import { StatsPanel } from './stats-panel.js';
+import { InterviewsPanel } from './interviews-panel.js';
+import { TemplatesPanel } from './templates-panel.js';
 
 const TOKEN_KEY = 'viva.admin-token';
 const LANGUAGE_KEY = 'viva.admin-language';
@@ -73,12 +75,19 @@ export function startAdminApp(root: HTMLElement): void {
 /** Builds the dashboard and starts polling; returns the function that stops it. */
 function renderDashboard(main: HTMLElement, api: AdminApi, onUnauthorized: () => void): () => void {
   const stats = new StatsPanel();
-  const detail = new SessionDetailPanel(() => api);
-  const sessions = new SessionsPanel((sessionId) => {
+  const select = (sessionId: string | undefined) => {
     detail.select(sessionId);
     sessions.select(sessionId);
+    interviews.select(sessionId);
     void poller.runNow();
-  });
+  };
+  const detail = new SessionDetailPanel(
+    () => api,
+    () => select(undefined),
+  );
+  const sessions = new SessionsPanel((sessionId) => select(sessionId));
+  const interviews = new InterviewsPanel(() => api, (sessionId) => select(sessionId));
+  const templates = new TemplatesPanel(() => api, (sessionId) => select(sessionId), () => void poller.runNow());
   const problem = h('p', { class: 'alert alert-error', attrs: { role: 'alert', hidden: true } });
   const broadcast = h(
     'section',
@@ -95,20 +104,31 @@ function renderDashboard(main: HTMLElement, api: AdminApi, onUnauthorized: () =>
   main.replaceChildren(
     problem,
     stats.element,
-    h('div', { class: 'dashboard-columns' }, h('div', { class: 'dashboard-column' }, sessions.element, broadcast), detail.element),
+    h(
+      'div',
+      { class: 'dashboard-columns' },
+      h('div', { class: 'dashboard-column' }, templates.element, interviews.element, sessions.element, broadcast),
+      detail.element,
+    ),
   );
 
   const poller = new Poller(async () => {
     try {
       const selected = detail.selected;
-      const [statsResult, sessionsResult, detailResult] = await Promise.all([
+      const compared = templates.comparedTemplate;
+      const [statsResult, sessionsResult, detailResult, templatesResult, comparison] = await Promise.all([
         api.stats(),
         api.sessions(),
         selected === undefined ? Promise.resolve(undefined) : api.session(selected).catch((error: unknown) => (error instanceof ApiError && error.status === 404 ? undefined : Promise.reject(error))),
+        api.templates(),
+        compared === undefined ? Promise.resolve(undefined) : api.comparison(compared).catch(() => undefined),
+        interviews.refresh(),
       ]);
       problem.hidden = true;
       stats.update(statsResult);
       sessions.update(sessionsResult.sessions);
+      templates.update(templatesResult.items, comparison);
+      interviews.setTemplates(templatesResult.items);
       if (detailResult !== undefined) detail.update(detailResult);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
@@ -122,6 +142,8 @@ function renderDashboard(main: HTMLElement, api: AdminApi, onUnauthorized: () =>
   const stopLanguage = onUiLanguageChange(() => {
     stats.render();
     sessions.render();
+    templates.render();
+    interviews.select(detail.selected);
     detail.render(true);
   });
   poller.start();

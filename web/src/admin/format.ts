@@ -1,4 +1,4 @@
-import { uiLanguage } from '../shared/i18n.js';
+import { t, uiLanguage } from '../shared/i18n.js';
 
 /** Number and time formatting for the dashboard, in the interface language. */
 
@@ -40,4 +40,33 @@ export function formatRelative(iso: string): string {
 export function formatTime(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? '—' : date.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** "3.5 / 5". */
+export function scoreText(score: number): string {
+  return `${score.toFixed(1)} / 5`;
+}
+
+/** The UI's name of a normalized level (junior / mid / senior / lead); other text as given. */
+export function levelLabel(level: string): string {
+  return level === 'junior' || level === 'mid' || level === 'senior' || level === 'lead' ? t(`start.level.${level}`) : level;
+}
+
+/** "4 Dec 2026, 10:12" in the interface language. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '—' : date.toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Offers a Blob as a file download (fetched with the admin token, which a plain link cannot carry). */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -1,7 +1,8 @@
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { AdminApi, SessionDetail } from './admin-api.js';
-import { formatTime } from './format.js';
+import { formatDateTime, formatTime, levelLabel, saveBlob, scoreText } from './format.js';
+import type { InterviewReport } from '../../../src/protocol/interview-schemas.js';
 import { noticeForm } from './notice-form.js';
 import { describeProgress } from './sessions-panel.js';
 
@@ -17,8 +18,14 @@ export class SessionDetailPanel {
   private transcriptSignature = '';
   private header: HTMLDivElement | undefined;
   private transcript: HTMLOListElement | undefined;
+  private actions: HTMLDivElement | undefined;
+  private report: HTMLDivElement | undefined;
+  private reportSignature = '';
 
-  constructor(private readonly api: () => AdminApi) {
+  constructor(
+    private readonly api: () => AdminApi,
+    private readonly onErased: (sessionId: string) => void = () => undefined,
+  ) {
     this.content = h('div', { class: 'detail-content' });
     this.element = h(
       'section',
@@ -39,7 +46,10 @@ export class SessionDetailPanel {
     this.sessionId = sessionId;
     this.detail = undefined;
     this.transcriptSignature = '';
+    this.reportSignature = '';
     if (sessionId === undefined) return this.showEmpty();
+    this.actions = h('div', { class: 'detail-actions' });
+    this.report = h('div', { class: 'detail-report' });
     this.header = h('div', { class: 'detail-header' }, h('code', { class: 'session-id', text: sessionId }));
     this.transcript = h('ol', { class: 'transcript', attrs: { 'aria-live': 'polite', 'aria-labelledby': 'transcript-title' } });
     const form = noticeForm({
@@ -54,10 +64,13 @@ export class SessionDetailPanel {
     });
     this.content.replaceChildren(
       this.header,
+      this.actions,
       h('h3', { class: 'transcript-title', i18n: 'admin.transcript', attrs: { id: 'transcript-title' } }),
       h('div', { class: 'transcript-scroll' }, this.transcript),
       form,
+      this.report,
     );
+    this.element.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
   }
 
   update(detail: SessionDetail): void {
@@ -81,11 +94,16 @@ export class SessionDetailPanel {
         h('span', { class: `badge ${connection ? 'badge-online' : ''}` }, h('span', { class: 'badge-dot' }), connection ? t('connection.open') : t('admin.disconnected')),
       ),
       h('code', { class: 'session-id', text: detail.session_id }),
+      detail.role === undefined ? null : h('p', { class: 'detail-meta detail-role', text: `${detail.role} · ${levelLabel(detail.level ?? '')}` }),
       h('p', { class: 'detail-meta', text: describeProgress(detail.interview) }),
+      h('p', { class: 'detail-meta', text: `${t('admin.startedAt', { time: formatDateTime(detail.started_at ?? detail.created_at) })}${detail.ended_at ? ` · ${t('admin.endedAt', { time: formatDateTime(detail.ended_at) })}` : ''}` }),
       connection ? h('p', { class: 'detail-meta', text: t('admin.connectedSince', { time: formatTime(connection.connected_at), address: connection.remote_address }) }) : null,
     );
+    this.renderActions(detail);
+    this.renderReport(detail.report ?? null);
     const last = detail.transcript.at(-1);
-    const signature = `${detail.transcript.length}:${last?.interviewer.length ?? 0}:${last?.candidate?.length ?? 0}`;
+    const notices = detail.notices ?? [];
+    const signature = `${detail.transcript.length}:${last?.interviewer.length ?? 0}:${last?.candidate?.length ?? 0}:${notices.length}`;
     if (signature === this.transcriptSignature) return;
     this.transcriptSignature = signature;
     const scroller = this.transcript.parentElement;
@@ -93,24 +111,109 @@ export class SessionDetailPanel {
     if (detail.transcript.length === 0) {
       this.transcript.replaceChildren(h('li', { class: 'empty', i18n: 'admin.transcriptEmpty' }));
     } else {
-      this.transcript.replaceChildren(
-        ...detail.transcript.flatMap((turn) => [
-          turn.candidate === null
-            ? null
-            : h(
-                'li',
-                { class: 'line line-candidate' },
-                h('span', { class: 'line-role' }, detail.candidate.name || t('role.candidate'), turn.input_kind ? h('span', { class: 'chip', text: t(turn.input_kind === 'audio' ? 'admin.input.audio' : 'admin.input.text') }) : null),
-                h('p', { text: turn.candidate }),
-              ),
-          h('li', { class: 'line line-interviewer' }, h('span', { class: 'line-role', i18n: 'role.interviewer' }), h('p', { text: turn.interviewer })),
-        ].filter((item): item is HTMLLIElement => item !== null)),
-      );
+      const lines: Array<{ at: string; order: number; element: HTMLLIElement }> = [];
+      detail.transcript.forEach((turn, index) => {
+        if (turn.candidate !== null) {
+          lines.push({
+            at: turn.at,
+            order: index * 2,
+            element: h(
+              'li',
+              { class: 'line line-candidate' },
+              h('span', { class: 'line-role' }, detail.candidate.name || t('role.candidate'), turn.input_kind ? h('span', { class: 'chip', text: t(turn.input_kind === 'audio' ? 'admin.input.audio' : 'admin.input.text') }) : null),
+              h('p', { text: turn.candidate }),
+            ),
+          });
+        }
+        lines.push({ at: turn.at, order: index * 2 + 1, element: h('li', { class: 'line line-interviewer' }, h('span', { class: 'line-role', i18n: 'role.interviewer' }), h('p', { text: turn.interviewer })) });
+      });
+      // the team's own messages, placed by time among the turns
+      for (const notice of notices) {
+        lines.push({ at: notice.at, order: Number.MAX_SAFE_INTEGER, element: h('li', { class: 'line line-team' }, h('span', { class: 'line-role', i18n: 'admin.team' }), h('p', { text: notice.message })) });
+      }
+      lines.sort((a, b) => (a.at === b.at ? a.order - b.order : a.at < b.at ? -1 : 1));
+      this.transcript.replaceChildren(...lines.map((line) => line.element));
     }
     if (atEnd && scroller !== null) scroller.scrollTop = scroller.scrollHeight;
   }
 
+  private renderActions(detail: SessionDetail): void {
+    const actions = this.actions;
+    if (actions === undefined || actions.dataset.state === `${detail.interview.state}:${detail.report ? 1 : 0}`) return;
+    actions.dataset.state = `${detail.interview.state}:${detail.report ? 1 : 0}`;
+    const sessionId = detail.session_id;
+    const result = h('p', { class: 'form-result', attrs: { role: 'status' } });
+    const fail = (error: unknown) => (result.textContent = t('admin.failed', { message: error instanceof Error ? error.message : String(error) }));
+    const button = (key: Parameters<typeof t>[0], onClick: () => void, kind = 'button-secondary') =>
+      h('button', { class: `button ${kind} button-small`, attrs: { type: 'button' }, i18n: key, on: { click: onClick } });
+    const confirmRow = h('div', { class: 'confirm-row', attrs: { hidden: true } });
+    replaceChildren(
+      actions,
+      detail.interview.state === 'completed' ? null : button('admin.end', () => void this.api().endInterview(sessionId).then(() => (result.textContent = t('admin.ended')), fail)),
+      detail.report_page_url
+        ? h('a', { class: 'button button-secondary button-small', attrs: { href: detail.report_page_url, target: '_blank', rel: 'noopener' }, i18n: 'admin.printable' })
+        : null,
+      detail.report ? button('admin.exportJson', () => saveBlob(new Blob([JSON.stringify(detail.report, null, 2)], { type: 'application/json' }), `report-${sessionId}.json`)) : null,
+      button('admin.erase', () => {
+        confirmRow.hidden = false;
+        confirmRow.replaceChildren(
+          h('span', { i18n: 'admin.eraseConfirm' }),
+          button('admin.erase', () => void this.api().erase(sessionId).then(() => this.onErased(sessionId), fail), 'button-danger'),
+          button('admin.cancel', () => (confirmRow.hidden = true), 'button-quiet'),
+        );
+      }, 'button-quiet'),
+      confirmRow,
+      result,
+    );
+  }
+
+  private renderReport(report: InterviewReport | null): void {
+    const container = this.report;
+    if (container === undefined) return;
+    const signature = report === null ? '' : `${report.session_id}:${report.ended_at ?? ''}:${report.overall_score}`;
+    if (signature === this.reportSignature) return;
+    this.reportSignature = signature;
+    if (report === null) {
+      container.replaceChildren();
+      return;
+    }
+    const list = (items: string[]) => (items.length === 0 ? h('p', { class: 'muted', i18n: 'report.none' }) : h('ul', { class: 'bullets' }, ...items.map((item) => h('li', { text: item }))));
+    container.replaceChildren(
+      h('h3', { class: 'transcript-title', i18n: 'admin.report' }),
+      h(
+        'p',
+        { class: 'report-overall' },
+        h('strong', { text: scoreText(report.overall_score) }),
+        ' · ',
+        h('span', { class: `recommendation recommendation-${report.recommendation}`, text: t(`report.recommendation.${report.recommendation}`) }),
+      ),
+      h('p', { text: report.summary }),
+      h('h4', { i18n: 'report.competencies' }),
+      h('ul', { class: 'bullets' }, ...report.competencies.map((competency) => h('li', {}, h('strong', { text: competency.name }), ` ${scoreText(competency.score)}`))),
+      h('h4', { i18n: 'report.strengths' }),
+      list(report.strengths),
+      h('h4', { i18n: 'report.concerns' }),
+      list(report.concerns),
+      h('h4', { i18n: 'report.questions' }),
+      h(
+        'ol',
+        { class: 'report-questions' },
+        ...report.questions.map((question) =>
+          h(
+            'li',
+            {},
+            h('strong', { text: question.question }),
+            h('p', { text: question.answer || t('report.noAnswer') }),
+            h('p', { class: 'muted', text: `${t('report.score')}: ${question.score === null ? '—' : scoreText(question.score)}${question.notes ? ` · ${question.notes}` : ''}` }),
+          ),
+        ),
+      ),
+    );
+  }
+
   private showEmpty(): void {
+    this.actions = undefined;
+    this.report = undefined;
     this.header = undefined;
     this.transcript = undefined;
     this.content.replaceChildren(h('p', { class: 'empty', i18n: 'admin.detailEmpty' }));

@@ -5,7 +5,7 @@ import { ApiError } from '../shared/http-json.js';
 import { brand, languageToggle } from '../shared/language-toggle.js';
 import { ConnectionIndicator } from './connection-indicator.js';
 import { renderConsentView } from './consent-view.js';
-import { fetchReport, printableReportUrl, startInterview } from './interview-api.js';
+import { fetchInvite, fetchReport, startInterview, type InviteDetails } from './interview-api.js';
 import { InterviewScreen } from './interview-screen.js';
 import { renderReport } from './report-view.js';
 import {
@@ -16,7 +16,7 @@ import {
   saveUiLanguage,
   type SavedInterview,
 } from './saved-interview.js';
-import { renderStartView, type StartDetails } from './start-view.js';
+import { renderInviteView, renderStartView, type StartDetails } from './start-view.js';
 
 /** The WebSocket endpoint on the server this page came from. */
 function webSocketUrl(): string {
@@ -34,6 +34,12 @@ function interviewFromLink(): SavedInterview | undefined {
   const language = params.get('lang') === 'zh' ? 'zh' : 'en';
   history.replaceState(null, '', location.pathname);
   return { sessionId, token: params.get('token') ?? undefined, lastSeq: 0, language };
+}
+
+/** The key of an invite link (`/?invite=…`) from a hiring team's template, if the page was opened by one. */
+function inviteFromLink(): string | undefined {
+  const invite = new URLSearchParams(location.search).get('invite');
+  return invite !== null && /^[A-Za-z0-9_-]{16,128}$/.test(invite) ? invite : undefined;
 }
 
 /**
@@ -94,17 +100,48 @@ export function startCandidateApp(root: HTMLElement): void {
     show(wrapper, { focus: form.querySelector<HTMLElement>('input') });
   };
 
-  const showConsent = (submitted: StartDetails) => {
+  const showInvite = async (invite: string, name = '') => {
+    const loading = h('div', { class: 'loading', attrs: { role: 'status' } }, h('span', { class: 'spinner' }), h('span', { i18n: 'invite.loading' }));
+    show(loading, { focus: main });
+    let details: InviteDetails;
+    try {
+      details = await fetchInvite(invite);
+    } catch (error) {
+      const message = error instanceof ApiError && error.status === 0 ? t('error.network') : t('invite.invalid');
+      show(h('div', { class: 'card step-card' }, pageAlert(message, false)));
+      return;
+    }
+    // the interview's language is the team's choice: the consent step is read in it
+    setUiLanguage(details.interview.language);
+    const form = renderInviteView({
+      invite: details,
+      initialName: name,
+      onSubmit: (submittedName) =>
+        showConsent(
+          { name: submittedName, role: details.interview.role, level: 'mid', language: details.interview.language },
+          { invite, onBack: () => void showInvite(invite, submittedName) },
+        ),
+    });
+    show(form, { focus: form.querySelector<HTMLElement>('input') });
+  };
+
+  const showConsent = (submitted: StartDetails, invited?: { invite: string; onBack: () => void }) => {
     const view = renderConsentView({
-      onBack: () => showStart(),
+      onBack: () => (invited === undefined ? showStart() : invited.onBack()),
       onAgree: async () => {
         try {
-          const started = await startInterview({
-            candidate: { name: submitted.name },
-            interview: { role: submitted.role, level: submitted.level, language: submitted.language, ...testOverrides() },
-          });
+          const started = await startInterview(
+            invited === undefined
+              ? {
+                  candidate: { name: submitted.name },
+                  interview: { role: submitted.role, level: submitted.level, language: submitted.language, ...testOverrides() },
+                }
+              : { candidate: { name: submitted.name }, invite: invited.invite },
+          );
           const interview: SavedInterview = { sessionId: started.session_id, token: started.session_token, lastSeq: 0, language: submitted.language };
           saveInterview(interview);
+          // a reload must land back in this interview, not start another from the invite
+          if (invited !== undefined) history.replaceState(null, '', location.pathname);
           showInterview(interview);
         } catch (error) {
           const message = error instanceof ApiError && error.status === 0 ? t('error.network') : error instanceof Error ? error.message : t('error.generic');
@@ -146,7 +183,6 @@ export function startCandidateApp(root: HTMLElement): void {
     try {
       const report = await fetchReport(reportUrl, interview.token);
       const view = renderReport(report, {
-        printableUrl: printableReportUrl(reportUrl, interview.token),
         onNewInterview: () => {
           forgetInterview();
           details = { language: interview.language };
@@ -167,7 +203,9 @@ export function startCandidateApp(root: HTMLElement): void {
     }
   };
 
-  if (saved !== undefined) showInterview(saved);
+  const invite = inviteFromLink();
+  if (invite !== undefined) void showInvite(invite);
+  else if (saved !== undefined) showInterview(saved);
   else showStart();
 }
 

@@ -24,7 +24,8 @@ export class ChatLog {
   /** Follow new content only while the reader is at the end; someone reading back is left in peace. */
   private followEnd = true;
 
-  constructor() {
+  /** @param locale how times are written: the interview's language, not the browser's (a Chinese interview on an English browser writes times the Chinese way). */
+  constructor(private readonly locale: string = 'en') {
     this.element = h('ol', { class: 'chat-log', attrs: { 'aria-labelledby': 'chat-heading' } });
     this.announcer = h('div', { class: 'visually-hidden', attrs: { 'aria-live': 'polite', 'aria-relevant': 'additions' } });
     this.indicator = h('li', { class: 'chat-indicator', attrs: { 'aria-hidden': 'true' } });
@@ -142,7 +143,7 @@ export class ChatLog {
         'div',
         { class: 'message-meta' },
         h('span', { class: 'message-role', i18n: role }),
-        h('time', { attrs: { datetime: at }, text: Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }),
+        h('time', { attrs: { datetime: at }, text: Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString(this.locale, { hour: '2-digit', minute: '2-digit' }) }),
       ),
       h('p', { class: 'message-text', text }),
     );

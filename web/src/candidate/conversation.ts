@@ -1,4 +1,5 @@
 import type { ServerMessage } from '../../../src/protocol/server-messages.js';
+import { h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { ChatLog } from './chat-log.js';
 import { fetchInterview, type TranscriptTurn } from './interview-api.js';
@@ -15,9 +16,14 @@ type Message<K extends ServerMessage['type']> = Extract<ServerMessage, { type: K
  */
 export class Conversation {
   private readonly candidateTextByTurn = new Map<number, string | null>();
+  /** When each turn was stored: a rebuilt typed answer keeps its own time, not the time of the reload. */
+  private readonly turnAt = new Map<number, string>();
   /** The candidate's message for the next reply is already on screen (typed now, or a transcription). */
   private candidateShown = false;
   private pendingText: HTMLLIElement | undefined;
+  private online = true;
+  /** Inputs the session has answered (the `reply_to` of replies seen, replayed or live). */
+  readonly answeredInputs = new Set<string>();
   private voicePlaceholder: HTMLLIElement | undefined;
   /** Messages up to this seq were seen before this page load: shown again, but not announced again. */
   private readonly seenSeq: number;
@@ -30,7 +36,10 @@ export class Conversation {
   }
 
   rememberTranscript(turns: TranscriptTurn[]): void {
-    for (const turn of turns) this.candidateTextByTurn.set(turn.turn, turn.candidate);
+    for (const turn of turns) {
+      this.candidateTextByTurn.set(turn.turn, turn.candidate);
+      this.turnAt.set(turn.turn, turn.at);
+    }
   }
 
   /** Shows a typed answer at once; returns the function that takes it back if sending fails. */
@@ -39,6 +48,7 @@ export class Conversation {
     const bubble = this.chat.addCandidate(text, { pending: true, announce: false });
     this.pendingText = bubble;
     this.candidateShown = true;
+    if (!this.online) this.connection(false);
     return () => {
       bubble.remove();
       if (this.pendingText === bubble) {
@@ -46,6 +56,19 @@ export class Conversation {
         this.candidateShown = false;
       }
     };
+  }
+
+  /**
+   * While the connection is down, a typed answer that has not been answered yet is labelled as not yet
+   * sent; the client sends it again by itself once back online, and the label goes.
+   */
+  connection(open: boolean): void {
+    this.online = open;
+    const bubble = this.pendingText;
+    if (bubble === undefined) return;
+    bubble.classList.toggle('is-unsent', !open);
+    bubble.querySelector('.message-unsent')?.remove();
+    if (!open) bubble.append(h('p', { class: 'message-unsent', i18n: 'chat.unsent' }));
   }
 
   /** A placeholder for a spoken answer until its transcription arrives; returns its undo. */
@@ -80,9 +103,11 @@ export class Conversation {
 
   reply(message: Message<'ai_response'>): void {
     const { turn } = message.data;
+    if (message.reply_to !== undefined) this.answeredInputs.add(message.reply_to);
     if (!this.candidateShown) this.showCandidateTextOf(turn);
     this.candidateShown = false;
-    this.pendingText?.classList.remove('is-pending');
+    this.pendingText?.classList.remove('is-pending', 'is-unsent');
+    this.pendingText?.querySelector('.message-unsent')?.remove();
     this.pendingText = undefined;
     this.chat.completeInterviewer(turn, message.data.ai_response, {
       at: message.timestamp,
@@ -117,7 +142,7 @@ export class Conversation {
   private showCandidateTextOf(turn: number): void {
     const known = this.candidateTextByTurn.get(turn);
     if (typeof known === 'string' && known !== '') {
-      this.chat.addCandidate(known, { beforeTurn: turn, announce: false });
+      this.chat.addCandidate(known, { beforeTurn: turn, announce: false, at: this.turnAt.get(turn) });
       return;
     }
     // null: a turn without a candidate input (the greeting)
@@ -127,7 +152,7 @@ export class Conversation {
       (record) => {
         this.rememberTranscript(record.transcript);
         const text = this.candidateTextByTurn.get(turn);
-        if (typeof text === 'string' && text !== '') this.chat.addCandidate(text, { beforeTurn: turn, announce: false });
+        if (typeof text === 'string' && text !== '') this.chat.addCandidate(text, { beforeTurn: turn, announce: false, at: this.turnAt.get(turn) });
       },
       () => undefined,
     );

@@ -8,7 +8,7 @@ import { Conversation } from './conversation.js';
 import { confirmEnd } from './end-dialog.js';
 import { fetchInterview } from './interview-api.js';
 import { ProgressIndicator } from './progress-indicator.js';
-import type { SavedInterview } from './saved-interview.js';
+import { savePendingAnswer, type SavedInterview } from './saved-interview.js';
 import type { Recording } from './voice-recorder.js';
 import { VoiceMode } from './voice/voice-mode.js';
 
@@ -29,7 +29,7 @@ const RECONNECT = { initialDelayMs: 300, maxDelayMs: 5_000, maxAttempts: Number.
  */
 export class InterviewScreen {
   readonly element: HTMLElement;
-  private readonly chat = new ChatLog();
+  private readonly chat: ChatLog;
   private readonly composer: Composer;
   private readonly progress = new ProgressIndicator();
   private readonly alert: HTMLDivElement;
@@ -46,6 +46,7 @@ export class InterviewScreen {
     private readonly url: string,
     private readonly events: InterviewScreenEvents,
   ) {
+    this.chat = new ChatLog(saved.language === 'zh' ? 'zh-CN' : 'en-US');
     this.conversation = new Conversation(this.chat, saved);
     this.composer = new Composer({
       sendText: (text) => this.sendText(text),
@@ -89,6 +90,9 @@ export class InterviewScreen {
       reconnect: RECONNECT,
       // a reply that arrives after a long network outage is still the reply: do not give up on it early
       requestTimeoutMs: 10 * 60_000,
+      // the server's heartbeat (25 s) would show a dead network only after about a minute; an
+      // application-level ping every 2 s shows it within about 5 s
+      heartbeatIntervalMs: 2_500,
     });
     this.client = client;
     this.subscribe(client);
@@ -97,6 +101,8 @@ export class InterviewScreen {
       const connected = await client.connect();
       this.progress.update(connected.interview);
       this.chat.hideIndicator();
+      await caughtUp(client, connected.last_seq);
+      this.resumePendingAnswer();
       this.composer.setBusy(this.inputsInFlight > 0);
       if (!this.ended) this.composer.focus();
     } catch (error) {
@@ -107,6 +113,7 @@ export class InterviewScreen {
 
   close(): void {
     this.voice.close();
+    this.progress.stopClock();
     this.client?.close();
     this.client = undefined;
   }
@@ -116,6 +123,7 @@ export class InterviewScreen {
       const record = await fetchInterview(this.saved.sessionId, this.saved.token);
       this.conversation.rememberTranscript(record.transcript);
       this.progress.update(record.interview);
+      this.progress.setClock(record.started_at, record.settings.max_minutes);
       return true;
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 401)) {
@@ -128,7 +136,10 @@ export class InterviewScreen {
   }
 
   private subscribe(client: VivaClient): void {
-    client.on('state', (state) => this.events.connection(state));
+    client.on('state', (state) => {
+      this.events.connection(state);
+      this.conversation.connection(state === 'open');
+    });
     client.on('status', (message) => {
       if (!this.ended) this.conversation.status(message.data.state);
     });
@@ -175,19 +186,44 @@ export class InterviewScreen {
     this.progress.update({ state: 'completed' });
     const viewReport = h('button', { class: 'button', attrs: { type: 'button' }, i18n: 'chat.viewReport' });
     viewReport.addEventListener('click', () => this.events.ended(message.data.report_url));
-    this.footer.replaceChildren(h('div', { class: 'ended-panel' }, h('p', { i18n: 'chat.ended' }), viewReport));
+    // the chat's last line already says the interview has ended: the footer only offers the report
+    this.footer.replaceChildren(h('div', { class: 'ended-panel' }, viewReport));
     if (isNews) viewReport.focus();
   }
 
-  private sendText(text: string): void {
+  private sendText(text: string, id = `answer-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`): void {
     const client = this.client;
     if (client === undefined) return;
     this.hideAlert();
     const undo = this.conversation.typedAnswer(text);
-    this.track(client.sendText(text), () => {
+    // kept until answered: a reload in the middle of the turn shows it again and re-sends it under the
+    // same id, which the server answers once (a repeated id gets the stored reply)
+    savePendingAnswer(this.saved.sessionId, { id, text });
+    const request = client.sendText(text, { id });
+    this.track(request, () => {
       undo();
       this.composer.restoreText(text);
     });
+    void request.then(
+      () => savePendingAnswer(this.saved.sessionId, undefined),
+      () => savePendingAnswer(this.saved.sessionId, undefined),
+    );
+  }
+
+  /**
+   * After a reload: a typed answer that was on its way, and whose reply the replay did not bring, is
+   * shown again with the "thinking" line and re-sent under its id; one that was answered is forgotten.
+   */
+  private resumePendingAnswer(): void {
+    const pending = this.saved.pending;
+    this.saved.pending = undefined;
+    if (pending === undefined || this.ended) return;
+    if (this.conversation.answeredInputs.has(pending.id)) {
+      savePendingAnswer(this.saved.sessionId, undefined);
+      return;
+    }
+    this.sendText(pending.text, pending.id);
+    this.conversation.status('thinking');
   }
 
   private sendRecording(recording: Recording): void {
@@ -266,4 +302,20 @@ export class InterviewScreen {
     this.alert.hidden = true;
     this.alert.replaceChildren();
   }
+}
+
+/** Resolves once the replay has brought every durable message up to `seq` (or after 10 s regardless). */
+function caughtUp(client: VivaClient, seq: number): Promise<void> {
+  if (client.lastSeq >= seq) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const off = client.on('message', () => {
+      if (client.lastSeq >= seq) done();
+    });
+    const timer = setTimeout(done, 10_000);
+  });
 }

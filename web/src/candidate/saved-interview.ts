@@ -11,6 +11,8 @@ export interface SavedInterview {
   token: string | undefined;
   lastSeq: number;
   language: Language;
+  /** A typed answer sent but not yet answered: a reload shows it again and re-sends it under its id. */
+  pending?: { id: string; text: string } | undefined;
 }
 
 const INTERVIEW_KEY = 'viva.interview.v1';
@@ -27,6 +29,8 @@ export function loadSavedInterview(): SavedInterview | undefined {
       token: typeof value.token === 'string' ? value.token : undefined,
       lastSeq: typeof value.lastSeq === 'number' && Number.isInteger(value.lastSeq) && value.lastSeq >= 0 ? value.lastSeq : 0,
       language: value.language === 'zh' ? 'zh' : 'en',
+      pending:
+        typeof value.pending?.id === 'string' && typeof value.pending.text === 'string' ? { id: value.pending.id, text: value.pending.text } : undefined,
     };
   } catch {
     return undefined;
@@ -42,6 +46,13 @@ export function saveLastSeq(sessionId: string, seq: number): void {
   const saved = loadSavedInterview();
   if (saved === undefined || saved.sessionId !== sessionId || seq <= saved.lastSeq) return;
   saveInterview({ ...saved, lastSeq: seq });
+}
+
+/** Remembers (or, with undefined, forgets) the typed answer waiting for its reply. */
+export function savePendingAnswer(sessionId: string, pending: { id: string; text: string } | undefined): void {
+  const saved = loadSavedInterview();
+  if (saved === undefined || saved.sessionId !== sessionId) return;
+  saveInterview({ ...saved, pending });
 }
 
 export function forgetInterview(): void {

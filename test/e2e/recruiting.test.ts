@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startViva, type VivaProcess } from '../helpers/viva-process.js';
+import { launchChromium, saveScreenshot, watchPageErrors } from './browser.js';
+import { answer, richAnswers } from './candidate-page.js';
+import { ensureWebBuild } from './web-build.js';
+
+/**
+ * The hiring team's side in real Chromium: a recruiter creates a template in the dashboard, a candidate
+ * opens its invite link in another browser context, completes the interview and leaves; the recruiter
+ * then finds the interview with its report, and the candidate never saw a score.
+ */
+describe('recruiting: template, invite link, dashboard', () => {
+  let viva: VivaProcess;
+  let browser: Browser;
+
+  before(async () => {
+    await ensureWebBuild();
+    viva = await startViva({ SERVE_WEB_APP: 'true', STT_PROVIDER: 'none' });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await viva?.stop();
+  });
+
+  const noSidewaysScroll = async (page: Page, width: number) => {
+    await page.setViewportSize({ width, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, `no sideways scrolling at ${width}px`);
+  };
+
+  test('a recruiter invites, a candidate interviews, the recruiter finds the report after the candidate left', async () => {
+    const recruiterContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    recruiterContext.setDefaultTimeout(15_000);
+    const admin = await recruiterContext.newPage();
+    const adminErrors = watchPageErrors(admin);
+    await admin.goto(`${viva.baseUrl}/admin`);
+    await admin.getByLabel('Admin token').fill(viva.adminToken);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByRole('heading', { name: 'Interview templates' }).waitFor();
+
+    await admin.getByLabel('Job name').fill('Platform engineer, Berlin');
+    await admin.getByLabel('Role', { exact: true }).first().fill('Platform engineer');
+    await admin.getByLabel('Level').selectOption('senior');
+    await admin.getByLabel('Questions').fill('2');
+    await admin.getByRole('button', { name: 'Create template' }).click();
+    const card = admin.locator('.template-card', { hasText: 'Platform engineer, Berlin' });
+    await card.waitFor();
+    const inviteUrl = await card.getByLabel('Invite link').inputValue();
+    assert.match(inviteUrl, /\/\?invite=[A-Za-z0-9_-]{16,}$/);
+
+    // the candidate, in a browser of their own
+    const candidateContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    candidateContext.setDefaultTimeout(15_000);
+    const candidate = await candidateContext.newPage();
+    const candidateErrors = watchPageErrors(candidate);
+    await candidate.goto(inviteUrl);
+    await candidate.getByRole('heading', { name: 'Your interview: Platform engineer, Berlin' }).waitFor();
+    assert.match(await candidate.locator('.invite-details').innerText(), /Platform engineer · Senior · about 30 minutes, 2 questions/);
+    assert.equal(await candidate.getByLabel('Role you are applying for').count(), 0, 'the candidate cannot change the role');
+    assert.equal(await candidate.getByLabel('Level').count(), 0, 'nor the level');
+    await candidate.getByLabel('Your name').fill('Margaret Hamilton');
+    await candidate.getByRole('button', { name: 'Continue' }).click();
+    await candidate.getByLabel('I understand and agree').check();
+    await candidate.getByRole('button', { name: 'Agree and start' }).click();
+    await candidate.locator('.message-interviewer:not(.is-streaming)').first().waitFor();
+    assert.equal(new URL(candidate.url()).search, '', 'the invite leaves the address bar, so a reload resumes');
+
+    const viewReport = candidate.getByRole('button', { name: 'View your report' });
+    for (let index = 0; !(await viewReport.isVisible()); index++) {
+      assert.ok(index < 8, 'the interview ends after a few answers');
+      await answer(candidate, richAnswers[index % richAnswers.length] ?? '');
+    }
+    await viewReport.click();
+    await candidate.getByRole('heading', { name: 'Thank you for your interview' }).waitFor();
+    const seen = await candidate.locator('main').innerText();
+    assert.doesNotMatch(seen, /score|\/ 5|recommend|strong yes|lean no/i, 'the candidate never sees a score');
+    assert.deepEqual(candidateErrors, []);
+    await candidateContext.close();
+
+    // later, the recruiter finds the interview among all interviews, with its report
+    const row = admin.locator('.interview-item', { hasText: 'Margaret Hamilton' });
+    // the list follows the poll (every 2 s): completed, scored and no longer live
+    await row.filter({ hasText: /\d\.\d \/ 5/ }).filter({ hasNotText: 'Live' }).waitFor();
+    assert.match(await row.innerText(), /Platform engineer · Senior · Platform engineer, Berlin/);
+    assert.match(await row.innerText(), /Completed/);
+    await row.getByRole('button').click();
+    await admin.getByRole('heading', { name: 'Report', exact: true }).waitFor();
+    assert.match(await admin.locator('.detail-report').innerText(), /\d\.\d \/ 5/);
+    assert.match(await admin.locator('.detail-role').innerText(), /Platform engineer · Senior/);
+
+    // filters: by state and by search
+    await admin.getByLabel('State').selectOption('in_progress');
+    await admin.locator('.interview-list .empty').waitFor();
+    await admin.getByLabel('State').selectOption('completed');
+    await row.waitFor();
+
+    await card.getByRole('button', { name: 'Compare candidates' }).click();
+    const comparison = card.locator('table.comparison');
+    await comparison.waitFor();
+    assert.match(await comparison.innerText(), /Margaret Hamilton/);
+    assert.match(await card.innerText(), /1 candidate\(s\) · 1 completed/);
+    await saveScreenshot(admin, 'admin-recruiting-desktop', { fullPage: true });
+
+    for (const width of [390, 375]) await noSidewaysScroll(admin, width);
+    await saveScreenshot(admin, 'admin-recruiting-phone', { fullPage: true });
+    assert.deepEqual(adminErrors, []);
+    await recruiterContext.close();
+  });
+});
