@@ -54,7 +54,7 @@ export const configSchema = z.object({
   NODE_ID: optionalText,
   ADMIN_TOKEN: optionalText,
   AUTH_MODE: z.enum(['open', 'token']).default('open'),
-  /** What a candidate sees of their report without the admin token (PROTOCOL.md §10). @default 'summary' */
+  /** What a candidate sees of their report without the admin token (docs/protocol.md §10). @default 'summary' */
   CANDIDATE_REPORT: z.enum(['summary', 'full', 'none']).default('summary'),
   API_KEYS: list,
   SESSION_TOKEN_SECRET: optionalText,
@@ -71,7 +71,7 @@ export const configSchema = z.object({
   STT_API_KEY: optionalText,
   STT_MODEL: optionalText,
   /**
-   * The interviewer's voice (PROTOCOL.md §9): `builtin` (eSpeak NG, offline, en and zh; an optional GPL
+   * The interviewer's voice (docs/protocol.md §9): `builtin` (eSpeak NG, offline, en and zh; an optional GPL
    * part), `openai` (any /v1/audio/speech endpoint) or `none` (replies in text only). @default 'builtin'
    */
   TTS_PROVIDER: z.enum(['builtin', 'openai', 'none']).default('builtin'),

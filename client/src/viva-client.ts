@@ -226,7 +226,7 @@ export class VivaClient {
   }
 
   /**
-   * Sends a live message (voice, PROTOCOL.md §9) now, if connected; returns whether it went out. Live
+   * Sends a live message (voice, docs/protocol.md §9) now, if connected; returns whether it went out. Live
    * messages are never queued or re-sent: audio that missed its connection is gone, as the contract says.
    */
   sendLive(type: string, data: Record<string, unknown> = {}, id?: string): boolean {

@@ -1,5 +1,5 @@
 /**
- * Raw 16-bit little-endian mono PCM: the format of live voice (PROTOCOL.md §9) in both directions.
+ * Raw 16-bit little-endian mono PCM: the format of live voice (docs/protocol.md §9) in both directions.
  * Small, allocation-light helpers; no I/O.
  */
 

@@ -1,7 +1,7 @@
 import type { CandidateReport } from '../protocol/interview-schemas.js';
 import type { InterviewReport } from './interview-types.js';
 
-/** What a candidate may see of their evaluation (PROTOCOL.md §10, `CANDIDATE_REPORT`). */
+/** What a candidate may see of their evaluation (docs/protocol.md §10, `CANDIDATE_REPORT`). */
 export type CandidateReportMode = 'summary' | 'full' | 'none';
 
 /**

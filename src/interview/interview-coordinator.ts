@@ -30,7 +30,7 @@ export type TurnInput =
       id?: string | undefined;
       audio: Omit<TranscribeRequest, 'abortSignal' | 'language'>;
       language?: string | undefined;
-      /** Set for a live voice turn (PROTOCOL.md §9): its timing, and the spoken reply to wait for. */
+      /** Set for a live voice turn (docs/protocol.md §9): its timing, and the spoken reply to wait for. */
       voice?: VoiceTurnHooks | undefined;
     };
 
@@ -387,7 +387,7 @@ export class InterviewCoordinator {
       settings: resolveSettings(session.settings),
       plan: session.plan,
       progress: session.progress,
-      // a spoken reply cut short counts for what the candidate heard of it (PROTOCOL.md §9)
+      // a spoken reply cut short counts for what the candidate heard of it (docs/protocol.md §9)
       history: turns.map((turn) => ({
         candidate: turn.candidate_text,
         interviewer: turn.interrupted === true ? (turn.heard_text ?? '') : turn.reply,

@@ -116,7 +116,7 @@ export interface SynthesizedChunk {
   duration_ms: number;
 }
 
-/** Speaks the interviewer's replies (PROTOCOL.md §9). Chunks come as they are made, so playback can start early. */
+/** Speaks the interviewer's replies (docs/protocol.md §9). Chunks come as they are made, so playback can start early. */
 export interface SpeechSynthesizer {
   readonly provider: string;
   /** Voice names a client may ask for; the first is the default. */

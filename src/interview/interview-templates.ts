@@ -2,7 +2,7 @@ import type { InterviewState } from '../protocol/interview-schemas.js';
 import type { InterviewSettingsInput } from './interview-types.js';
 
 /**
- * An interview defined once by a hiring team (PROTOCOL.md §10). Every session started from it gets its
+ * An interview defined once by a hiring team (docs/protocol.md §10). Every session started from it gets its
  * settings, so every candidate of a template is planned from the same input and their reports compare.
  */
 export interface InterviewTemplate {

@@ -23,7 +23,7 @@ export interface SessionRecord {
   last_seq: number;
   /** How many interviewer replies (`ai_response`) the session has had. */
   turn_count: number;
-  /** The template the session was started from (PROTOCOL.md §10), fixed at creation; null when none. */
+  /** The template the session was started from (docs/protocol.md §10), fixed at creation; null when none. */
   template_id: string | null;
 }
 
@@ -37,7 +37,7 @@ export interface StoredTurn {
   follow_up: boolean;
   cancelled: boolean;
   created_at: string;
-  /** A spoken reply cut short by the candidate (barge-in): the words heard (PROTOCOL.md §9). */
+  /** A spoken reply cut short by the candidate (barge-in): the words heard (docs/protocol.md §9). */
   heard_text?: string | null | undefined;
   interrupted?: boolean | undefined;
 }
@@ -108,7 +108,7 @@ export interface SessionStore {
   deleteSession(id: string): Promise<boolean>;
   /** Deletes sessions last updated before `cutoff`; returns how many. */
   purgeSessionsBefore(cutoff: Date): Promise<number>;
-  /** Sessions matching the search, in listing order, at most `search.limit` (PROTOCOL.md §10). */
+  /** Sessions matching the search, in listing order, at most `search.limit` (docs/protocol.md §10). */
   searchSessions(search: SessionSearch): Promise<SessionRecord[]>;
   /** Stores a new template; `template_id` and `invite` are unique. */
   createTemplate(template: InterviewTemplate): Promise<InterviewTemplate>;

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ErrorCode } from '../protocol/error-codes.js';
 import type { TurnMetrics, TurnStage } from '../interview/turn-metrics.js';
 
-/** Stages of a live voice turn (PROTOCOL.md §9), each a histogram series. */
+/** Stages of a live voice turn (docs/protocol.md §9), each a histogram series. */
 export type VoiceStage = 'vad_end_of_turn' | 'stt' | 'model_first_token' | 'tts_first_audio' | 'voice_to_voice';
 
 /**

@@ -22,7 +22,7 @@ export const startInterviewBodySchema = z
     session_id: sessionIdSchema.optional(),
     candidate: candidateSchema.optional(),
     interview: interviewSettingsSchema.optional(),
-    /** Start from a template (PROTOCOL.md §10): its settings apply, the candidate adds only `candidate`. */
+    /** Start from a template (docs/protocol.md §10): its settings apply, the candidate adds only `candidate`. */
     template_id: templateIdSchema.optional(),
     /** A template's invite key; in token auth mode it stands in for an API key. */
     invite: inviteKeySchema.optional(),

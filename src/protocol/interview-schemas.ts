@@ -83,7 +83,7 @@ export const interviewReportSchema = z.object({
 export type InterviewReport = z.infer<typeof interviewReportSchema>;
 
 /**
- * The report as a candidate sees it with CANDIDATE_REPORT=summary (PROTOCOL.md §10): no overall score,
+ * The report as a candidate sees it with CANDIDATE_REPORT=summary (docs/protocol.md §10): no overall score,
  * recommendation, per-question scores, notes or concerns; `summary` is a thank-you, not the evaluation.
  */
 export const candidateReportSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Live voice (PROTOCOL.md §9): the client messages that stream the candidate's microphone and the server's
+ * Live voice (docs/protocol.md §9): the client messages that stream the candidate's microphone and the server's
  * live signals about it. None of the server messages here is durable: the durable record of a voice turn is
  * the usual `transcription` and `ai_response`.
  */
@@ -117,7 +117,7 @@ export const voiceServerDataSchemas = {
   ai_audio_done: aiAudioDoneDataSchema,
 } as const;
 
-/** `connected.data.capabilities` (PROTOCOL.md §4). */
+/** `connected.data.capabilities` (docs/protocol.md §4). */
 export const capabilitiesSchema = z.object({
   speech_input: z.boolean(),
   speech_output: z.boolean(),

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startInProcess, type RunningViva } from '../helpers/in-process-viva.js';
 
-/** PROTOCOL.md §10: templates, the interview listing, and what candidates see of their report. */
+/** docs/protocol.md §10: templates, the interview listing, and what candidates see of their report. */
 
 function requester(server: RunningViva) {
   const admin = { authorization: `Bearer ${server.adminToken}` };

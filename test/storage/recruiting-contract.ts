@@ -5,7 +5,7 @@ import { initialProgress } from '../../src/interview/interview-types.js';
 import type { SessionRecord } from '../../src/interview/session-store.js';
 import type { ContractStore, MakeContractStore } from './session-store-contract.js';
 
-/** Templates and the session search (PROTOCOL.md §10), run by every adapter as part of its contract suite. */
+/** Templates and the session search (docs/protocol.md §10), run by every adapter as part of its contract suite. */
 
 function template(id: string, invite: string, name = `Template ${id}`): InterviewTemplate {
   return {

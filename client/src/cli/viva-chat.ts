@@ -254,7 +254,7 @@ function caughtUp(client: VivaClient, seq: number): Promise<void> {
 }
 
 /**
- * What the server lets the candidate see of the report (PROTOCOL.md §10): the candidate summary by
+ * What the server lets the candidate see of the report (docs/protocol.md §10): the candidate summary by
  * default, the whole report when CANDIDATE_REPORT=full, nothing (403) when it is `none`.
  */
 async function printReport(

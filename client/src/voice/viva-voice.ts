@@ -21,7 +21,7 @@ type VoiceEvent = 'voice_started' | 'voice_stopped' | 'speech_started' | 'speech
 const MAX_CHUNK_MS = 1_000;
 
 /**
- * Live voice over a VivaClient (PROTOCOL.md §9): start, append microphone samples (Int16Array, Float32Array
+ * Live voice over a VivaClient (docs/protocol.md §9): start, append microphone samples (Int16Array, Float32Array
  * from Web Audio, PCM16 bytes, or a MediaStream in the browser), commit, and the server's live events. After a
  * reconnect the voice stream is started again by itself; audio appended while disconnected is dropped, as
  * the contract says (only a committed utterance is a turn, and turns are resumed by the client).

@@ -185,7 +185,7 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
 }
 
 /**
- * The report as the requester may see it (PROTOCOL.md §10): whole with the admin token or with
+ * The report as the requester may see it (docs/protocol.md §10): whole with the admin token or with
  * CANDIDATE_REPORT=full; without scores, recommendation, notes and concerns for `summary`; null for `none`.
  */
 function reportFor(request: FastifyRequest, context: HttpContext, report: InterviewReport): InterviewReport | CandidateSummary | null {

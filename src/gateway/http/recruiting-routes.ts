@@ -19,7 +19,7 @@ import type { HttpContext } from './http-context.js';
 import { sessionParamsSchema } from '../../protocol/http-schemas.js';
 import { REPORT_PAGE_CSS, REPORT_PAGE_CSS_PATH, REPORT_PAGE_SCRIPT, REPORT_PAGE_SCRIPT_PATH, renderReportPage } from './report-page.js';
 
-/** Recruiting (PROTOCOL.md §10): interview templates with invite links, and every interview findable. */
+/** Recruiting (docs/protocol.md §10): interview templates with invite links, and every interview findable. */
 export function registerRecruitingRoutes(app: FastifyInstance, context: HttpContext): void {
   const { store, cluster } = context;
   const routes = app.withTypeProvider<ZodTypeProvider>();

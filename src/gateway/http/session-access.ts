@@ -35,7 +35,7 @@ export function requireSessionToken(config: Config, tokens: SessionTokens, admin
     if (config.AUTH_MODE !== 'token') return;
     const { id } = request.params as { id?: string };
     const presented = presentedToken(request);
-    // the hiring team reads and ends any session with the admin token (PROTOCOL.md §10)
+    // the hiring team reads and ends any session with the admin token (docs/protocol.md §10)
     if (adminToken !== undefined && presented !== undefined && constantTimeEqual(presented, adminToken)) return;
     if (id === undefined || !tokens.verify(id, presented)) {
       throw new VivaError('UNAUTHORIZED', 'This route needs the session token from POST /api/v1/interview/start.');
@@ -46,7 +46,7 @@ export function requireSessionToken(config: Config, tokens: SessionTokens, admin
 /**
  * In token mode, creating a session needs one of API_KEYS (`X-API-Key` or `Authorization: Bearer`), or
  * (with `allowInvite`, once the body is parsed) a template's invite key in the body, which the route then
- * checks against the store (PROTOCOL.md §10).
+ * checks against the store (docs/protocol.md §10).
  */
 export function requireApiKey(config: Config, options: { allowInvite?: boolean } = {}) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {

@@ -48,7 +48,7 @@ export class VoiceGateway {
 
   constructor(private readonly options: VoiceGatewayOptions) {}
 
-  /** What `connected` says about speech (PROTOCOL.md §4). */
+  /** What `connected` says about speech (docs/protocol.md §4). */
   capabilities(): Capabilities {
     const synthesizer = this.options.synthesizer;
     return {

@@ -49,7 +49,7 @@ export interface VoiceStreamOptions {
 }
 
 /**
- * One connection's live voice (PROTOCOL.md §9): the candidate's audio in, the detector's turn events, the
+ * One connection's live voice (docs/protocol.md §9): the candidate's audio in, the detector's turn events, the
  * voice turns handed to the coordinator (which orders, stores and resumes them like any other turn), and
  * the interviewer's reply spoken back. Bound to the connection, and so to the node that holds it.
  */

@@ -14,7 +14,7 @@ function iso(column: string, as = column): string {
 const templateColumns = `id, name, interview, focus, invite, ${iso('created_at')}, ${iso('updated_at')}`;
 
 /**
- * The recruiting queries of the PostgreSQL store (PROTOCOL.md §10): templates and the search over every
+ * The recruiting queries of the PostgreSQL store (docs/protocol.md §10): templates and the search over every
  * session, through the store's own bounded query function.
  */
 export class PostgresRecruiting {

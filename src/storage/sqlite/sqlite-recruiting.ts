@@ -6,7 +6,7 @@ import { templateFromRow, templateToRow, type TemplateRow } from '../template-ro
 const templateColumns = 'id, name, interview, focus, invite, created_at, updated_at';
 
 /**
- * The recruiting queries of the SQLite store (PROTOCOL.md §10): templates and the search over every
+ * The recruiting queries of the SQLite store (docs/protocol.md §10): templates and the search over every
  * session. Kept apart from the turn path; the store runs the writes inside its group commit.
  */
 export function prepareRecruitingStatements(db: Database.Database, sessionColumns: string) {

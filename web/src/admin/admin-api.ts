@@ -52,7 +52,7 @@ export interface SessionDetail {
   report_page_url?: string | null;
 }
 
-/** A template as GET /api/v1/templates lists it (PROTOCOL.md §10). */
+/** A template as GET /api/v1/templates lists it (docs/protocol.md §10). */
 export interface Template {
   template_id: string;
   name: string;

@@ -5,7 +5,7 @@ import type { AdminApi, Comparison, Template } from './admin-api.js';
 import { levelLabel, saveBlob, scoreText } from './format.js';
 
 /**
- * The hiring team's templates (PROTOCOL.md §10): create one, copy its invite link, see its candidates side
+ * The hiring team's templates (docs/protocol.md §10): create one, copy its invite link, see its candidates side
  * by side (overall and per competency), export them as CSV, delete it. Refreshed by the dashboard's poll.
  */
 export class TemplatesPanel {

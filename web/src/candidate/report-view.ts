@@ -5,7 +5,7 @@ import { t, uiLanguage } from '../shared/i18n.js';
 /**
  * What the candidate sees once the interview has ended: a thank-you, their own answers, the competencies
  * with their own words as evidence, and the strengths. Never a score or a recommendation: those are for
- * the hiring team (PROTOCOL.md §10). `report` null means the team keeps the evaluation to itself
+ * the hiring team (docs/protocol.md §10). `report` null means the team keeps the evaluation to itself
  * (CANDIDATE_REPORT=none): only the thank-you is shown. Print CSS (candidate.css) prints this section alone.
  */
 export function renderReport(report: CandidateReport | null, options: { onNewInterview: () => void }): HTMLElement {

@@ -17,7 +17,7 @@ const INPUT_SAMPLE_RATE = 16_000;
 const OUTPUT_SAMPLE_RATE = 24_000;
 
 /**
- * Hands-free voice (PROTOCOL.md §9) in the candidate app. The server's `capabilities` decide what is offered:
+ * Hands-free voice (docs/protocol.md §9) in the candidate app. The server's `capabilities` decide what is offered:
  * hands-free and push-to-talk need `speech_input`; the interviewer's voice, on by default, needs
  * `speech_output`. While hands-free is on, the microphone streams 100 ms PCM16 chunks after `voice_start`
  * with server VAD; the server says where a turn ends. The interviewer's reply plays as it arrives, and stops
