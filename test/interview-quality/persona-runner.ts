@@ -32,7 +32,9 @@ interface TurnBody {
 }
 
 async function call<T>(viva: RunningViva, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<T> {
-  const response = await viva.viva.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+  // as the hiring team: a candidate sees neither the whole plan nor the scores (CANDIDATE_REPORT)
+  const headers = { authorization: `Bearer ${viva.adminToken}` };
+  const response = await viva.viva.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
   if (response.statusCode >= 400) throw new Error(`${method} ${url} answered ${response.statusCode}: ${response.body}`);
   return response.json<T>();
 }
@@ -79,7 +81,11 @@ export async function runPersona(viva: RunningViva, persona: Persona, sessionId:
   let report: InterviewReport | undefined;
   // the report of an interview that completed by itself is written just after the closing reply
   for (let attempt = 0; attempt < 100 && report === undefined; attempt++) {
-    const response = await viva.viva.app.inject({ method: 'GET', url: `/api/v1/interview/${sessionId}/report` });
+    const response = await viva.viva.app.inject({
+      method: 'GET',
+      url: `/api/v1/interview/${sessionId}/report`,
+      headers: { authorization: `Bearer ${viva.adminToken}` },
+    });
     if (response.statusCode === 200) report = interviewReportSchema.parse(response.json());
     else await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -339,7 +339,8 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {
-    return this.#recruiting.searchSessions(search).map((row) => sessionFromRow(row as unknown as SessionRow));
+    // a hot session is read from memory; the others from their rows, with their answer records
+    return this.#recruiting.searchSessions(search).map((row) => this.#hot.get(row.id as string)?.record ?? this.#recordFromRow(row as unknown as SessionRow));
   }
 
   async createTemplate(template: InterviewTemplate): Promise<InterviewTemplate> {
