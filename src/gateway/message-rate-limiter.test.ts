@@ -27,4 +27,18 @@ describe('MessageRateLimiter', () => {
     assert.equal(verdict, 'abusive');
     assert.ok(now - start >= 5_000 && now - start < 6_000, `abusive after ${now - start} ms`);
   });
+
+  it('answers a flood with at most ten refusals per allowed message a second, and drops the rest unanswered', () => {
+    let now = 0;
+    const limiter = new MessageRateLimiter(20, 5_000, () => now);
+    const verdicts: string[] = [];
+    // 10,000 messages a second for two seconds
+    for (let index = 0; index < 20_000; index += 1) {
+      now = Math.floor(index / 10);
+      verdicts.push(limiter.take());
+    }
+    const answered = verdicts.filter((verdict) => verdict === 'limited').length;
+    assert.ok(answered >= 200 && answered <= 650, `${answered} RATE_LIMITED answers in two seconds`);
+    assert.ok(verdicts.filter((verdict) => verdict === 'dropped').length > 19_000);
+  });
 });

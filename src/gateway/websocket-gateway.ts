@@ -161,7 +161,7 @@ export class WebSocketGateway {
       if (verdict !== 'allowed') {
         metrics.limitHit('messages_per_connection');
         if (verdict === 'abusive') connection.close(CloseCode.POLICY_VIOLATION, 'message rate limit exceeded for seconds');
-        else this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: isAudio ? AUDIO_APPENDS_PER_S : config.RATE_LIMIT_MESSAGES_PER_S } }));
+        else if (verdict === 'limited') this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: isAudio ? AUDIO_APPENDS_PER_S : config.RATE_LIMIT_MESSAGES_PER_S } }));
         return;
       }
       if (decoded === null) {
