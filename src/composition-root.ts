@@ -27,7 +27,7 @@ import { localSessionLeases, type SessionLeases } from './interview/session-leas
 import type { SessionStore } from './interview/session-store.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
-import { CloseCode } from './protocol/close-codes.js';
+import { CloseCode } from '@viva/protocol/close-codes.js';
 import { AudioInspectionPool } from './audio/audio-inspection-pool.js';
 import { createProviders } from './providers/create-providers.js';
 import { openSessionStore } from './storage/open-session-store.js';

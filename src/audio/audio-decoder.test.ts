@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { before, describe, it, mock } from 'node:test';
 import { makeSpeech, missingSpeechTools, type SpeechOptions } from '../../test/helpers/speech-fixtures.js';
-import type { AudioFormat } from '../protocol/client-messages.js';
-import type { ErrorCode } from '../protocol/error-codes.js';
-import { isVivaError } from '../protocol/viva-error.js';
+import type { AudioFormat } from '@viva/protocol/client-messages.js';
+import type { ErrorCode } from '@viva/protocol/error-codes.js';
+import { isVivaError } from '@viva/protocol/viva-error.js';
 import { decodeAudioPayload, inspectAudioBytes } from './audio-decoder.js';
 
 const limits = { maxAudioBytes: 25 * 1024 * 1024 };

@@ -1,7 +1,7 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { parseBuffer } from 'music-metadata';
-import type { AudioFormat } from '../protocol/client-messages.js';
-import { VivaError } from '../protocol/viva-error.js';
+import type { AudioFormat } from '@viva/protocol/client-messages.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import {
   audioFormatDetails,
   findContainerProblem,

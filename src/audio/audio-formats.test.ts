@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { audioFormatSchema } from '../protocol/client-messages.js';
+import { audioFormatSchema } from '@viva/protocol/client-messages.js';
 import {
   audioFormatDetails,
   findContainerProblem,

@@ -1,4 +1,4 @@
-import type { AudioFormat } from '../protocol/client-messages.js';
+import type { AudioFormat } from '@viva/protocol/client-messages.js';
 
 /**
  * What Viva knows about each audio format of the contract (docs/protocol.md §3): the MIME type and file name we

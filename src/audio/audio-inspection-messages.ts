@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../protocol/error-codes.js';
+import type { ErrorCode } from '@viva/protocol/error-codes.js';
 import type { DecodedAudio } from './audio-decoder.js';
 
 /** What the pool asks of an inspection worker: base64 text to decode and inspect, or raw bytes to inspect. */

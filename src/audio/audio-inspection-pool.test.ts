@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { mp4FreeBoxFlood } from '../../test/helpers/crafted-audio.js';
-import { isVivaError } from '../protocol/viva-error.js';
+import { isVivaError } from '@viva/protocol/viva-error.js';
 import { AudioInspectionPool } from './audio-inspection-pool.js';
 
 const logger = pino({ level: 'silent' });

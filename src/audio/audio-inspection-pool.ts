@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { VivaError } from '../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import type { DecodedAudio, InspectionDepth } from './audio-decoder.js';
 import type { InspectionAnswer, InspectionJob, WorkerReady } from './audio-inspection-messages.js';
 

@@ -4,7 +4,7 @@
  * jobs, so the pool may terminate it at any moment and start another.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { VivaError } from '../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { decodeAudioPayload, inspectAudioBytes, type InspectionDepth } from './audio-decoder.js';
 import type { InspectionAnswer, InspectionJob } from './audio-inspection-messages.js';
 

@@ -1,5 +1,5 @@
 import type { SessionMessageSink } from '../interview/message-sink.js';
-import type { InterviewStatus } from '../protocol/interview-schemas.js';
+import type { InterviewStatus } from '@viva/protocol/interview-schemas.js';
 
 /** A connected session as the management API lists it (docs/protocol.md §7). */
 export interface ConnectedSessionInfo {

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 import type { ClusterNode, ConnectedSessionInfo, NodeInfo } from './cluster-node.js';
 
 /** What a cluster node reads from its own gateway: the live connections of this process. */

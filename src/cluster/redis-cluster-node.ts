@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SessionLeases } from '../interview/session-leases.js';
-import type { ServerMessage } from '../protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 import type { ClusterNode, ConnectedSessionInfo, NodeInfo } from './cluster-node.js';
 import type { LocalConnections } from './local-cluster-node.js';
 import { clusterUnavailable, createRedisConnection, createRedisSubscriber, REDIS_COMMAND_TIMEOUT_MS, withTimeout } from './redis-connection.js';

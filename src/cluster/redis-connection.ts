@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { VivaError } from '../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 
 /**
  * Every Redis command is bounded by this, milliseconds: a Redis that stopped answering makes a call fail

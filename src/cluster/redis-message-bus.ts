@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ServerMessage } from '../protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 import type { LocalConnections } from './local-cluster-node.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { RedisPresence, ReplaceNotice } from './redis-presence.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SessionLeases } from '../interview/session-leases.js';
-import { VivaError } from '../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { clusterUnavailable, readyWithin } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import { releaseLeaseScript, renewLeaseScript } from './redis-scripts.js';

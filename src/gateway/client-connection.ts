@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { CloseCode } from '../protocol/close-codes.js';
-import type { ServerMessage } from '../protocol/server-messages.js';
-import { messageJson } from '../protocol/message-json.js';
+import { CloseCode } from '@viva/protocol/close-codes.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
+import { messageJson } from '@viva/protocol/message-json.js';
 
 export interface ConnectionLimits {
   /** Send buffer past which the client is too slow and is closed with 4002, bytes. */

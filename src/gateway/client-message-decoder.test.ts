@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { errorCodeList } from '../protocol/error-codes.js';
+import { errorCodeList } from '@viva/protocol/error-codes.js';
 import { decodeClientMessage } from './client-message-decoder.js';
 
 const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'type', 'data', 'id');

@@ -4,9 +4,9 @@ import {
   inputIdSchema,
   isClientMessageType,
   type ClientMessage,
-} from '../protocol/client-messages.js';
-import { MAX_JSON_DEPTH, jsonTextTooDeep } from '../protocol/json-nesting.js';
-import { VivaError } from '../protocol/viva-error.js';
+} from '@viva/protocol/client-messages.js';
+import { MAX_JSON_DEPTH, jsonTextTooDeep } from '@viva/protocol/json-nesting.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { invalidMessage } from './error-mapping.js';
 
 export type DecodeResult =

@@ -1,5 +1,5 @@
 import type { SessionMessageSink } from '../interview/message-sink.js';
-import type { ServerMessage } from '../protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 import type { ClientConnection } from './client-connection.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { ErrorCode } from '../protocol/error-codes.js';
-import { serverMessage, type ServerMessage } from '../protocol/server-messages.js';
-import { VivaError, toVivaError } from '../protocol/viva-error.js';
+import type { ErrorCode } from '@viva/protocol/error-codes.js';
+import { serverMessage, type ServerMessage } from '@viva/protocol/server-messages.js';
+import { VivaError, toVivaError } from '@viva/protocol/viva-error.js';
 
 /** The edge an error leaves through: a WebSocket message, an HTTP response, an SSE event, a refused upgrade. */
 export type ErrorEdge = 'websocket' | 'http' | 'sse' | 'upgrade';

@@ -13,9 +13,9 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { CloseCode } from '../protocol/close-codes.js';
-import { VivaError } from '../protocol/viva-error.js';
-import { jsonTextTooDeep } from '../protocol/json-nesting.js';
+import { CloseCode } from '@viva/protocol/close-codes.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
+import { jsonTextTooDeep } from '@viva/protocol/json-nesting.js';
 import { tooDeep } from './client-message-decoder.js';
 import { httpError, reportError, type ErrorReporting } from './error-mapping.js';
 import { DOCS_CSP, contentSecurityPolicy } from './http/content-security-policy.js';

@@ -1,7 +1,7 @@
 import type { DecodedAudio } from '../audio/audio-decoder.js';
 import type { TurnInput } from '../interview/interview-coordinator.js';
 import type { StoredTurn } from '../interview/session-store.js';
-import type { TranscriptTurn } from '../protocol/http-schemas.js';
+import type { TranscriptTurn } from '@viva/protocol/http-schemas.js';
 
 /** An audio input for the coordinator, from audio decoded at the edge (WebSocket or HTTP). */
 export function audioTurnInput(audio: DecodedAudio, inputId: string | undefined, language: string | undefined): TurnInput {

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { VivaError } from '../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import type { SessionTokens } from './session-tokens.js';
 import type { SessionCreationLimiter } from './session-creation-limiter.js';
 

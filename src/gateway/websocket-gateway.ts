@@ -11,10 +11,10 @@ import { describeInterview } from '../interview/interview-status.js';
 import { isValidSessionId, newSessionId } from '../interview/session-ids.js';
 import type { SessionRecord } from '../interview/session-store.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { ClientMessage } from '../protocol/client-messages.js';
-import { CloseCode } from '../protocol/close-codes.js';
-import { PROTOCOL_VERSION, serverMessage, type ServerMessage } from '../protocol/server-messages.js';
-import { VivaError } from '../protocol/viva-error.js';
+import type { ClientMessage } from '@viva/protocol/client-messages.js';
+import { CloseCode } from '@viva/protocol/close-codes.js';
+import { PROTOCOL_VERSION, serverMessage, type ServerMessage } from '@viva/protocol/server-messages.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import type { AudioInspectionPool } from '../audio/audio-inspection-pool.js';
 import { ClientConnection } from './client-connection.js';
 import { decodeClientMessage } from './client-message-decoder.js';
@@ -26,7 +26,7 @@ import { audioTurnInput } from './turn-views.js';
 import type { SessionTokens } from './session-tokens.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
 import type { SessionCreationLimiter } from './session-creation-limiter.js';
-import { isVoiceClientMessageType } from '../protocol/voice-messages.js';
+import { isVoiceClientMessageType } from '@viva/protocol/voice-messages.js';
 import type { VoiceClientMessage, VoiceGateway } from './voice/voice-gateway.js';
 
 export interface WebSocketGatewayOptions {

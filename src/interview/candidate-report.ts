@@ -1,4 +1,4 @@
-import type { CandidateReport } from '../protocol/interview-schemas.js';
+import type { CandidateReport } from '@viva/protocol/interview-schemas.js';
 import type { InterviewReport } from './interview-types.js';
 
 /** What a candidate may see of their evaluation (docs/protocol.md §10, `CANDIDATE_REPORT`). */

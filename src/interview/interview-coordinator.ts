@@ -1,6 +1,6 @@
-import type { AiResponseData, DurableMessage, ServerMessage } from '../protocol/server-messages.js';
-import { serverMessage } from '../protocol/server-messages.js';
-import { VivaError, toVivaError } from '../protocol/viva-error.js';
+import type { AiResponseData, DurableMessage, ServerMessage } from '@viva/protocol/server-messages.js';
+import { serverMessage } from '@viva/protocol/server-messages.js';
+import { VivaError, toVivaError } from '@viva/protocol/viva-error.js';
 import type { EndReason, InterviewReport, InterviewSnapshot } from './interview-types.js';
 import type {
   CandidateInput,
@@ -10,7 +10,7 @@ import type {
   SpeechRecognizer,
   TranscribeRequest,
 } from './interview-ports.js';
-import type { Candidate, InterviewSettingsInput } from '../protocol/interview-schemas.js';
+import type { Candidate, InterviewSettingsInput } from '@viva/protocol/interview-schemas.js';
 import type { LoggerPort } from './logger-port.js';
 import type { SessionMessageSink } from './message-sink.js';
 import type { SessionRecord, SessionStore, UnnumberedMessage } from './session-store.js';

@@ -1,4 +1,4 @@
-import type { AudioFormat } from '../protocol/client-messages.js';
+import type { AudioFormat } from '@viva/protocol/client-messages.js';
 import type { TurnDecision, TurnPlan } from './rules/turn-rules.js';
 import type {
   Candidate,

@@ -1,4 +1,4 @@
-import type { EndReason, InterviewStatus } from '../protocol/interview-schemas.js';
+import type { EndReason, InterviewStatus } from '@viva/protocol/interview-schemas.js';
 import type { EndProgress } from './interview-ports.js';
 import type { InterviewPlan, InterviewProgress } from './interview-types.js';
 

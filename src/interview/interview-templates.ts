@@ -1,4 +1,4 @@
-import type { InterviewState } from '../protocol/interview-schemas.js';
+import type { InterviewState } from '@viva/protocol/interview-schemas.js';
 import type { InterviewSettingsInput } from './interview-types.js';
 
 /**

@@ -6,7 +6,7 @@ import type {
   InterviewState,
   Language,
   StageName,
-} from '../protocol/interview-schemas.js';
+} from '@viva/protocol/interview-schemas.js';
 
 /** Interview settings with every default applied; what planners and interviewers work from. */
 export interface InterviewSettings {

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 
 /**
  * Where the coordinator sends a session's messages: to the session's live connection, on this node or,

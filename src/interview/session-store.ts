@@ -1,4 +1,4 @@
-import type { DurableMessage } from '../protocol/server-messages.js';
+import type { DurableMessage } from '@viva/protocol/server-messages.js';
 import type {
   Candidate,
   InterviewPlan,

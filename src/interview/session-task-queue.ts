@@ -1,4 +1,4 @@
-import { VivaError } from '../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 
 interface Lane {
   running: boolean;

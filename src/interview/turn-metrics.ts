@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../protocol/error-codes.js';
+import type { ErrorCode } from '@viva/protocol/error-codes.js';
 
 export type TurnStage = 'stt' | 'ai' | 'total';
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ErrorCode } from '../protocol/error-codes.js';
+import type { ErrorCode } from '@viva/protocol/error-codes.js';
 import type { TurnMetrics, TurnStage } from '../interview/turn-metrics.js';
 
 /** Stages of a live voice turn (docs/protocol.md §9), each a histogram series. */

@@ -7,9 +7,9 @@ import type {
   StoredTurn,
   UnnumberedMessage,
 } from '../interview/session-store.js';
-import { rememberDataJson } from '../protocol/message-json.js';
-import { isDurableType, type DurableMessage } from '../protocol/server-messages.js';
-import { VivaError } from '../protocol/viva-error.js';
+import { rememberDataJson } from '@viva/protocol/message-json.js';
+import { isDurableType, type DurableMessage } from '@viva/protocol/server-messages.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 
 /**
  * The rules every SessionStore adapter shares, free of any database: what a new session looks like, how a

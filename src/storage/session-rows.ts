@@ -1,6 +1,6 @@
 import type { SessionRecord, StoredTurn } from '../interview/session-store.js';
-import { dataJsonOf } from '../protocol/message-json.js';
-import { isDurableType, type DurableMessage } from '../protocol/server-messages.js';
+import { dataJsonOf } from '@viva/protocol/message-json.js';
+import { isDurableType, type DurableMessage } from '@viva/protocol/server-messages.js';
 
 /**
  * Row <-> record mapping for SQL adapters. JSON columns travel as text (SQLite TEXT; for PostgreSQL select

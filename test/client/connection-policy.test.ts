@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import type { DisconnectedEvent, InvalidMessageEvent } from '../../client/src/index.js';
+import type { DisconnectedEvent, InvalidMessageEvent } from '@viva/client/index.js';
 import { makeClient, nextEvent } from './sdk-test-helpers.js';
 
 /**

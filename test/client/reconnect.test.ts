@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DisconnectedEvent } from '../../client/src/index.js';
+import type { DisconnectedEvent } from '@viva/client/index.js';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { FlakyNetwork } from '../helpers/flaky-network.js';
 import { ANSWERS, makeClient, nextEvent, recordMessages, transcriptOf, waitFor } from './sdk-test-helpers.js';

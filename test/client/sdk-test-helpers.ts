@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
-import { VivaClient, type VivaClientEvents, type VivaClientOptions } from '../../client/src/index.js';
-import type { ServerMessage } from '../../src/protocol/server-messages.js';
+import { VivaClient, type VivaClientEvents, type VivaClientOptions } from '@viva/client/index.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 
 /** A VivaClient on `ws`, with fast reconnects so tests do not wait on the default backoff. */
 export function makeClient(options: Omit<VivaClientOptions, 'WebSocket'>): VivaClient {

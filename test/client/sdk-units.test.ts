@@ -1,11 +1,11 @@
 import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, DEFAULT_RECONNECT, resolveReconnectOptions } from '../../client/src/backoff.js';
-import { bytesToBase64, formatFromMimeType, toAudioPayload } from '../../client/src/audio-input.js';
-import { HeartbeatWatchdog } from '../../client/src/heartbeat-watchdog.js';
-import { PendingInputs } from '../../client/src/pending-inputs.js';
-import { httpUrl, parseServerUrl, socketUrl } from '../../client/src/server-url.js';
-import { TypedEvents } from '../../client/src/typed-events.js';
+import { backoffDelay, DEFAULT_RECONNECT, resolveReconnectOptions } from '@viva/client/backoff.js';
+import { bytesToBase64, formatFromMimeType, toAudioPayload } from '@viva/client/audio-input.js';
+import { HeartbeatWatchdog } from '@viva/client/heartbeat-watchdog.js';
+import { PendingInputs } from '@viva/client/pending-inputs.js';
+import { httpUrl, parseServerUrl, socketUrl } from '@viva/client/server-url.js';
+import { TypedEvents } from '@viva/client/typed-events.js';
 
 describe('backoff with full jitter', () => {
   const options = resolveReconnectOptions({ initialDelayMs: 100, maxDelayMs: 1_000 });

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { VivaClientError, type AiResponseMessage } from '../../client/src/index.js';
+import { VivaClientError, type AiResponseMessage } from '@viva/client/index.js';
 import { TestClient } from '../helpers/test-client.js';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { ANSWERS, makeClient, nextEvent, recordMessages, transcriptOf, waitFor } from './sdk-test-helpers.js';

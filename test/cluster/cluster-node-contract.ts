@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { ClusterNode } from '../../src/cluster/cluster-node.js';
 import type { LocalConnections } from '../../src/cluster/local-cluster-node.js';
-import { serverMessage, type ServerMessage } from '../../src/protocol/server-messages.js';
+import { serverMessage, type ServerMessage } from '@viva/protocol/server-messages.js';
 import { FakeConnections } from './fake-connections.js';
 
 /**

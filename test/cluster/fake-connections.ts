@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectedSessionInfo } from '../../src/cluster/cluster-node.js';
 import type { LocalConnections } from '../../src/cluster/local-cluster-node.js';
-import type { ServerMessage } from '../../src/protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 
 /** A gateway's connections, faked: which sessions are here, what each received, which were closed. */
 export class FakeConnections implements LocalConnections {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ServerMessage } from '../../src/protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 import type { TestClient } from '../helpers/test-client.js';
 import { api, clusterSkipReason, connectTo, eventually, startCluster, type TestCluster } from './cluster-harness.js';
 

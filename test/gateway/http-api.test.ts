@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { interviewReportSchema } from '../../src/protocol/interview-schemas.js';
+import { interviewReportSchema } from '@viva/protocol/interview-schemas.js';
 import { makeSpeech } from '../helpers/speech-fixtures.js';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { TestClient } from '../helpers/test-client.js';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { interviewReportSchema } from '../../src/protocol/interview-schemas.js';
-import { serverMessageSchema } from '../../src/protocol/server-messages.js';
+import { interviewReportSchema } from '@viva/protocol/interview-schemas.js';
+import { serverMessageSchema } from '@viva/protocol/server-messages.js';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { TestClient } from '../helpers/test-client.js';
 

@@ -17,7 +17,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { AudioFormat } from '../../src/protocol/client-messages.js';
+import type { AudioFormat } from '@viva/protocol/client-messages.js';
 
 const run = promisify(execFile);
 

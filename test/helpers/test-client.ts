@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { ServerMessage } from '../../src/protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 
 type Predicate = (message: ServerMessage) => boolean;
 

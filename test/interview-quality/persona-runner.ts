@@ -4,7 +4,7 @@
  * report. The same runner measured the personas before and after the interview-quality work, so both
  * tables come from the same candidates.
  */
-import { interviewReportSchema, type InterviewReport } from '../../src/protocol/interview-schemas.js';
+import { interviewReportSchema, type InterviewReport } from '@viva/protocol/interview-schemas.js';
 import type { RunningViva } from '../helpers/in-process-viva.js';
 import type { Persona } from './persona-scripts.js';
 

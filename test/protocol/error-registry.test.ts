@@ -2,9 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorCodeList, errorCodes } from '../../src/protocol/error-codes.js';
-import { CloseCode } from '../../src/protocol/close-codes.js';
-import { errorDataSchema } from '../../src/protocol/server-messages.js';
+import { errorCodeList, errorCodes } from '@viva/protocol/error-codes.js';
+import { CloseCode } from '@viva/protocol/close-codes.js';
+import { errorDataSchema } from '@viva/protocol/server-messages.js';
 import { projectRoot } from '../../src/package-info.js';
 
 const codesIn = (text: string) => new Set([...text.matchAll(/`([A-Z][A-Z_]+[A-Z])`/g)].map((match) => match[1]));

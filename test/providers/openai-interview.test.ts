@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { interviewReportSchema } from '../../src/protocol/interview-schemas.js';
-import type { ServerMessage } from '../../src/protocol/server-messages.js';
+import { interviewReportSchema } from '@viva/protocol/interview-schemas.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 import { FakeOpenAiServer } from '../helpers/fake-openai-server.js';
 import { interviewModel, roleOf } from '../helpers/fake-interview-model.js';
 import { startInProcess, type RunningViva } from '../helpers/in-process-viva.js';

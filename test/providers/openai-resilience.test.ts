@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { VivaOverrides } from '../../src/composition-root.js';
-import { interviewReportSchema } from '../../src/protocol/interview-schemas.js';
+import { interviewReportSchema } from '@viva/protocol/interview-schemas.js';
 import { FakeOpenAiServer, type ChatRequest } from '../helpers/fake-openai-server.js';
 import { interviewModel, planFor, roleOf } from '../helpers/fake-interview-model.js';
 import { startInProcess, type RunningViva } from '../helpers/in-process-viva.js';

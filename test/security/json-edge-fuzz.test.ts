@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { errorCodeList } from '../../src/protocol/error-codes.js';
+import { errorCodeList } from '@viva/protocol/error-codes.js';
 import { startInProcess, type RunningViva } from '../helpers/in-process-viva.js';
 import { TestClient } from '../helpers/test-client.js';
 

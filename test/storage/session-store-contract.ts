@@ -7,8 +7,8 @@ import type {
   StoredTurn,
   UnnumberedMessage,
 } from '../../src/interview/session-store.js';
-import { serverMessage, type DurableMessage } from '../../src/protocol/server-messages.js';
-import { VivaError, isVivaError } from '../../src/protocol/viva-error.js';
+import { serverMessage, type DurableMessage } from '@viva/protocol/server-messages.js';
+import { VivaError, isVivaError } from '@viva/protocol/viva-error.js';
 import { TurnSequenceError } from '../../src/storage/session-records.js';
 import { runRecruitingContract } from './recruiting-contract.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { initialProgress, type AnswerRecord } from '../../src/interview/interview-types.js';
-import { serverMessage } from '../../src/protocol/server-messages.js';
+import { serverMessage } from '@viva/protocol/server-messages.js';
 import { TurnSequenceError } from '../../src/storage/session-records.js';
 import { migrateSqlite, sqliteMigrations } from '../../src/storage/sqlite/sqlite-migrations.js';
 import { SqliteSessionStore } from '../../src/storage/sqlite/sqlite-session-store.js';

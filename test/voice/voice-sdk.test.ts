@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { VivaClient, VivaVoice } from '../../client/src/index.js';
+import { VivaClient, VivaVoice } from '@viva/client/index.js';
 import { pcm16ToWav, wavToPcm16 } from '../../src/audio/pcm16.js';
 import { FakeOpenAiServer } from '../helpers/fake-openai-server.js';
 import { startInProcess, type RunningViva } from '../helpers/in-process-viva.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { VivaError } from '../../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { constantTimeEqual } from '../session-tokens.js';
 
 /** A preHandler that lets a request through only with `Authorization: Bearer ADMIN_TOKEN`. */

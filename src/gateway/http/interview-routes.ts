@@ -14,9 +14,9 @@ import {
   processTextBodySchema,
   sessionParamsSchema,
   startInterviewBodySchema,
-} from '../../protocol/http-schemas.js';
-import { speechLanguageSchema } from '../../protocol/client-messages.js';
-import { VivaError } from '../../protocol/viva-error.js';
+} from '@viva/protocol/http-schemas.js';
+import { speechLanguageSchema } from '@viva/protocol/client-messages.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { invalidMessage } from '../error-mapping.js';
 import type { HttpContext } from './http-context.js';
 import { audioTurnInput, transcriptOf } from '../turn-views.js';

@@ -11,12 +11,12 @@ import {
   listInterviewsQuerySchema,
   patchTemplateBodySchema,
   templateParamsSchema,
-} from '../../protocol/http-schemas.js';
-import { VivaError } from '../../protocol/viva-error.js';
+} from '@viva/protocol/http-schemas.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { requireAdminToken } from './admin-auth.js';
 import { comparisonCsv, comparisonOf } from './template-comparison.js';
 import type { HttpContext } from './http-context.js';
-import { sessionParamsSchema } from '../../protocol/http-schemas.js';
+import { sessionParamsSchema } from '@viva/protocol/http-schemas.js';
 import { REPORT_PAGE_CSS, REPORT_PAGE_CSS_PATH, REPORT_PAGE_SCRIPT, REPORT_PAGE_SCRIPT_PATH, renderReportPage } from './report-page.js';
 
 /** Recruiting (docs/protocol.md §10): interview templates with invite links, and every interview findable. */

@@ -1,4 +1,4 @@
-import type { InterviewReport } from '../../protocol/interview-schemas.js';
+import type { InterviewReport } from '@viva/protocol/interview-schemas.js';
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

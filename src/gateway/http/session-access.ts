@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { VivaError } from '../../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { constantTimeEqual, type SessionTokens } from '../session-tokens.js';
 
 /** The credential a request carries: `Authorization: Bearer …`, `X-Session-Token`, or `?token=`. */

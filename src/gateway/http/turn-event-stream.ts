@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TurnInput } from '../../interview/interview-coordinator.js';
-import type { ServerMessage } from '../../protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 import { errorMessage, reportError } from '../error-mapping.js';
 import type { HttpContext } from './http-context.js';
 

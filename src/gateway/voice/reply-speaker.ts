@@ -1,5 +1,5 @@
 import type { SpeechSynthesizer } from '../../interview/interview-ports.js';
-import type { VoiceOutputFormat } from '../../protocol/voice-messages.js';
+import type { VoiceOutputFormat } from '@viva/protocol/voice-messages.js';
 import { SentenceSplitter } from './sentence-splitter.js';
 
 export interface SpokenOutput {

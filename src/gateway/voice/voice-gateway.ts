@@ -4,16 +4,16 @@ import type { InterviewCoordinator } from '../../interview/interview-coordinator
 import type { SpeechRecognizer, SpeechSynthesizer } from '../../interview/interview-ports.js';
 import { resolveSettings } from '../../interview/interview-settings.js';
 import type { Metrics } from '../../observability/metrics.js';
-import type { ClientMessage } from '../../protocol/client-messages.js';
-import { serverMessage, type ServerMessage } from '../../protocol/server-messages.js';
+import type { ClientMessage } from '@viva/protocol/client-messages.js';
+import { serverMessage, type ServerMessage } from '@viva/protocol/server-messages.js';
 import {
   VOICE_OUTPUT_SAMPLE_RATE,
   voiceInputSchema,
   type Capabilities,
   type VoiceClientMessageType,
   type VoiceStartData,
-} from '../../protocol/voice-messages.js';
-import { VivaError } from '../../protocol/viva-error.js';
+} from '@viva/protocol/voice-messages.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import type { ClientConnection } from '../client-connection.js';
 import type { SpokenOutput } from './reply-speaker.js';
 import { VoiceStream } from './voice-stream.js';

@@ -4,9 +4,9 @@ import { VAD_FRAME_SAMPLES, VAD_SAMPLE_RATE, type WebRtcVad } from '../../audio/
 import type { InterviewCoordinator, TurnInput, VoiceTurnHooks } from '../../interview/interview-coordinator.js';
 import type { SpeechRecognizer, SpeechSynthesizer } from '../../interview/interview-ports.js';
 import type { VoiceStage } from '../../observability/metrics.js';
-import { serverMessage, type ServerMessage } from '../../protocol/server-messages.js';
-import { MAX_AUDIO_APPEND_BYTES, type VoiceInput, type VoiceSettingsData } from '../../protocol/voice-messages.js';
-import { VivaError } from '../../protocol/viva-error.js';
+import { serverMessage, type ServerMessage } from '@viva/protocol/server-messages.js';
+import { MAX_AUDIO_APPEND_BYTES, type VoiceInput, type VoiceSettingsData } from '@viva/protocol/voice-messages.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { ReplySpeaker, type SpokenOutput } from './reply-speaker.js';
 import { TurnDetector, type TurnEvent } from './turn-detector.js';
 import { UtteranceBuffer } from './utterance-buffer.js';

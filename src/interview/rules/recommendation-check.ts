@@ -1,5 +1,5 @@
 import type { InterviewProgress, Language } from '../interview-types.js';
-import type { Recommendation } from '../../protocol/interview-schemas.js';
+import type { Recommendation } from '@viva/protocol/interview-schemas.js';
 
 /**
  * Overall score thresholds for the recommendation (inclusive lower bounds, on the 1-5 scale); below

@@ -1,4 +1,4 @@
-import type { StageName } from '../../protocol/interview-schemas.js';
+import type { StageName } from '@viva/protocol/interview-schemas.js';
 import { measureWords } from './text-tools.js';
 
 /** What an answer contains, judged from its text alone (English and Chinese, or a mix). */

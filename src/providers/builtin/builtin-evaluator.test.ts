@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { endProgress } from '../../interview/interview-status.js';
 import type { AnswerRecord, InterviewReport, InterviewSnapshot, Language } from '../../interview/interview-types.js';
-import { interviewReportSchema } from '../../protocol/interview-schemas.js';
+import { interviewReportSchema } from '@viva/protocol/interview-schemas.js';
 import { BuiltinEvaluator, RECOMMENDATION_THRESHOLDS } from './builtin-evaluator.js';
 import { createSnapshot, simulateTurn } from '../../../test/helpers/interview-simulation.js';
 import { findBankQuestion } from './question-bank-registry.js';

@@ -1,6 +1,6 @@
 import type { EvaluateRequest, InterviewEvaluator } from '../../interview/interview-ports.js';
 import type { AnswerRecord, InterviewReport, InterviewSnapshot } from '../../interview/interview-types.js';
-import type { Recommendation } from '../../protocol/interview-schemas.js';
+import type { Recommendation } from '@viva/protocol/interview-schemas.js';
 import { MIN_ANSWERS_FOR_YES, RECOMMENDATION_THRESHOLDS, nonAnswerConcerns } from '../../interview/rules/recommendation-check.js';
 import { basisWords, otherAnswers } from './answer-judgement.js';
 import { scoreQuestion } from './answer-scoring.js';

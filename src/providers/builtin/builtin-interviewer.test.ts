@@ -4,7 +4,7 @@ import { describeInterview } from '../../interview/interview-status.js';
 import type { CandidateInput } from '../../interview/interview-ports.js';
 import { takeTurn, type TurnResult } from '../../interview/rules/turn-runner.js';
 import type { InterviewSettingsInput, InterviewSnapshot, Language } from '../../interview/interview-types.js';
-import { interviewReportSchema } from '../../protocol/interview-schemas.js';
+import { interviewReportSchema } from '@viva/protocol/interview-schemas.js';
 import { BuiltinEvaluator } from './builtin-evaluator.js';
 import { BuiltinInterviewer } from './builtin-interviewer.js';
 import { applyTurn, createSnapshot } from '../../../test/helpers/interview-simulation.js';

@@ -1,4 +1,4 @@
-import type { Language } from '../../protocol/interview-schemas.js';
+import type { Language } from '@viva/protocol/interview-schemas.js';
 
 /**
  * Competencies the banks probe, named in each interview language. Reports group questions by these

@@ -1,4 +1,4 @@
-import type { Language, StageName } from '../../protocol/interview-schemas.js';
+import type { Language, StageName } from '@viva/protocol/interview-schemas.js';
 import type { MissingAspect } from './answer-analysis.js';
 import { extractShortQuote } from './quote-extraction.js';
 import { seededShuffle } from './seeded-random.js';

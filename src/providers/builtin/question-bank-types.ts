@@ -1,4 +1,4 @@
-import type { Language } from '../../protocol/interview-schemas.js';
+import type { Language } from '@viva/protocol/interview-schemas.js';
 import type { SeniorityLevel } from '../../interview/interview-settings.js';
 import type { RoleTrack } from '../../interview/rules/role-track.js';
 import type { QuestionStage } from '../../interview/rules/stage-allocation.js';

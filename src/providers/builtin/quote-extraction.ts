@@ -1,4 +1,4 @@
-import type { Language } from '../../protocol/interview-schemas.js';
+import type { Language } from '@viva/protocol/interview-schemas.js';
 import { analyzeAnswer } from './answer-analysis.js';
 import { measureWords } from './text-tools.js';
 

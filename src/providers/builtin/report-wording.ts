@@ -1,4 +1,4 @@
-import type { Language } from '../../protocol/interview-schemas.js';
+import type { Language } from '@viva/protocol/interview-schemas.js';
 import type { QuestionScore } from './answer-scoring.js';
 import { fillTemplate } from './text-tools.js';
 

@@ -1,4 +1,4 @@
-import type { Language } from '../../protocol/interview-schemas.js';
+import type { Language } from '@viva/protocol/interview-schemas.js';
 
 const CJK_IDEOGRAPH = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 const ASCII_ALPHANUMERIC = /[A-Za-z0-9]/;

@@ -9,7 +9,7 @@ import type {
   RespondResult,
 } from '../../interview/interview-ports.js';
 import type { InterviewPlan, InterviewReport } from '../../interview/interview-types.js';
-import { VivaError } from '../../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { errorKindOf } from '../provider-error.js';
 import type { ProviderMetrics } from '../provider-metrics.js';
 

@@ -1,6 +1,6 @@
 import type { EvaluateRequest, InterviewEvaluator } from '../../interview/interview-ports.js';
 import type { AnswerRecord, InterviewReport, InterviewSnapshot } from '../../interview/interview-types.js';
-import { interviewReportSchema } from '../../protocol/interview-schemas.js';
+import { interviewReportSchema } from '@viva/protocol/interview-schemas.js';
 import type { LanguageModel, ModelMessage } from '../language-model.js';
 import { ProviderError } from '../provider-error.js';
 import { estimateTokens } from '../token-estimate.js';

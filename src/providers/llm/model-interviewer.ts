@@ -1,5 +1,5 @@
 import type { Interviewer, RespondRequest, RespondResult } from '../../interview/interview-ports.js';
-import { VivaError } from '../../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import type { LanguageModel } from '../language-model.js';
 import { ProviderError } from '../provider-error.js';
 import { buildInterviewerMessages } from './interviewer-context.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recommendationSchema } from '../../protocol/interview-schemas.js';
+import { recommendationSchema } from '@viva/protocol/interview-schemas.js';
 
 /** A score as models write it: a number or a numeric string, kept within 1-5. */
 const score = z.coerce.number().min(1).max(5);

@@ -1,5 +1,5 @@
 import type { SpeechRecognizer, Transcription } from '../../interview/interview-ports.js';
-import { VivaError } from '../../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 
 /** STT_PROVIDER=none: audio is decoded and checked, then answered with STT_UNAVAILABLE. */
 export class NoSpeechRecognizer implements SpeechRecognizer {

@@ -1,7 +1,7 @@
 import { isSilent } from '../../audio/silence-detector.js';
 import type { SpeechRecognizer, TranscribeRequest, Transcription } from '../../interview/interview-ports.js';
-import type { AudioFormat } from '../../protocol/client-messages.js';
-import { VivaError } from '../../protocol/viva-error.js';
+import type { AudioFormat } from '@viva/protocol/client-messages.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { ProviderError } from '../provider-error.js';
 import { ResilientCall, type CallDescription, type ResilienceOptions } from '../resilience/resilient-call.js';
 import { isPhantomTranscript } from './phantom-transcripts.js';

@@ -8,8 +8,8 @@ import type {
   SessionStore,
   StoredTurn,
 } from '../../interview/session-store.js';
-import type { DurableMessage } from '../../protocol/server-messages.js';
-import { VivaError } from '../../protocol/viva-error.js';
+import type { DurableMessage } from '@viva/protocol/server-messages.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import {
   applyPatch,
   cloneJson,

@@ -1,4 +1,4 @@
-import { VivaError } from '../../protocol/viva-error.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 
 /** Node socket errors that mean the database could not be reached or the connection broke. */
 const networkErrorCodes = new Set([

@@ -10,8 +10,8 @@ import type {
   SessionStore,
   StoredTurn,
 } from '../../interview/session-store.js';
-import type { DurableMessage } from '../../protocol/server-messages.js';
-import { VivaError } from '../../protocol/viva-error.js';
+import type { DurableMessage } from '@viva/protocol/server-messages.js';
+import { VivaError } from '@viva/protocol/viva-error.js';
 import { applyPatch, erasedSessionError, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
 import {
   messageFromRow,

@@ -1,5 +1,5 @@
-import type { TranscriptTurn } from '../../../src/protocol/http-schemas.js';
-import type { InterviewReport, InterviewSettingsInput, InterviewStatus } from '../../../src/protocol/interview-schemas.js';
+import type { TranscriptTurn } from '@viva/protocol/http-schemas.js';
+import type { InterviewReport, InterviewSettingsInput, InterviewStatus } from '@viva/protocol/interview-schemas.js';
 import { ApiError, requestJson } from '../shared/http-json.js';
 
 /** The management API (docs/protocol.md §7) as the dashboard uses it; every call carries the admin token. */

@@ -2,7 +2,7 @@ import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { AdminApi, SessionDetail } from './admin-api.js';
 import { formatDateTime, formatTime, levelLabel, saveBlob, scoreText } from './format.js';
-import type { InterviewReport } from '../../../src/protocol/interview-schemas.js';
+import type { InterviewReport } from '@viva/protocol/interview-schemas.js';
 import { noticeForm } from './notice-form.js';
 import { describeProgress } from './sessions-panel.js';
 

@@ -1,4 +1,4 @@
-import type { InterviewStatus } from '../../../src/protocol/interview-schemas.js';
+import type { InterviewStatus } from '@viva/protocol/interview-schemas.js';
 import { h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { ConnectedSession } from './admin-api.js';

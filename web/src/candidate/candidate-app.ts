@@ -1,4 +1,4 @@
-import type { Language } from '../../../src/protocol/interview-schemas.js';
+import type { Language } from '@viva/protocol/interview-schemas.js';
 import { h } from '../shared/dom.js';
 import { onUiLanguageChange, setUiLanguage, t, type MessageKey, type UiLanguage } from '../shared/i18n.js';
 import { ApiError } from '../shared/http-json.js';

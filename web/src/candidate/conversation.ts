@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../../../src/protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 import { h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { ChatLog } from './chat-log.js';

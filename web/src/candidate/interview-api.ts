@@ -1,6 +1,6 @@
-import type { TranscriptTurn } from '../../../src/protocol/http-schemas.js';
-import type { CandidateReport, Candidate, InterviewSettingsInput, InterviewStatus } from '../../../src/protocol/interview-schemas.js';
-import { candidateReportSchema, interviewReportSchema } from '../../../src/protocol/interview-schemas.js';
+import type { TranscriptTurn } from '@viva/protocol/http-schemas.js';
+import type { CandidateReport, Candidate, InterviewSettingsInput, InterviewStatus } from '@viva/protocol/interview-schemas.js';
+import { candidateReportSchema, interviewReportSchema } from '@viva/protocol/interview-schemas.js';
 import { candidateSummaryOf } from '../../../src/interview/candidate-report.js';
 import { ApiError, requestJson } from '../shared/http-json.js';
 

@@ -1,4 +1,4 @@
-import { VivaClient, isVivaClientError, type ClosedEvent, type ConnectionState, type InterviewEndedMessage } from '../../../client/src/index.js';
+import { VivaClient, isVivaClientError, type ClosedEvent, type ConnectionState, type InterviewEndedMessage } from '@viva/client/index.js';
 import { h } from '../shared/dom.js';
 import { ApiError } from '../shared/http-json.js';
 import { t, type MessageKey } from '../shared/i18n.js';

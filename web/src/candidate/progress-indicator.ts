@@ -1,4 +1,4 @@
-import type { InterviewStatus } from '../../../src/protocol/interview-schemas.js';
+import type { InterviewStatus } from '@viva/protocol/interview-schemas.js';
 import { h } from '../shared/dom.js';
 import { onUiLanguageChange, t } from '../shared/i18n.js';
 

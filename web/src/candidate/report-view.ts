@@ -1,4 +1,4 @@
-import type { CandidateReport } from '../../../src/protocol/interview-schemas.js';
+import type { CandidateReport } from '@viva/protocol/interview-schemas.js';
 import { h, icon, icons, type Child } from '../shared/dom.js';
 import { t, uiLanguage } from '../shared/i18n.js';
 

@@ -1,4 +1,4 @@
-import type { Language } from '../../../src/protocol/interview-schemas.js';
+import type { Language } from '@viva/protocol/interview-schemas.js';
 import { isUiLanguage, type UiLanguage } from '../shared/i18n.js';
 
 /**

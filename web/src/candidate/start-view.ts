@@ -1,4 +1,4 @@
-import type { Language } from '../../../src/protocol/interview-schemas.js';
+import type { Language } from '@viva/protocol/interview-schemas.js';
 import { h } from '../shared/dom.js';
 import { localizeAttributes, onUiLanguageChange, t } from '../shared/i18n.js';
 import { INTERVIEW_DEFAULTS } from '../../../src/interview/interview-settings.js';

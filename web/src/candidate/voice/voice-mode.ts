@@ -1,5 +1,5 @@
-import { VivaVoice, isVivaClientError, type VivaClient, type VoiceOptions } from '../../../../client/src/index.js';
-import type { Capabilities } from '../../../../src/protocol/voice-messages.js';
+import { VivaVoice, isVivaClientError, type VivaClient, type VoiceOptions } from '@viva/client/index.js';
+import type { Capabilities } from '@viva/protocol/voice-messages.js';
 import type { MessageKey } from '../../shared/i18n.js';
 import { MicrophoneError, MicrophoneStream } from './microphone-stream.js';
 import { PcmPlayer } from './pcm-player.js';

@@ -1,4 +1,4 @@
-import { candidateSchema, interviewSettingsSchema, type Candidate, type InterviewSettingsInput } from '../../src/protocol/interview-schemas.js';
+import { candidateSchema, interviewSettingsSchema, type Candidate, type InterviewSettingsInput } from '@viva/protocol/interview-schemas.js';
 import { VivaClientError } from './viva-client-error.js';
 
 /**

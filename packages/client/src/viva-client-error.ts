@@ -1,5 +1,5 @@
-import type { ErrorCode } from '../../src/protocol/error-codes.js';
-import type { ServerMessage } from '../../src/protocol/server-messages.js';
+import type { ErrorCode } from '@viva/protocol/error-codes.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 
 /**
  * Failures the client itself detects, beside the server's contract codes (docs/protocol.md §4):

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../../src/protocol/server-messages.js';
+import type { ServerMessage } from '@viva/protocol/server-messages.js';
 import { VivaClientError } from './viva-client-error.js';
 
 type Timer = ReturnType<typeof setTimeout>;

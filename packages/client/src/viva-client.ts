@@ -1,6 +1,6 @@
-import { CloseCode, reconnectableCloseCodes } from '../../src/protocol/close-codes.js';
-import { serverMessageSchema, type ConnectedData, type ServerMessage, type ServerMessageType } from '../../src/protocol/server-messages.js';
-import type { Capabilities } from '../../src/protocol/voice-messages.js';
+import { CloseCode, reconnectableCloseCodes } from '@viva/protocol/close-codes.js';
+import { serverMessageSchema, type ConnectedData, type ServerMessage, type ServerMessageType } from '@viva/protocol/server-messages.js';
+import type { Capabilities } from '@viva/protocol/voice-messages.js';
 import { toAudioPayload, type AudioSource } from './audio-input.js';
 import { backoffDelay, resolveReconnectOptions, type ReconnectOptions } from './backoff.js';
 import { CLOSED, publicState, wireOf, type Link, type SessionProgress, type SettingsState, type Wire } from './client-states.js';

@@ -1,4 +1,4 @@
-import type { Language } from '../../../src/protocol/interview-schemas.js';
+import type { Language } from '@viva/protocol/interview-schemas.js';
 
 /** What the terminal client says about the interview, in the interview's language. */
 const texts = {

@@ -1,5 +1,5 @@
-import type { Candidate, InterviewSettingsInput } from '../../src/protocol/interview-schemas.js';
-import type { ServerMessage, ServerMessageType } from '../../src/protocol/server-messages.js';
+import type { Candidate, InterviewSettingsInput } from '@viva/protocol/interview-schemas.js';
+import type { ServerMessage, ServerMessageType } from '@viva/protocol/server-messages.js';
 import type { ReconnectOptions } from './backoff.js';
 import type { VivaClientError } from './viva-client-error.js';
 import type { WebSocketConstructor } from './websocket-like.js';

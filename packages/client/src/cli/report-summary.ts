@@ -1,4 +1,4 @@
-import type { CandidateReport, InterviewReport } from '../../../src/protocol/interview-schemas.js';
+import type { CandidateReport, InterviewReport } from '@viva/protocol/interview-schemas.js';
 
 const RECOMMENDATION: Record<InterviewReport['recommendation'], string> = {
   strong_yes: 'strong yes',

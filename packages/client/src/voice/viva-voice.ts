@@ -1,4 +1,4 @@
-import type { VoiceSettingsData } from '../../../src/protocol/voice-messages.js';
+import type { VoiceSettingsData } from '@viva/protocol/voice-messages.js';
 import type { VivaClient } from '../viva-client.js';
 import type { VivaClientEvents } from '../viva-client-types.js';
 import { VivaClientError } from '../viva-client-error.js';
