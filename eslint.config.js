@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'coverage/**', 'test-output/**', 'data/**'] },
+  { ignores: ['dist/**', 'packages/*/dist/**', 'node_modules/**', 'web/dist/**', 'coverage/**', 'test-output/**', 'data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -54,6 +54,30 @@ export default tseslint.config(
         'error',
         { patterns: [{ group: ['**/llm/**', '**/llm'], message: 'The built-in engine imports nothing of the model engine; use src/interview (rules) or a port.' }] },
       ],
+    },
+  },
+  {
+    // the wire contract is bundled into the browser app: nothing Node-only, no I/O
+    files: ['packages/protocol/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: '@viva/protocol runs in browsers too: no Node built-ins.' },
+            { group: ['fs', 'path', 'os', 'crypto', 'buffer', 'stream', 'events', 'child_process', 'worker_threads', 'net', 'http', 'https', 'url', 'util'], message: '@viva/protocol runs in browsers too: no Node built-ins.' },
+            { group: ['../**', '@viva/client', '@viva/client/*'], message: '@viva/protocol depends on nothing of the project.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // the SDK is a package of its own: it may use the contract, never the server's internals
+    files: ['packages/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../../**/src/**', '../../../**'], message: '@viva/client imports @viva/protocol, not the server.' }] }],
     },
   },
   {

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
-// `viva chat [URL]`: the terminal client (client/src/cli/viva-chat.ts).
+// `viva chat [URL]`: the terminal client (packages/client/src/cli/viva-chat.ts).
 //
-// It runs the compiled CLI (dist/, made by `npm run build` or `npm start`) when that exists and is not
+// It runs the compiled CLI (packages/client/dist, made by `npm install`, `npm run build` or `npm start`) when that exists and is not
 // older than the sources, and otherwise the TypeScript itself through tsx: so it works from a fresh clone
 // after `npm install`, and a build left behind by an earlier `npm start` never hides newer sources.
 // Without tsx (a production install) an out-of-date build still runs, with a warning.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 
 const root = new URL('../', import.meta.url);
-const built = new URL('dist/client/src/cli/viva-chat.js', root);
-const source = new URL('client/src/cli/viva-chat.ts', root);
+const built = new URL('packages/client/dist/cli/viva-chat.js', root);
+const source = new URL('packages/client/src/cli/viva-chat.ts', root);
 // the CLI's sources: a change in any of them makes the build stale
-const sourceDirectories = ['client/src/', 'src/protocol/'].map((path) => new URL(path, root));
+const sourceDirectories = ['packages/client/src/', 'packages/protocol/src/'].map((path) => new URL(path, root));
 
 /** Newest modification time of the .ts files under `directory`, milliseconds (0 when there are none). */
 function newestSource(directory) {
@@ -40,9 +40,12 @@ async function loadTsx() {
   }
 }
 
-const tsx = buildIsCurrent() || !existsSync(source) ? undefined : await loadTsx();
-if (tsx !== undefined) {
-  tsx.register();
+const runSource = !buildIsCurrent() && existsSync(source);
+// tsx is registered whenever it is installed: under the `viva-source` condition (tests, `npm run dev`) even
+// the build imports the workspace packages' TypeScript sources
+const tsx = await loadTsx();
+tsx?.register();
+if (runSource && tsx !== undefined) {
   await import(source.href);
 } else if (existsSync(built)) {
   if (existsSync(source) && !buildIsCurrent()) {

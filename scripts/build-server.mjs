@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // written after a build that succeeded; its time is the build's
 const stamp = join(root, 'dist', '.build-stamp');
-const sources = ['src', 'client/src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const sources = ['src', 'packages/protocol/src', 'packages/client/src', 'packages/protocol/package.json', 'packages/client/package.json', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 
 function newest(path) {
   let info;
@@ -45,7 +45,7 @@ try {
 }
 
 const started = Date.now();
-const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(process.execPath, [tsc, '-b', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) process.exit(result.status ?? 1);
 writeFileSync(stamp, `${new Date().toISOString()}\n`);
 console.log(`server: compiled into dist/ in ${Date.now() - started} ms`);

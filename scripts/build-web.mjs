@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outputs = ['web/dist/index.html', 'web/dist/admin.html'];
-const sources = ['web/index.html', 'web/admin.html', 'web/vite.config.ts', 'web/src', 'client/src', 'src/protocol'];
+const sources = ['web/index.html', 'web/admin.html', 'web/vite.config.ts', 'web/src', 'packages/client/src', 'packages/protocol/src'];
 
 function mtime(path) {
   try {

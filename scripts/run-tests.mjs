@@ -22,7 +22,7 @@ function collect(directory, found = []) {
 }
 
 const filters = process.argv.slice(2);
-const files = [...collect('src'), ...collect('test'), ...collect('client'), ...collect('web/src')]
+const files = [...collect('src'), ...collect('test'), ...collect('packages'), ...collect('web/src')]
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
 
@@ -31,9 +31,15 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// the workspace packages (packages/*) export their TypeScript sources under the `viva-source` condition;
+// tests and every child process they start run the sources, never a stale build of a package
+function withSourceCondition(options = '') {
+  return options.includes('--conditions=viva-source') ? options : `${options} --conditions=viva-source`.trim();
+}
+
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...files],
-  { stdio: 'inherit', env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } },
+  { stdio: 'inherit', env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', NODE_OPTIONS: withSourceCondition(process.env.NODE_OPTIONS) } },
 );
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

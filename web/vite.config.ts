@@ -6,7 +6,7 @@ import { defineConfig, type Plugin } from 'vite';
 const webRoot = dirname(fileURLToPath(import.meta.url));
 
 /**
- * The shared code (../client/src, ../src/protocol) is written for Node's ESM resolution, so its relative
+ * The shared code (the workspace packages' sources) is written for Node's ESM resolution, so its relative
  * imports name `.js` files that exist only as `.ts` sources. Vite already maps these for TypeScript
  * importers; this plugin makes the mapping explicit, so the build never depends on that heuristic.
  */
@@ -28,6 +28,8 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   plugins: [resolveJsToTs()],
+  // the workspace packages (@viva/protocol, @viva/client) are bundled from their TypeScript sources
+  resolve: { conditions: ['viva-source', 'browser', 'module', 'import', 'default'] },
   build: {
     outDir: resolve(webRoot, 'dist'),
     emptyOutDir: true,

@@ -15,7 +15,7 @@ class ChatProcess {
   private readonly child: ChildProcess;
 
   constructor(args: string[], options: { command?: string[]; cwd?: string } = {}) {
-    const command = options.command ?? ['--import', 'tsx', 'client/src/cli/viva-chat.ts'];
+    const command = options.command ?? ['--import', 'tsx', 'packages/client/src/cli/viva-chat.ts'];
     this.child = spawn(process.execPath, [...command, ...args], {
       cwd: options.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: '1' },
@@ -192,9 +192,9 @@ describe('bin/viva.js (the launcher)', () => {
     cpSync('bin/viva.js', join(root, 'bin', 'viva.js'));
     writeFileSync(join(root, 'package.json'), JSON.stringify({ type: 'module' }));
     symlinkSync(join(process.cwd(), 'node_modules'), join(root, 'node_modules'), 'dir');
-    mkdirSync(join(root, 'client', 'src', 'cli'), { recursive: true });
+    mkdirSync(join(root, 'packages', 'client', 'src', 'cli'), { recursive: true });
     // a type annotation: only runs through tsx
-    writeFileSync(join(root, 'client', 'src', 'cli', 'viva-chat.ts'), "const from: string = 'source';\nconsole.log(from, process.argv.slice(2).join(' '));\n");
+    writeFileSync(join(root, 'packages', 'client', 'src', 'cli', 'viva-chat.ts'), "const from: string = 'source';\nconsole.log(from, process.argv.slice(2).join(' '));\n");
   });
   after(() => {
     rmSync(root, { recursive: true, force: true });
@@ -205,13 +205,13 @@ describe('bin/viva.js (the launcher)', () => {
   });
 
   it('runs the build when it is newer than the sources, and the sources when they changed since', async () => {
-    mkdirSync(join(root, 'dist', 'client', 'src', 'cli'), { recursive: true });
-    writeFileSync(join(root, 'dist', 'client', 'src', 'cli', 'viva-chat.js'), "console.log('dist', process.argv.slice(2).join(' '));\n");
-    touch('client/src/cli/viva-chat.ts', 60);
+    mkdirSync(join(root, 'packages', 'client', 'dist', 'cli'), { recursive: true });
+    writeFileSync(join(root, 'packages', 'client', 'dist', 'cli', 'viva-chat.js'), "console.log('dist', process.argv.slice(2).join(' '));\n");
+    touch('packages/client/src/cli/viva-chat.ts', 60);
     assert.equal(await run(), 'dist chat --help');
-    touch('dist/client/src/cli/viva-chat.js', 120);
+    touch('packages/client/dist/cli/viva-chat.js', 120);
     assert.equal(await run(), 'source chat --help');
-    rmSync(join(root, 'client'), { recursive: true });
+    rmSync(join(root, 'packages', 'client', 'src'), { recursive: true });
     assert.equal(await run(), 'dist chat --help');
   });
 

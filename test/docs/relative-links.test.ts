@@ -4,9 +4,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { projectRoot } from '../../src/package-info.js';
 
-/** README.md, SECURITY.md, client/README.md and every Markdown file under docs/. */
+/** README.md, SECURITY.md, packages/client/README.md and every Markdown file under docs/. */
 function documents(): string[] {
-  const found = ['README.md', 'SECURITY.md', join('client', 'README.md')].filter((file) => existsSync(join(projectRoot, file)));
+  const found = ['README.md', 'SECURITY.md', join('packages', 'client', 'README.md')].filter((file) => existsSync(join(projectRoot, file)));
   const walk = (directory: string) => {
     for (const entry of readdirSync(join(projectRoot, directory))) {
       const path = join(directory, entry);

@@ -69,7 +69,7 @@ describe('live voice from the SDK and the terminal client', () => {
     await writeFile(input, pcm16ToWav(await speechPcm(SPOKEN), 16000));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'client/src/cli/viva-chat.ts', 'chat', viva.baseUrl, '--name', 'Ada', '--role', 'Backend Engineer', '--lang', 'en', '--voice-wav', input, '--voice-out', output],
+      ['--import', 'tsx', 'packages/client/src/cli/viva-chat.ts', 'chat', viva.baseUrl, '--name', 'Ada', '--role', 'Backend Engineer', '--lang', 'en', '--level', 'mid', '--voice-wav', input, '--voice-out', output],
       { env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let text = '';
