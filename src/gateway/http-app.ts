@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
-import websocket from '@fastify/websocket';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -13,7 +12,6 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { CloseCode } from '@viva/protocol/close-codes.js';
 import { VivaError } from '@viva/protocol/viva-error.js';
 import { jsonTextTooDeep } from '@viva/protocol/json-nesting.js';
 import { tooDeep } from './client-message-decoder.js';
@@ -32,7 +30,7 @@ export interface HttpAppOptions {
 
 /**
  * The Fastify instance with what every route shares: schema validation with zod, the error format of
- * docs/protocol.md §7, limits, security headers, WebSocket support and the OpenAPI document at /docs.
+ * docs/protocol.md §7, limits, security headers and the OpenAPI document at /docs.
  */
 export async function createHttpApp({ config, logger, metrics, version }: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -124,25 +122,6 @@ export async function createHttpApp({ config, logger, metrics, version }: HttpAp
     },
   });
   await app.register(multipart, { limits: { fileSize: config.MAX_AUDIO_BYTES, files: 1, fields: 10, fieldSize: 1024 } });
-  await app.register(websocket, {
-    // The plugin's default answer to a socket error is terminate(), which drops the close frame ws has
-    // just queued for a protocol error (1009 for a frame above maxPayload, 1002...) when the socket is
-    // corked: the client saw 1006. ws closes such a socket itself with the right code and ends it if
-    // the close handshake does not finish; only an error thrown by a handler closes with 1011 here.
-    errorHandler: (error, socket) => {
-      if (isWebSocketProtocolError(error)) {
-        logger.debug({ err: error.message }, 'websocket protocol error; ws closes the connection');
-        return;
-      }
-      logger.error({ err: error }, 'websocket handler failed');
-      socket.close(CloseCode.INTERNAL_ERROR, 'internal error');
-    },
-    options: {
-      maxPayload: config.MAX_MESSAGE_BYTES,
-      // invalid UTF-8 is answered with an error message instead of ws's 1007 close (docs/protocol.md §4)
-      skipUTF8Validation: true,
-    },
-  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Viva', description:
@@ -155,12 +134,6 @@ export async function createHttpApp({ config, logger, metrics, version }: HttpAp
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app;
-}
-
-/** ws's own errors about what the peer sent (`WS_ERR_*`), after which ws has already begun to close. */
-function isWebSocketProtocolError(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('WS_ERR_');
 }
 
 /** Fastify's and its plugins' own errors, mapped to the codes of the contract. */

@@ -1,8 +1,8 @@
-import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { VivaError } from '@viva/protocol/viva-error.js';
 import type { SessionTokens } from './session-tokens.js';
 import type { SessionCreationLimiter } from './session-creation-limiter.js';
+import type { UpgradeRequest } from './upgrade-request.js';
 
 /** Whether a session exists: asked in token mode, and when an address is at its session-creation limit. */
 export type SessionExists = (sessionId: string) => Promise<boolean>;
@@ -29,7 +29,7 @@ export class UpgradeGuard {
     this.allowedOrigins = new Set(config.ALLOWED_ORIGINS.map((origin) => origin.toLowerCase()));
   }
 
-  async check(request: FastifyRequest, sessionId: string | undefined): Promise<UpgradeVerdict | null> {
+  async check(request: UpgradeRequest, sessionId: string | undefined): Promise<UpgradeVerdict | null> {
     const origin = request.headers.origin;
     // browsers always send Origin; other clients (SDKs, scripts) may not, and cannot be spoofed into it
     if (this.allowedOrigins.size > 0 && origin !== undefined && !this.allowedOrigins.has(origin.toLowerCase())) {
@@ -39,7 +39,7 @@ export class UpgradeGuard {
       };
     }
     if (this.config.AUTH_MODE === 'token') {
-      const token = (request.query as { token?: unknown }).token;
+      const token = request.query.token;
       // a token outlives an erased session (it is checked without the store): the session must exist too
       if (
         sessionId === undefined ||

@@ -1,8 +1,8 @@
-import type {} from '@fastify/websocket';
-import type {} from '@fastify/swagger';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebSocket, RawData } from 'ws';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { Logger } from 'pino';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { Config } from '../config.js';
@@ -25,6 +25,7 @@ import { MessageRateLimiter } from './message-rate-limiter.js';
 import { audioTurnInput } from './turn-views.js';
 import type { SessionTokens } from './session-tokens.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
+import { decodeSessionId, refuseUpgrade, upgradeRequest, upgradeTarget, type UpgradeRequest } from './upgrade-request.js';
 import type { SessionCreationLimiter } from './session-creation-limiter.js';
 import { isVoiceClientMessageType } from '@viva/protocol/voice-messages.js';
 import type { VoiceClientMessage, VoiceGateway } from './voice/voice-gateway.js';
@@ -64,17 +65,27 @@ export class WebSocketGateway {
     this.inbound = new InboundBudget(Math.max(MAX_INBOUND_PENDING_BYTES, MAX_MESSAGE_BYTES));
   }
 
+  /**
+   * Takes the upgrades of `/api/v1/ws` and `/api/v1/ws/{id}` on the raw server's 'upgrade' event, with
+   * ws's handleUpgrade: a connection costs no pass through Fastify's routing, hooks and reply (issue 15).
+   * Any other upgrade is answered 404 as Fastify would answer the path.
+   */
   register(app: FastifyInstance): void {
-    const preValidation = (request: FastifyRequest, reply: FastifyReply) => this.checkUpgrade(request, reply);
-    app.get('/api/v1/ws', { websocket: true, preValidation, schema: { hide: true } }, (socket, request) =>
-      this.accept(socket, request, undefined),
-    );
-    app.get<{ Params: { session_id: string } }>(
-      '/api/v1/ws/:session_id',
-      { websocket: true, preValidation, schema: { hide: true } },
-      (socket, request) => this.accept(socket, request, request.params.session_id),
-    );
-    const interval = this.options.config.HEARTBEAT_INTERVAL_MS;
+    const { config } = this.options;
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: config.MAX_MESSAGE_BYTES,
+      // invalid UTF-8 is answered with an error message instead of ws's 1007 close (docs/protocol.md §4)
+      skipUTF8Validation: true,
+    });
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(wss, request, socket, head);
+    app.server.on('upgrade', onUpgrade);
+    app.addHook('preClose', (done) => {
+      app.server.removeListener('upgrade', onUpgrade);
+      for (const client of wss.clients) client.close();
+      wss.close(() => done());
+    });
+    const interval = config.HEARTBEAT_INTERVAL_MS;
     this.heartbeatTimer = setInterval(() => this.sweepHeartbeats(), Math.max(10, Math.floor(interval / 4)));
     this.heartbeatTimer.unref();
   }
@@ -89,13 +100,48 @@ export class WebSocketGateway {
     for (const connection of [...this.options.registry.connections()]) connection.close(code, reason);
   }
 
+  private upgrade(wss: WebSocketServer, raw: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Node removes its own error listener before 'upgrade'; ws adds one in handleUpgrade
+    const onSocketError = () => socket.destroy();
+    socket.on('error', onSocketError);
+    const target = upgradeTarget(raw.url ?? '/');
+    if (target.route === 'none' || raw.method !== 'GET') {
+      const error = new VivaError('INVALID_MESSAGE', `No endpoint ${raw.method ?? 'GET'} ${target.path}. See /docs for the API.`, { httpStatus: 404 });
+      const answer = httpError(reportError(this.options, error, { edge: 'http', route: `${raw.method ?? 'GET'} ${target.path}` }));
+      refuseUpgrade(socket, answer.status, answer.body);
+      return;
+    }
+    const sessionId = target.route === 'session' ? decodeSessionId(target.rawSessionId) : undefined;
+    const request = upgradeRequest(raw, this.options.config.TRUST_PROXY);
+    this.checkUpgrade(request, target.route === 'session' ? (sessionId ?? target.rawSessionId) : undefined).then(
+      (refusal) => {
+        if (refusal !== null) {
+          refuseUpgrade(socket, refusal.status, refusal.body);
+          return;
+        }
+        if (socket.destroyed) return;
+        socket.removeListener('error', onSocketError);
+        wss.handleUpgrade(raw, socket, head, (webSocket) => {
+          try {
+            this.accept(webSocket, request, sessionId);
+          } catch (error: unknown) {
+            this.options.logger.error({ err: error }, 'websocket handler failed');
+            webSocket.close(CloseCode.INTERNAL_ERROR, 'internal error');
+          }
+        });
+      },
+      (error: unknown) => {
+        const answer = httpError(reportError(this.options, error, { edge: 'upgrade', session_id: sessionId }));
+        refuseUpgrade(socket, answer.status, answer.body);
+      },
+    );
+  }
+
   /** Refuses bad upgrades with an HTTP status before the handshake (docs/protocol.md §1). */
-  private async checkUpgrade(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const { session_id: sessionId } = request.params as { session_id?: string };
+  private async checkUpgrade(request: UpgradeRequest, sessionId: string | undefined): Promise<{ status: number; body: unknown } | null> {
     const refuse = (error: VivaError, reason: string) => {
       this.options.metrics.upgradesRejected.inc({ reason });
-      const answer = httpError(reportError(this.options, error, { edge: 'upgrade', session_id: sessionId }));
-      return reply.code(answer.status).header('connection', 'close').send(answer.body);
+      return httpError(reportError(this.options, error, { edge: 'upgrade', session_id: sessionId }));
     };
     if (!this.accepting) {
       return refuse(new VivaError('INTERNAL_ERROR', 'The server is restarting. Reconnect in a moment.', { httpStatus: 503 }), 'shutting_down');
@@ -104,10 +150,10 @@ export class WebSocketGateway {
       return refuse(new VivaError('INVALID_MESSAGE', 'session_id must match ^[A-Za-z0-9_-]{1,128}$.', { details: { field: 'session_id' } }), 'bad_session_id');
     }
     const verdict = await this.options.guard.check(request, sessionId);
-    if (verdict !== null) return refuse(verdict.error, verdict.reason);
+    return verdict === null ? null : refuse(verdict.error, verdict.reason);
   }
 
-  private accept(socket: WebSocket, request: FastifyRequest, requestedId: string | undefined): void {
+  private accept(socket: WebSocket, request: UpgradeRequest, requestedId: string | undefined): void {
     const { registry, metrics, config } = this.options;
     const remoteAddress = request.ip;
     socket.on('error', (error) => this.options.logger.debug({ err: error.message }, 'websocket error'));
@@ -128,7 +174,7 @@ export class WebSocketGateway {
     const limiter = new MessageRateLimiter(config.RATE_LIMIT_MESSAGES_PER_S, config.RATE_LIMIT_FLOOD_MS);
     // live audio comes in many small frames: it has a budget of its own, apart from the other messages
     const audioLimiter = new MessageRateLimiter(AUDIO_APPENDS_PER_S, config.RATE_LIMIT_FLOOD_MS);
-    const resumeFrom = parseResumeFrom((request.query as { resume_from?: unknown }).resume_from);
+    const resumeFrom = parseResumeFrom(request.query.resume_from);
     const ready = this.open(connection, resumeFrom).catch((error: unknown) => {
       if (error instanceof VivaError && error.code === 'SESSION_NOT_FOUND') {
         // an erased session is not re-created (issue 10, item 8): say so, and close as for an erase
