@@ -3,6 +3,7 @@
  * See client/README.md.
  */
 export { VivaClient } from './viva-client.js';
+export { caughtUp } from './caught-up.js';
 export type {
   AiResponseMessage,
   ClosedEvent,

@@ -1,4 +1,4 @@
-import { VivaClient, isVivaClientError, type ClosedEvent, type ConnectionState, type InterviewEndedMessage } from '@viva/client/index.js';
+import { VivaClient, caughtUp, isVivaClientError, type ClosedEvent, type ConnectionState, type InterviewEndedMessage } from '@viva/client/index.js';
 import { h } from '../shared/dom.js';
 import { ApiError } from '../shared/http-json.js';
 import { t, type MessageKey } from '../shared/i18n.js';
@@ -304,18 +304,3 @@ export class InterviewScreen {
   }
 }
 
-/** Resolves once the replay has brought every durable message up to `seq` (or after 10 s regardless). */
-function caughtUp(client: VivaClient, seq: number): Promise<void> {
-  if (client.lastSeq >= seq) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      off();
-      resolve();
-    };
-    const off = client.on('message', () => {
-      if (client.lastSeq >= seq) done();
-    });
-    const timer = setTimeout(done, 10_000);
-  });
-}

@@ -12,6 +12,7 @@ import { candidateReportSchema, interviewReportSchema, type InterviewSettingsInp
 import { transcriptTurnSchema } from '@viva/protocol/http-schemas.js';
 import { parseServerUrl, httpUrl } from '../server-url.js';
 import { VivaClient } from '../viva-client.js';
+import { caughtUp } from '../caught-up.js';
 import type { InterviewEndedMessage } from '../viva-client-types.js';
 import { isVivaClientError } from '../viva-client-error.js';
 import { ChatTerminal } from './chat-terminal.js';
@@ -236,22 +237,6 @@ async function startInterview(
   return started.data;
 }
 
-/** Resolves once every durable message up to `seq` (the replay) has arrived, so the prompt comes after it. */
-function caughtUp(client: VivaClient, seq: number): Promise<void> {
-  if (client.lastSeq >= seq) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      off();
-      resolve();
-    };
-    const off = client.on('message', () => {
-      if (client.lastSeq >= seq) done();
-    });
-    // a replay that never completes must not leave the user without a prompt
-    const timer = setTimeout(done, 10_000);
-  });
-}
 
 /**
  * What the server lets the candidate see of the report (docs/protocol.md §10): the candidate summary by
