@@ -125,3 +125,18 @@ describe('findContainerProblem for MPEG audio and MP4', () => {
     assert.match(findContainerProblem('m4a', Buffer.concat([ftyp, mdat, moov]).subarray(0, 1100)) ?? '', /no moov/);
   });
 });
+
+describe('structural work budget', () => {
+  it('refuses floods of empty units at once, before any parser runs', async () => {
+    const { flacPaddingFlood, mp4FreeBoxFlood, oggEmptyPageFlood } = await import('../../test/helpers/crafted-audio.js');
+    for (const [format, bytes] of [
+      ['mp4', mp4FreeBoxFlood(512 * 1024)],
+      ['ogg', oggEmptyPageFlood(512 * 1024)],
+      ['flac', flacPaddingFlood(512 * 1024)],
+    ] as const) {
+      const started = performance.now();
+      assert.match(findContainerProblem(format, bytes) ?? '', /too complex/, format);
+      assert.ok(performance.now() - started < 200, `${format}: counted in ${performance.now() - started} ms`);
+    }
+  });
+});

@@ -174,12 +174,78 @@ export function findContainerProblem(format: AudioFormat, bytes: Buffer): string
     }
     case 'm4a':
     case 'mp4':
-      return hasIsoBmffBox(bytes, 'moov') ? undefined : 'The MP4/M4A file is incomplete (it has no moov index); it may be cut off.';
+      if (!hasIsoBmffBox(bytes, 'moov')) return 'The MP4/M4A file is incomplete (it has no moov index); it may be cut off.';
+      return countIsoBmffBoxes(bytes, MAX_STRUCTURE_UNITS) > MAX_STRUCTURE_UNITS ? TOO_COMPLEX : undefined;
     case 'mp3':
       return mpegFramesLookValid(bytes) ? undefined : 'The MP3 data is not a valid sequence of MPEG audio frames.';
+    case 'ogg':
+      return countEmptyOggPages(bytes, MAX_EMPTY_UNITS) > MAX_EMPTY_UNITS ? TOO_COMPLEX : undefined;
+    case 'flac':
+      return countFlacMetadataBlocks(bytes, MAX_EMPTY_UNITS) > MAX_EMPTY_UNITS ? TOO_COMPLEX : undefined;
     default:
       return undefined;
   }
+}
+
+// A work budget on structure, counted in one linear pass before any parser runs: real recordings have a few
+// dozen boxes in an MP4, no empty Ogg pages but the last, and a handful of FLAC metadata blocks, while the
+// crafted files that stalled parsers are millions of empty units. Past the budget the file is refused at
+// once, whatever the machine's speed (the pool's time budget is the backstop for what this does not see).
+const MAX_STRUCTURE_UNITS = 20_000;
+const MAX_EMPTY_UNITS = 1_000;
+const TOO_COMPLEX = 'The audio file is too complex to inspect: its structure is unusual or damaged.';
+
+/** Boxes of an ISO-BMFF file, counting into the containers that hold others; stops counting past `limit`. */
+function countIsoBmffBoxes(bytes: Buffer, limit: number): number {
+  const containers = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'udta', 'edts', 'dinf', 'mvex', 'moof', 'traf']);
+  const ranges: [number, number][] = [[0, bytes.length]];
+  let count = 0;
+  for (let range = ranges.pop(); range !== undefined; range = ranges.pop()) {
+    let [offset, end] = range;
+    while (offset + 8 <= end) {
+      let size = bytes.readUInt32BE(offset);
+      if (size === 1 && offset + 16 <= end) size = Number(bytes.readBigUInt64BE(offset + 8));
+      else if (size === 0) size = end - offset;
+      if (size < 8 || offset + size > end) break;
+      count += 1;
+      if (count > limit) return count;
+      if (containers.has(bytes.toString('latin1', offset + 4, offset + 8))) ranges.push([offset + 8, offset + size]);
+      offset += size;
+    }
+  }
+  return count;
+}
+
+/** Ogg pages that carry no data; stops counting past `limit`. */
+function countEmptyOggPages(bytes: Buffer, limit: number): number {
+  let empty = 0;
+  let offset = 0;
+  while (offset + 27 <= bytes.length && bytes.toString('latin1', offset, offset + 4) === 'OggS') {
+    const segments = bytes[offset + 26] ?? 0;
+    if (offset + 27 + segments > bytes.length) break;
+    let body = 0;
+    for (let index = 0; index < segments; index += 1) body += bytes[offset + 27 + index] ?? 0;
+    if (body === 0) {
+      empty += 1;
+      if (empty > limit) return empty;
+    }
+    offset += 27 + segments + body;
+  }
+  return empty;
+}
+
+/** FLAC metadata blocks before the audio frames; stops counting past `limit`. */
+function countFlacMetadataBlocks(bytes: Buffer, limit: number): number {
+  let count = 0;
+  let offset = 4; // after "fLaC"
+  while (offset + 4 <= bytes.length) {
+    const header = bytes[offset] ?? 0;
+    const length = bytes.readUIntBE(offset + 1, 3);
+    count += 1;
+    if (count > limit || (header & 0x80) !== 0) return count;
+    offset += 4 + length;
+  }
+  return count;
 }
 
 /** Whether a complete top-level box of this type is present in an ISO-BMFF (MP4) file. */
