@@ -201,7 +201,8 @@ function countIsoBmffBoxes(bytes: Buffer, limit: number): number {
   const ranges: [number, number][] = [[0, bytes.length]];
   let count = 0;
   for (let range = ranges.pop(); range !== undefined; range = ranges.pop()) {
-    let [offset, end] = range;
+    const end = range[1];
+    let offset = range[0];
     while (offset + 8 <= end) {
       let size = bytes.readUInt32BE(offset);
       if (size === 1 && offset + 16 <= end) size = Number(bytes.readBigUInt64BE(offset + 8));
