@@ -49,6 +49,19 @@ export type EndReason = z.infer<typeof endReasonSchema>;
 export const recommendationSchema = z.enum(['strong_yes', 'yes', 'lean_no', 'no']);
 export type Recommendation = z.infer<typeof recommendationSchema>;
 
+const reportCompetencySchema = z.object({ name: z.string(), score: z.number().min(1).max(5), evidence: z.array(z.string()) });
+
+const reportQuestionSchema = z.object({
+  question: z.string(),
+  stage: stageNameSchema.optional(),
+  answer: z.string(),
+  follow_ups: z.array(z.object({ question: z.string(), answer: z.string() })),
+  score: z.number().min(1).max(5).nullable(),
+  notes: z.string(),
+  /** Added in 1.1: what decided the score (the built-in engine's heuristics, by name). */
+  basis: z.array(z.string()).optional(),
+});
+
 /** The evaluation of an interview (docs/protocol.md §7, `/end` and `/report`). */
 export const interviewReportSchema = z.object({
   session_id: z.string(),
@@ -62,21 +75,8 @@ export const interviewReportSchema = z.object({
   overall_score: z.number().min(1).max(5),
   recommendation: recommendationSchema,
   summary: z.string(),
-  competencies: z.array(
-    z.object({ name: z.string(), score: z.number().min(1).max(5), evidence: z.array(z.string()) }),
-  ),
-  questions: z.array(
-    z.object({
-      question: z.string(),
-      stage: stageNameSchema.optional(),
-      answer: z.string(),
-      follow_ups: z.array(z.object({ question: z.string(), answer: z.string() })),
-      score: z.number().min(1).max(5).nullable(),
-      notes: z.string(),
-      /** Added in 1.1: what decided the score (the built-in engine's heuristics, by name). */
-      basis: z.array(z.string()).optional(),
-    }),
-  ),
+  competencies: z.array(reportCompetencySchema),
+  questions: z.array(reportQuestionSchema),
   strengths: z.array(z.string()),
   concerns: z.array(z.string()),
 });
@@ -86,24 +86,11 @@ export type InterviewReport = z.infer<typeof interviewReportSchema>;
  * The report as a candidate sees it with CANDIDATE_REPORT=summary (docs/protocol.md §10): no overall score,
  * recommendation, per-question scores, notes or concerns; `summary` is a thank-you, not the evaluation.
  */
-export const candidateReportSchema = z.object({
-  session_id: z.string(),
-  candidate: candidateSchema,
-  interview: z.object({ role: z.string(), level: z.string(), language: languageSchema }),
-  started_at: z.string().nullable(),
-  ended_at: z.string().nullable(),
-  end_reason: endReasonSchema.optional(),
-  visibility: z.literal('summary'),
-  summary: z.string(),
-  competencies: z.array(z.object({ name: z.string(), evidence: z.array(z.string()) })),
-  questions: z.array(
-    z.object({
-      question: z.string(),
-      stage: stageNameSchema.optional(),
-      answer: z.string(),
-      follow_ups: z.array(z.object({ question: z.string(), answer: z.string() })),
-    }),
-  ),
-  strengths: z.array(z.string()),
-});
+export const candidateReportSchema = interviewReportSchema
+  .pick({ session_id: true, candidate: true, interview: true, started_at: true, ended_at: true, end_reason: true, summary: true, strengths: true })
+  .extend({
+    visibility: z.literal('summary'),
+    competencies: z.array(reportCompetencySchema.pick({ name: true, evidence: true })),
+    questions: z.array(reportQuestionSchema.pick({ question: true, stage: true, answer: true, follow_ups: true })),
+  });
 export type CandidateReport = z.infer<typeof candidateReportSchema>;
