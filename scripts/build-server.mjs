@@ -7,30 +7,21 @@
 //   node scripts/build-server.mjs           build if dist/ is missing or stale
 //   node scripts/build-server.mjs --force   build regardless
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestChange } from './newest-change.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // written after a build that succeeded; its time is the build's
 const stamp = join(root, 'dist', '.build-stamp');
 const sources = ['src', 'packages/protocol/src', 'packages/client/src', 'packages/protocol/package.json', 'packages/client/package.json', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 
-function newest(path) {
-  let info;
-  try {
-    info = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!info.isDirectory()) return info.mtimeMs;
-  return Math.max(info.mtimeMs, ...readdirSync(path).map((entry) => newest(join(path, entry))));
-}
 
 const force = process.argv.includes('--force');
-const built = newest(stamp);
-if (!force && built > 0 && built >= Math.max(...sources.map((source) => newest(join(root, source))))) {
+const built = newestChange(stamp);
+if (!force && built > 0 && built >= Math.max(...sources.map((source) => newestChange(join(root, source))))) {
   console.log('server: dist/ is up to date');
   process.exit(0);
 }

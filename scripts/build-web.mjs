@@ -5,9 +5,10 @@
 //
 //   node scripts/build-web.mjs           build if web/dist is missing or stale
 //   node scripts/build-web.mjs --force   build regardless
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestChange } from './newest-change.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outputs = ['web/dist/index.html', 'web/dist/admin.html'];
@@ -21,20 +22,10 @@ function mtime(path) {
   }
 }
 
-function newest(path) {
-  let info;
-  try {
-    info = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!info.isDirectory()) return info.mtimeMs;
-  return Math.max(info.mtimeMs, ...readdirSync(path).map((entry) => newest(join(path, entry))));
-}
 
 const force = process.argv.includes('--force');
 const built = Math.min(...outputs.map((file) => mtime(join(root, file))));
-const changed = Math.max(...sources.map((source) => newest(join(root, source))));
+const changed = Math.max(...sources.map((source) => newestChange(join(root, source))));
 if (!force && built > 0 && built >= changed) {
   console.log('web app: web/dist is up to date');
   process.exit(0);
