@@ -51,6 +51,13 @@ export type Recommendation = z.infer<typeof recommendationSchema>;
 
 const reportCompetencySchema = z.object({ name: z.string(), score: z.number().min(1).max(5), evidence: z.array(z.string()) });
 
+/**
+ * What an answer must contain to earn a score: one line each for a 1, a 3 and a 5 (added in 1.1). The
+ * evaluator scores against it and the report shows it, so a reader can check the score.
+ */
+export const scoringGuideSchema = z.array(z.object({ score: z.number().int().min(1).max(5), description: z.string() }));
+export type ScoringGuide = z.infer<typeof scoringGuideSchema>;
+
 const reportQuestionSchema = z.object({
   question: z.string(),
   stage: stageNameSchema.optional(),
@@ -60,6 +67,8 @@ const reportQuestionSchema = z.object({
   notes: z.string(),
   /** Added in 1.1: what decided the score (the built-in engine's heuristics, by name). */
   basis: z.array(z.string()).optional(),
+  /** Added in 1.1: what a 1, a 3 and a 5 answer to this question contain, as the evaluator used it. */
+  scoring_guide: scoringGuideSchema.optional(),
 });
 
 /** The evaluation of an interview (docs/protocol.md §7, `/end` and `/report`). */
