@@ -87,9 +87,27 @@ describe('recruiting: template, invite link, dashboard', () => {
     await row.filter({ hasText: /\d\.\d \/ 5/ }).filter({ hasNotText: 'Live' }).waitFor();
     assert.match(await row.innerText(), /Platform engineer · Senior · Platform engineer, Berlin/);
     assert.match(await row.innerText(), /Completed/);
+    // the engines fill in each question's scoring guide on another branch; until then the real answer
+    // gets one added here, so what the dashboard does with a guide is checked now
+    await admin.route('**/api/v1/websocket/sessions/*', async (route) => {
+      const response = await route.fetch();
+      const detail = (await response.json()) as { report?: { questions: Array<{ scoring_guide?: unknown }> } | null };
+      const first = detail.report?.questions[0];
+      if (first !== undefined && first.scoring_guide === undefined) {
+        first.scoring_guide = [
+          { score: 5, description: 'Trade-offs named, with a measured result' },
+          { score: 1, description: 'No concrete example' },
+          { score: 3, description: 'A concrete example, the trade-offs left out' },
+        ];
+      }
+      await route.fulfill({ response, json: detail });
+    });
     await row.getByRole('button').click();
     await admin.getByRole('heading', { name: 'Report', exact: true }).waitFor();
     assert.match(await admin.locator('.detail-report').innerText(), /\d\.\d \/ 5/);
+    const guide = admin.locator('.report-questions > li').first().locator('.scoring-guide');
+    assert.match(await guide.innerText(), /^Scoring guide\s+1\s+No concrete example\s+3\s+A concrete example, the trade-offs left out\s+5\s+Trade-offs named/);
+    await admin.unroute('**/api/v1/websocket/sessions/*');
     assert.match(await admin.locator('.detail-role').innerText(), /Platform engineer · Senior/);
 
     // filters: by state and by search
@@ -107,6 +125,44 @@ describe('recruiting: template, invite link, dashboard', () => {
 
     for (const width of [390, 375]) await noSidewaysScroll(admin, width);
     await saveScreenshot(admin, 'admin-recruiting-phone', { fullPage: true });
+
+    // on the phone, the recruiter edits the template; the next candidate gets the new settings
+    await card.getByRole('button', { name: 'Compare candidates' }).click();
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const editForm = card.getByRole('form', { name: 'Save changes' });
+    assert.equal(await editForm.getByLabel('Job name').inputValue(), 'Platform engineer, Berlin', 'the form opens with the current settings');
+    assert.equal(await editForm.getByLabel('Level').inputValue(), 'senior');
+    await editForm.getByLabel('Job name').fill('Staff platform engineer, Berlin');
+    await editForm.getByLabel('Level').selectOption('lead');
+    await editForm.getByLabel('Questions').fill('3');
+    await editForm.getByLabel('Minutes').fill('20');
+    await editForm.getByLabel('Job description').fill('Runs the Kubernetes platform for 40 product teams.');
+    await editForm.getByLabel('Focus areas').fill('Kubernetes, incident response');
+    await noSidewaysScroll(admin, 375);
+    await card.locator('.template-actions').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await saveScreenshot(admin, 'admin-template-edit-phone');
+    await editForm.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByText('Saved “Staff platform engineer, Berlin”').waitFor();
+    assert.match(await card.innerText(), /Platform engineer · Lead \/ Staff · English · 3 questions, 20 min/);
+    assert.match(await card.innerText(), /Focus: Kubernetes, incident response/);
+    assert.equal(await card.getByLabel('Invite link').inputValue(), inviteUrl, 'the invite link stays the same');
+
+    const nextContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    nextContext.setDefaultTimeout(15_000);
+    const next = await nextContext.newPage();
+    await next.goto(inviteUrl);
+    await next.getByRole('heading', { name: 'Your interview: Staff platform engineer, Berlin' }).waitFor();
+    assert.match(await next.locator('.invite-details').innerText(), /Platform engineer · Lead \/ Staff · about 20 minutes, 3 questions/);
+    await next.getByLabel('Your name').fill('Annie Easley');
+    await next.getByRole('button', { name: 'Continue' }).click();
+    await next.getByLabel('I understand and agree').check();
+    await next.getByRole('button', { name: 'Agree and start' }).click();
+    await next.getByText(/Question \d of 3/).first().waitFor();
+    await nextContext.close();
+    const nextRow = admin.locator('.interview-item', { hasText: 'Annie Easley' });
+    await admin.getByLabel('State').selectOption('');
+    await nextRow.waitFor();
+    assert.match(await nextRow.innerText(), /Platform engineer · Lead \/ Staff · Staff platform engineer, Berlin/);
     assert.deepEqual(adminErrors, []);
     await recruiterContext.close();
   });

@@ -77,17 +77,20 @@ function readableDate(iso: string | null, locale: string): string {
   return `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`;
 }
 
-/** "System design" from "system design"; names in scripts without case stay as they are. */
-function competencyName(name: string): string {
-  return name.charAt(0).toLocaleUpperCase('en') + name.slice(1);
+/**
+ * "System design" from "system design" (or from "system_design", as a model may write it); names in
+ * scripts without case stay as they are.
+ */
+export function competencyName(name: string): string {
+  const words = /^[a-z0-9]+(_[a-z0-9]+)+$/.test(name) ? name.replaceAll('_', ' ') : name;
+  return words.charAt(0).toLocaleUpperCase('en') + words.slice(1);
 }
 
-/** A scoring guide a planner may attach to a question (a text or a list of rubric lines); absent otherwise. */
-function scoringGuideOf(question: object): string[] {
-  const guide = (question as { scoring_guide?: unknown }).scoring_guide;
-  if (typeof guide === 'string' && guide.trim() !== '') return [guide];
-  if (Array.isArray(guide)) return guide.filter((line): line is string => typeof line === 'string' && line.trim() !== '');
-  return [];
+type ReportQuestion = InterviewReport['questions'][number];
+
+/** The question's scoring guide (what a 1, a 3 and a 5 contain), lowest score first; empty when the report has none. */
+function scoringGuideOf(question: ReportQuestion): NonNullable<ReportQuestion['scoring_guide']> {
+  return [...(question.scoring_guide ?? [])].filter((line) => line.description.trim() !== '').sort((a, b) => a.score - b.score);
 }
 
 /**
@@ -118,7 +121,11 @@ export function renderReportPage(report: InterviewReport, options: { jsonUrl?: s
   <p><strong>${text.answer}:</strong> ${escape(question.answer) || '—'}</p>
   ${question.follow_ups.length > 0 ? `<p><strong>${text.followUps}:</strong></p><ul>${question.follow_ups.map((followUp) => `<li><em>${escape(followUp.question)}</em><br>${escape(followUp.answer)}</li>`).join('')}</ul>` : ''}
   <p><strong>${text.score}:</strong> ${question.score === null ? '—' : `${escape(question.score.toFixed(1))} / 5`}${question.notes ? ` · <strong>${text.notes}:</strong> ${escape(question.notes)}` : ''}</p>
-  ${guide.length > 0 ? `<details class="guide" open><summary>${text.guide}</summary><ul>${guide.map((line) => `<li>${escape(line)}</li>`).join('')}</ul></details>` : ''}
+  ${
+    guide.length > 0
+      ? `<section class="guide"><h4>${text.guide}</h4><dl>${guide.map((line) => `<div><dt>${escape(line.score)}</dt><dd>${escape(line.description)}</dd></div>`).join('')}</dl></section>`
+      : ''
+  }
 </section>`;
     })
     .join('\n');
@@ -171,7 +178,10 @@ table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px so
 .num { white-space: nowrap; }
 .score { font-size: 2rem; font-weight: 700; }
 .question { border-top: 1px solid #eef1f4; padding-top: .25rem; }
-.guide { background: #f4f6f8; padding: .4rem .8rem; border-radius: 6px; }
+.guide { background: #f4f6f8; padding: .4rem .8rem; border-radius: 6px; margin: .5rem 0; }
+.guide h4 { margin: 0 0 .25rem; font-size: .85rem; color: #56606b; }
+.guide dl { margin: 0; } .guide dl > div { display: flex; gap: .6rem; }
+.guide dt { font-weight: 700; min-width: 1.2rem; } .guide dd { margin: 0; }
 .note { background: #f4f6f8; padding: .6rem .8rem; border-radius: 6px; }
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 0 1.5rem; }
 .actions { display: flex; gap: 1rem; align-items: center; }
@@ -185,7 +195,7 @@ footer { margin-top: 2rem; font-size: .75rem; }
   h2, h3 { break-after: avoid; }
   .question, tr, .meta, .overall { break-inside: avoid; }
   .note, .guide { background: none; border: 1px solid #999; }
-  details.guide > summary { list-style: none; }
+  .guide h4 { color: #000; }
 }
 `;
 

@@ -131,8 +131,13 @@ export class AdminApi {
     return this.get('/api/v1/templates', signal);
   }
 
-  createTemplate(body: { name: string; interview: InterviewSettingsInput }): Promise<Template> {
+  createTemplate(body: { name: string; interview: InterviewSettingsInput; focus?: string[] }): Promise<Template> {
     return requestJson('/api/v1/templates', { method: 'POST', body, headers: this.headers() });
+  }
+
+  /** PATCH: `interview` replaces the template's settings as a whole (sessions already started keep theirs). */
+  updateTemplate(templateId: string, body: { name?: string; interview?: InterviewSettingsInput; focus?: string[] }): Promise<Template> {
+    return requestJson(`/api/v1/templates/${encodeURIComponent(templateId)}`, { method: 'PATCH', body, headers: this.headers() });
   }
 
   deleteTemplate(templateId: string): Promise<unknown> {

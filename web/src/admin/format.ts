@@ -70,3 +70,9 @@ export function saveBlob(blob: Blob, fileName: string): void {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** "System design" from "system design" or "system_design"; names in scripts without case stay as they are. */
+export function competencyLabel(name: string): string {
+  const words = /^[a-z0-9]+(_[a-z0-9]+)+$/.test(name) ? name.replaceAll('_', ' ') : name;
+  return words.charAt(0).toLocaleUpperCase('en') + words.slice(1);
+}

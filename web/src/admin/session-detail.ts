@@ -1,8 +1,8 @@
 import { h, replaceChildren } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import type { AdminApi, SessionDetail } from './admin-api.js';
-import { formatDateTime, formatTime, levelLabel, saveBlob, scoreText } from './format.js';
-import type { InterviewReport } from '@viva/protocol/interview-schemas.js';
+import { competencyLabel, formatDateTime, formatTime, levelLabel, saveBlob, scoreText } from './format.js';
+import type { InterviewReport, ScoringGuide } from '@viva/protocol/interview-schemas.js';
 import { noticeForm } from './notice-form.js';
 import { describeProgress } from './sessions-panel.js';
 
@@ -189,7 +189,7 @@ export class SessionDetailPanel {
       ),
       h('p', { text: report.summary }),
       h('h4', { i18n: 'report.competencies' }),
-      h('ul', { class: 'bullets' }, ...report.competencies.map((competency) => h('li', {}, h('strong', { text: competency.name }), ` ${scoreText(competency.score)}`))),
+      h('ul', { class: 'bullets' }, ...report.competencies.map((competency) => h('li', {}, h('strong', { text: competencyLabel(competency.name) }), ` ${scoreText(competency.score)}`))),
       h('h4', { i18n: 'report.strengths' }),
       list(report.strengths),
       h('h4', { i18n: 'report.concerns' }),
@@ -205,6 +205,7 @@ export class SessionDetailPanel {
             h('strong', { text: question.question }),
             h('p', { text: question.answer || t('report.noAnswer') }),
             h('p', { class: 'muted', text: `${t('report.score')}: ${question.score === null ? '—' : scoreText(question.score)}${question.notes ? ` · ${question.notes}` : ''}` }),
+            scoringGuide(question.scoring_guide),
           ),
         ),
       ),
@@ -218,4 +219,16 @@ export class SessionDetailPanel {
     this.transcript = undefined;
     this.content.replaceChildren(h('p', { class: 'empty', i18n: 'admin.detailEmpty' }));
   }
+}
+
+/** What a 1, a 3 and a 5 answer contain, as the evaluator scored against it; nothing when the report has no guide. */
+function scoringGuide(guide: ScoringGuide | undefined): HTMLElement | null {
+  const lines = [...(guide ?? [])].filter((line) => line.description.trim() !== '').sort((a, b) => a.score - b.score);
+  if (lines.length === 0) return null;
+  return h(
+    'div',
+    { class: 'scoring-guide' },
+    h('p', { class: 'scoring-guide-title', i18n: 'report.scoringGuide' }),
+    h('dl', {}, ...lines.map((line) => h('div', {}, h('dt', { text: String(line.score) }), h('dd', { text: line.description })))),
+  );
 }

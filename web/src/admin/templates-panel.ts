@@ -1,8 +1,8 @@
 import { h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
-import { ApiError } from '../shared/http-json.js';
 import type { AdminApi, Comparison, Template } from './admin-api.js';
-import { levelLabel, saveBlob, scoreText } from './format.js';
+import { competencyLabel, levelLabel, saveBlob, scoreText } from './format.js';
+import { templateForm } from './template-form.js';
 
 /**
  * The hiring team's templates (docs/protocol.md §10): create one, copy its invite link, see its candidates side
@@ -11,11 +11,12 @@ import { levelLabel, saveBlob, scoreText } from './format.js';
 export class TemplatesPanel {
   readonly element: HTMLElement;
   private readonly list: HTMLDivElement;
-  private readonly formResult: HTMLParagraphElement;
   private templates: Template[] = [];
   private signature = '';
   private openComparison: string | undefined;
   private comparison: Comparison | undefined;
+  private editing: { templateId: string; form: HTMLFormElement } | undefined;
+  private saved: { templateId: string; text: string } | undefined;
 
   constructor(
     private readonly api: () => AdminApi,
@@ -23,7 +24,6 @@ export class TemplatesPanel {
     private readonly onChanged: () => void,
   ) {
     this.list = h('div', { class: 'template-list' });
-    this.formResult = h('p', { class: 'form-result', attrs: { role: 'status' } });
     this.element = h(
       'section',
       { class: 'panel templates', attrs: { 'aria-labelledby': 'templates-title' } },
@@ -44,7 +44,7 @@ export class TemplatesPanel {
   update(templates: Template[], comparison?: Comparison): void {
     this.templates = templates;
     if (comparison !== undefined) this.comparison = comparison;
-    const signature = JSON.stringify([templates, this.openComparison, this.comparison]);
+    const signature = JSON.stringify([templates, this.openComparison, this.comparison, this.editing?.templateId, this.saved]);
     if (signature === this.signature) return;
     this.signature = signature;
     this.render();
@@ -59,66 +59,49 @@ export class TemplatesPanel {
   }
 
   private createForm(): HTMLFormElement {
-    const field = (id: string, labelKey: Parameters<typeof t>[0], control: HTMLElement) =>
-      h('div', { class: 'field' }, h('label', { i18n: labelKey, attrs: { for: id } }), control);
-    const name = h('input', { class: 'input', attrs: { id: 'template-name', name: 'name', required: true, maxlength: 200 } });
-    const role = h('input', { class: 'input', attrs: { id: 'template-role', name: 'role', required: true, maxlength: 200 } });
-    const level = h(
-      'select',
-      { class: 'select', attrs: { id: 'template-level', name: 'level' } },
-      ...(['junior', 'mid', 'senior', 'lead'] as const).map((value) => h('option', { attrs: { value, selected: value === 'mid' }, i18n: `start.level.${value}` })),
-    );
-    const language = h(
-      'select',
-      { class: 'select', attrs: { id: 'template-language', name: 'language' } },
-      h('option', { attrs: { value: 'en' }, i18n: 'start.language.en' }),
-      h('option', { attrs: { value: 'zh' }, i18n: 'start.language.zh' }),
-    );
-    const questions = h('input', { class: 'input', attrs: { id: 'template-questions', name: 'questions', type: 'number', min: 1, max: 30, value: 6 } });
-    const minutes = h('input', { class: 'input', attrs: { id: 'template-minutes', name: 'minutes', type: 'number', min: 1, max: 240, value: 30 } });
-    const form = h(
-      'form',
-      { class: 'template-form', attrs: { 'aria-label': t('admin.templateCreate') } },
-      field('template-name', 'admin.templateName', name),
-      h('div', { class: 'field-row' }, field('template-role', 'admin.col.role', role), field('template-level', 'start.level', level)),
-      h(
-        'div',
-        { class: 'field-row' },
-        field('template-language', 'start.language', language),
-        field('template-questions', 'admin.templateQuestions', questions),
-        field('template-minutes', 'admin.templateMinutes', minutes),
-      ),
-      h('div', { class: 'notice-actions' }, h('button', { class: 'button', attrs: { type: 'submit' }, i18n: 'admin.templateCreate' }), this.formResult),
-    );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      const missing = [name, role].find((input) => input.value.trim() === '');
-      if (missing !== undefined) {
-        missing.focus();
-        this.formResult.textContent = t('start.required');
-        return;
-      }
-      void this.api()
-        .createTemplate({
-          name: name.value.trim(),
-          interview: {
-            role: role.value.trim(),
-            level: level.value,
-            language: language.value === 'zh' ? 'zh' : 'en',
-            question_count: Math.min(30, Math.max(1, Number(questions.value) || 6)),
-            max_minutes: Math.min(240, Math.max(1, Number(minutes.value) || 30)),
-          },
-        })
-        .then((created) => {
-          this.formResult.textContent = t('admin.templateCreated', { name: created.name });
-          name.value = '';
-          role.value = '';
-          this.onChanged();
-        })
-        .catch((error: unknown) => {
-          this.formResult.textContent = t('admin.failed', { message: error instanceof ApiError ? error.message : String(error) });
-        });
+    return templateForm({
+      idPrefix: 'template',
+      submitKey: 'admin.templateCreate',
+      resetAfterSave: true,
+      submit: async (fields) => {
+        const created = await this.api().createTemplate(fields);
+        this.onChanged();
+        return t('admin.templateCreated', { name: created.name });
+      },
     });
+  }
+
+  /**
+   * The edit form of one template, kept across re-renders (polls re-render the list when counts change),
+   * so what the recruiter is typing is not lost.
+   */
+  private editForm(template: Template): HTMLFormElement {
+    if (this.editing?.templateId === template.template_id) return this.editing.form;
+    const close = () => {
+      this.editing = undefined;
+      this.signature = '';
+      this.render();
+      this.list.querySelector<HTMLElement>(`[data-template-id="${CSS.escape(template.template_id)}"] .template-edit`)?.focus();
+    };
+    const form = templateForm({
+      idPrefix: `edit-${template.template_id}`,
+      initial: template,
+      submitKey: 'admin.templateSave',
+      cancel: close,
+      submit: async (fields) => {
+        const saved = await this.api().updateTemplate(template.template_id, fields);
+        this.editing = undefined;
+        this.saved = { templateId: saved.template_id, text: t('admin.templateSaved', { name: saved.name }) };
+        // show the saved settings at once; the next poll brings the same
+        this.templates = this.templates.map((item) => (item.template_id === saved.template_id ? { ...item, ...saved } : item));
+        this.signature = '';
+        this.render();
+        this.onChanged();
+        return this.saved.text;
+      },
+    });
+    form.classList.add('template-edit-form');
+    this.editing = { templateId: template.template_id, form };
     return form;
   }
 
@@ -166,6 +149,22 @@ export class TemplatesPanel {
             .then((blob) => saveBlob(blob, `${template.template_id}-candidates.csv`)),
       },
     });
+    const isEditing = this.editing?.templateId === template.template_id;
+    const edit = h('button', {
+      class: 'button button-secondary button-small template-edit',
+      attrs: { type: 'button', 'aria-expanded': String(isEditing) },
+      i18n: 'admin.edit',
+      on: {
+        click: () => {
+          if (isEditing) this.editing = undefined;
+          else this.editForm(template);
+          this.signature = '';
+          this.render();
+          // the form opens inside the card, under the finger; its first field takes the focus
+          if (!isEditing) this.editing?.form.querySelector('input')?.focus();
+        },
+      },
+    });
     const confirmRow = h('div', { class: 'confirm-row', attrs: { hidden: true } });
     const remove = h('button', {
       class: 'button button-quiet button-small',
@@ -196,10 +195,13 @@ export class TemplatesPanel {
         { class: 'detail-meta' },
         [interview.role ?? '—', levelLabel(interview.level ?? 'mid'), interview.language === 'zh' ? '中文' : 'English', t('admin.templateLength', { questions: interview.question_count ?? 6, minutes: interview.max_minutes ?? 30 })].join(' · '),
       ),
+      template.focus.length === 0 ? null : h('p', { class: 'detail-meta template-focus', text: t('admin.templateFocusList', { focus: template.focus.join(', ') }) }),
       h('p', { class: 'detail-meta', text: t('admin.templateCounts', { candidates: template.candidates ?? 0, completed: template.completed ?? 0 }) }),
       h('div', { class: 'invite-row' }, link, copy, copied),
-      h('div', { class: 'template-actions' }, compare, exportCsv, remove),
+      h('div', { class: 'template-actions' }, edit, compare, exportCsv, remove),
       confirmRow,
+      this.saved?.templateId === template.template_id && !isEditing ? h('p', { class: 'form-result', attrs: { role: 'status' }, text: this.saved.text }) : null,
+      isEditing ? this.editForm(template) : null,
       isOpen ? this.comparisonView() : null,
     );
     card.dataset.templateId = template.template_id;
@@ -222,7 +224,7 @@ export class TemplatesPanel {
           {},
           h('th', { attrs: { scope: 'col' }, i18n: 'admin.col.candidate' }),
           h('th', { attrs: { scope: 'col' }, i18n: 'admin.col.overall' }),
-          ...comparison.competencies.map((name) => h('th', { attrs: { scope: 'col' }, text: name })),
+          ...comparison.competencies.map((name) => h('th', { attrs: { scope: 'col' }, text: competencyLabel(name) })),
         ),
       ),
       h(
@@ -250,7 +252,7 @@ export class TemplatesPanel {
             ),
             ...comparison.competencies.map((name) => {
               const score = item.competencies[name];
-              return h('td', { attrs: { 'data-label': name }, text: score === null || score === undefined ? '—' : scoreText(score) });
+              return h('td', { attrs: { 'data-label': competencyLabel(name) }, text: score === null || score === undefined ? '—' : scoreText(score) });
             }),
           ),
         ),
