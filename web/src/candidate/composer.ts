@@ -1,6 +1,6 @@
 import { h, icon, icons } from '../shared/dom.js';
 import { localizeAttributes, t, type MessageKey } from '../shared/i18n.js';
-import { bindPushToTalk } from './push-to-talk.js';
+import { bindPushToTalk, type PushToTalk } from './push-to-talk.js';
 import { RecorderError, VoiceRecorder, type Recording } from './voice-recorder.js';
 
 export interface ComposerHandlers {
@@ -29,6 +29,12 @@ export class Composer {
   private ended = false;
   private voiceBlocked: MessageKey | undefined;
   private autoStop: ReturnType<typeof setTimeout> | undefined;
+  private readonly pushToTalk: PushToTalk;
+  /** Shown while recording: elapsed time, level meter, Cancel. */
+  private readonly recordingPanel: HTMLDivElement;
+  private readonly elapsed: HTMLSpanElement;
+  private readonly levelMeter: HTMLMeterElement;
+  private meterFrame: number | undefined;
 
   constructor(private readonly handlers: ComposerHandlers) {
     this.textarea = localizeAttributes(
@@ -44,6 +50,29 @@ export class Composer {
       this.micLabel,
     );
     this.status = h('p', { class: 'composer-status', attrs: { role: 'status' } });
+    this.elapsed = h('span', { class: 'recording-time', text: '0:00' });
+    this.levelMeter = localizeAttributes(h('meter', { class: 'recording-level', attrs: { min: 0, max: 1, low: 0.15, high: 0.9, optimum: 0.5, value: 0 } }), {
+      'aria-label': 'composer.level',
+    });
+    const cancel = h('button', {
+      class: 'button button-quiet button-small recording-cancel',
+      attrs: { type: 'button' },
+      i18n: 'composer.cancelRecording',
+      on: {
+        // the pointer must not blur the microphone button first: a held key's release would send
+        pointerdown: (event) => event.preventDefault(),
+        click: () => this.pushToTalk.cancel(),
+      },
+    });
+    this.recordingPanel = h(
+      'div',
+      { class: 'recording-panel', attrs: { hidden: true } },
+      h('span', { class: 'recording-dot', attrs: { 'aria-hidden': 'true' } }),
+      h('span', { class: 'visually-hidden', i18n: 'composer.elapsed' }),
+      this.elapsed,
+      this.levelMeter,
+      cancel,
+    );
     this.element = h(
       'form',
       { class: 'composer', attrs: { 'aria-label': t('composer.label') } },
@@ -53,6 +82,7 @@ export class Composer {
         'div',
         { class: 'composer-tools' },
         this.micButton,
+        this.recordingPanel,
         h('p', { class: 'composer-hint', attrs: { id: 'composer-hint' }, i18n: 'composer.hint' }),
         h('p', { class: 'visually-hidden', attrs: { id: 'composer-talk-hint' }, i18n: 'composer.talkHint' }),
       ),
@@ -71,7 +101,7 @@ export class Composer {
     });
     this.textarea.addEventListener('input', () => this.fitHeight());
     if (!VoiceRecorder.isSupported()) this.blockVoice('voice.unsupported');
-    bindPushToTalk(this.micButton, {
+    this.pushToTalk = bindPushToTalk(this.micButton, {
       start: () => this.startRecording(),
       stop: () => void this.finishRecording(),
       cancel: () => this.cancelRecording(),
@@ -183,8 +213,11 @@ export class Composer {
 
   private cancelRecording(): void {
     clearTimeout(this.autoStop);
+    const wasRecording = this.recorder.recording;
     this.recorder.cancel();
     this.showMicMode('idle');
+    if (wasRecording) this.showStatus('voice.discarded');
+    this.micButton.focus();
   }
 
   private showMicMode(mode: 'idle' | 'hold' | 'toggle'): void {
@@ -192,5 +225,26 @@ export class Composer {
     this.micLabel.dataset.i18n = key;
     this.micLabel.textContent = t(key);
     this.micButton.classList.toggle('is-recording', mode !== 'idle');
+    this.showRecordingPanel(mode !== 'idle');
+  }
+
+  /** Elapsed time and level, redrawn every frame while recording (the meter is read, not announced). */
+  private showRecordingPanel(recording: boolean): void {
+    this.recordingPanel.hidden = !recording;
+    if (this.meterFrame !== undefined) cancelAnimationFrame(this.meterFrame);
+    this.meterFrame = undefined;
+    if (!recording) {
+      this.elapsed.textContent = '0:00';
+      this.levelMeter.value = 0;
+      return;
+    }
+    const draw = () => {
+      const seconds = Math.floor(this.recorder.elapsedMs / 1000);
+      const text = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+      if (this.elapsed.textContent !== text) this.elapsed.textContent = text;
+      this.levelMeter.value = this.recorder.level();
+      this.meterFrame = requestAnimationFrame(draw);
+    };
+    draw();
   }
 }

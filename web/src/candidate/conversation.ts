@@ -24,6 +24,8 @@ export class Conversation {
   private online = true;
   /** Inputs the session has answered (the `reply_to` of replies seen, replayed or live). */
   readonly answeredInputs = new Set<string>();
+  /** Spoken inputs whose transcription was seen (replayed or live): their words are already on screen. */
+  readonly transcribedInputs = new Set<string>();
   private voicePlaceholder: HTMLLIElement | undefined;
   /** Messages up to this seq were seen before this page load: shown again, but not announced again. */
   private readonly seenSeq: number;
@@ -89,6 +91,7 @@ export class Conversation {
   }
 
   transcription(message: Message<'transcription'>): void {
+    if (message.reply_to !== undefined) this.transcribedInputs.add(message.reply_to);
     if (this.voicePlaceholder !== undefined) {
       const body = this.voicePlaceholder.querySelector('.message-text');
       if (body) body.textContent = message.data.text;

@@ -211,8 +211,9 @@ export class InterviewScreen {
   }
 
   /**
-   * After a reload: a typed answer that was on its way, and whose reply the replay did not bring, is
-   * shown again with the "thinking" line and re-sent under its id; one that was answered is forgotten.
+   * After a reload: an answer that was on its way, and whose reply the replay did not bring, is shown
+   * again (a typed one with the "thinking" line, a spoken one as "transcribing…" until its words arrive,
+   * or with its replayed words) and re-sent under its id; one that was answered is forgotten.
    */
   private resumePendingAnswer(): void {
     const pending = this.saved.pending;
@@ -222,16 +223,45 @@ export class InterviewScreen {
       savePendingAnswer(this.saved.sessionId, undefined);
       return;
     }
-    this.sendText(pending.text, pending.id);
-    this.conversation.status('thinking');
+    if ('text' in pending) {
+      this.sendText(pending.text, pending.id);
+      this.conversation.status('thinking');
+      return;
+    }
+    const transcribed = this.conversation.transcribedInputs.has(pending.id);
+    void this.sendAudio(pending.audio, pending.format, pending.id, transcribed);
+    if (transcribed) this.conversation.status('thinking');
   }
 
   private sendRecording(recording: Recording): void {
+    const id = `voice-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    // kept until answered, like a typed answer: a reload while it is transcribed shows it and re-sends it
+    // (a recording too large for localStorage is simply not kept)
+    let settled = false;
+    void dataUrlOf(recording.blob).then(
+      (audio) => {
+        if (!settled) savePendingAnswer(this.saved.sessionId, { id, audio, format: recording.format });
+      },
+      () => undefined,
+    );
+    const request = this.sendAudio(recording.blob, recording.format, id, false);
+    const settle = () => (settled = true);
+    void request?.then(settle, settle);
+  }
+
+  /** Sends a spoken answer under `id`, shown as "transcribing…" unless its words are already on screen. */
+  private sendAudio(audio: Blob | string, format: string, id: string, transcribed: boolean): Promise<unknown> | undefined {
     const client = this.client;
-    if (client === undefined) return;
+    if (client === undefined) return undefined;
     this.hideAlert();
-    const undo = this.conversation.spokenAnswer();
-    this.track(client.sendAudio(recording.blob, { format: recording.format, language: this.saved.language }), undo);
+    const undo = transcribed ? () => undefined : this.conversation.spokenAnswer();
+    const request = client.sendAudio(audio, { id, format, language: this.saved.language });
+    this.track(request, undo);
+    void request.then(
+      () => savePendingAnswer(this.saved.sessionId, undefined),
+      () => savePendingAnswer(this.saved.sessionId, undefined),
+    );
+    return request;
   }
 
   /** Keeps the composer busy while an input is unanswered; on failure, undoes and explains. */
@@ -304,3 +334,12 @@ export class InterviewScreen {
   }
 }
 
+/** A recording as a data URL, small enough to keep in localStorage for the length of a turn. */
+function dataUrlOf(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.addEventListener('load', () => (typeof reader.result === 'string' ? resolve(reader.result) : reject(new Error('no data URL'))));
+    reader.addEventListener('error', () => reject(reader.error ?? new Error('read failed')));
+    reader.readAsDataURL(blob);
+  });
+}

@@ -17,7 +17,12 @@ export interface PushToTalkHandlers {
 /** Below this, a press is a tap (toggle mode) rather than a hold, milliseconds. */
 const TAP_MS = 350;
 
-export function bindPushToTalk(button: HTMLButtonElement, handlers: PushToTalkHandlers): void {
+export interface PushToTalk {
+  /** Discards the recording in progress (the Cancel button beside the microphone), as Escape does. */
+  cancel: () => void;
+}
+
+export function bindPushToTalk(button: HTMLButtonElement, handlers: PushToTalkHandlers): PushToTalk {
   let mode: 'idle' | 'starting' | 'hold' | 'toggle' = 'idle';
   let pressedAt = 0;
   let releasedEarly = false;
@@ -109,4 +114,11 @@ export function bindPushToTalk(button: HTMLButtonElement, handlers: PushToTalkHa
   });
   // long-press on touch screens would open a context menu over the button
   button.addEventListener('contextmenu', (event) => event.preventDefault());
+  return {
+    cancel: () => {
+      if (mode === 'idle') return;
+      setMode('idle');
+      handlers.cancel();
+    },
+  };
 }

@@ -11,8 +11,23 @@ export interface SavedInterview {
   token: string | undefined;
   lastSeq: number;
   language: Language;
-  /** A typed answer sent but not yet answered: a reload shows it again and re-sends it under its id. */
-  pending?: { id: string; text: string } | undefined;
+  /** An answer sent but not yet answered: a reload shows it again and re-sends it under its id. */
+  pending?: PendingAnswer | undefined;
+}
+
+/**
+ * A typed answer, or a spoken one with its recording (a data URL), so that a reload while it is being
+ * transcribed can show it as pending and re-send it under the same id; the server answers an id once.
+ */
+export type PendingAnswer = { id: string; text: string } | { id: string; audio: string; format: string };
+
+function pendingAnswerOf(value: unknown): PendingAnswer | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, text, audio, format } = value as Record<string, unknown>;
+  if (typeof id !== 'string') return undefined;
+  if (typeof text === 'string') return { id, text };
+  if (typeof audio === 'string' && audio.startsWith('data:') && typeof format === 'string') return { id, audio, format };
+  return undefined;
 }
 
 const INTERVIEW_KEY = 'viva.interview.v1';
@@ -29,8 +44,7 @@ export function loadSavedInterview(): SavedInterview | undefined {
       token: typeof value.token === 'string' ? value.token : undefined,
       lastSeq: typeof value.lastSeq === 'number' && Number.isInteger(value.lastSeq) && value.lastSeq >= 0 ? value.lastSeq : 0,
       language: value.language === 'zh' ? 'zh' : 'en',
-      pending:
-        typeof value.pending?.id === 'string' && typeof value.pending.text === 'string' ? { id: value.pending.id, text: value.pending.text } : undefined,
+      pending: pendingAnswerOf(value.pending),
     };
   } catch {
     return undefined;
@@ -48,8 +62,8 @@ export function saveLastSeq(sessionId: string, seq: number): void {
   saveInterview({ ...saved, lastSeq: seq });
 }
 
-/** Remembers (or, with undefined, forgets) the typed answer waiting for its reply. */
-export function savePendingAnswer(sessionId: string, pending: { id: string; text: string } | undefined): void {
+/** Remembers (or, with undefined, forgets) the answer waiting for its reply. */
+export function savePendingAnswer(sessionId: string, pending: PendingAnswer | undefined): void {
   const saved = loadSavedInterview();
   if (saved === undefined || saved.sessionId !== sessionId) return;
   saveInterview({ ...saved, pending });

@@ -6,6 +6,12 @@ export interface Recording {
   durationMs: number;
 }
 
+interface LevelMeter {
+  context: AudioContext;
+  analyser: AnalyserNode;
+  samples: Float32Array<ArrayBuffer>;
+}
+
 export type RecorderFailure = 'unsupported' | 'denied' | 'failed';
 
 export class RecorderError extends Error {
@@ -27,6 +33,7 @@ export class VoiceRecorder {
   private stream: MediaStream | undefined;
   private chunks: Blob[] = [];
   private startedAt = 0;
+  private meter: LevelMeter | undefined;
 
   static isSupported(): boolean {
     return typeof MediaRecorder !== 'undefined' && typeof navigator.mediaDevices?.getUserMedia === 'function';
@@ -34,6 +41,24 @@ export class VoiceRecorder {
 
   get recording(): boolean {
     return this.recorder?.state === 'recording';
+  }
+
+  /** Milliseconds since recording started; 0 when not recording. */
+  get elapsedMs(): number {
+    return this.recorder === undefined ? 0 : performance.now() - this.startedAt;
+  }
+
+  /**
+   * How loud the microphone is right now, 0 to 1 (RMS of the last ~20 ms, scaled so speech reaches about
+   * half); 0 when not recording or where Web Audio is missing. For a level meter, read every frame.
+   */
+  level(): number {
+    const meter = this.meter;
+    if (meter === undefined) return 0;
+    meter.analyser.getFloatTimeDomainData(meter.samples);
+    let sum = 0;
+    for (const sample of meter.samples) sum += sample * sample;
+    return Math.min(1, Math.sqrt(sum / meter.samples.length) * 4);
   }
 
   /** Opens the microphone (asking for permission the first time) and starts recording. */
@@ -56,6 +81,7 @@ export class VoiceRecorder {
     recorder.addEventListener('dataavailable', (event) => {
       if (event.data.size > 0) this.chunks.push(event.data);
     });
+    this.meter = openMeter(stream);
     this.startedAt = performance.now();
     // a timeslice makes the recorder hand over data as it goes, so a long answer is not one huge flush
     recorder.start(1000);
@@ -89,10 +115,28 @@ export class VoiceRecorder {
   }
 
   private release(): void {
+    void this.meter?.context.close().catch(() => undefined);
+    this.meter = undefined;
     for (const track of this.stream?.getTracks() ?? []) track.stop();
     this.stream = undefined;
     this.recorder = undefined;
     this.chunks = [];
+  }
+}
+
+/** An analyser on the microphone (not connected to the speakers); none where Web Audio is missing. */
+function openMeter(stream: MediaStream): LevelMeter | undefined {
+  if (typeof AudioContext === 'undefined') return undefined;
+  try {
+    const context = new AudioContext();
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 1024;
+    context.createMediaStreamSource(stream).connect(analyser);
+    // started from the press (a user gesture), so the browser lets it run
+    void context.resume().catch(() => undefined);
+    return { context, analyser, samples: new Float32Array(analyser.fftSize) };
+  } catch {
+    return undefined;
   }
 }
 

@@ -66,15 +66,19 @@ export const en = {
   'composer.hint': 'Enter to send · Shift+Enter for a new line',
   'composer.send': 'Send',
   'composer.talk': 'Hold to talk',
-  'composer.talkHint': 'Hold the button (or Space) while you speak; a tap starts and a second tap stops.',
+  'composer.talkHint': 'Hold the button (or Space) while you speak; a tap starts and a second tap stops. Escape or Cancel discards the recording.',
   'composer.recording': 'Recording… release to send',
   'composer.recordingTap': 'Recording… tap again to send',
+  'composer.elapsed': 'Recording time',
+  'composer.level': 'Microphone level',
+  'composer.cancelRecording': 'Cancel',
   'composer.waiting': 'Waiting for the interviewer…',
 
   'voice.denied': 'Microphone access was denied. You can allow it in your browser settings, or type your answer.',
   'voice.unsupported': 'This browser cannot record audio. Please type your answer.',
   'voice.unavailable': 'Spoken answers are not available on this server. Please type your answer instead.',
   'voice.failed': 'Your recording could not be transcribed. Please try again, or type your answer.',
+  'voice.discarded': 'Recording discarded. Nothing was sent.',
   'voice.tooShort': 'That recording was too short. Hold the button while you speak.',
 
   // hands-free voice mode (candidate/voice/)

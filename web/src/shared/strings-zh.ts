@@ -64,15 +64,19 @@ export const zh: Record<MessageKey, string> = {
   'composer.hint': 'Enter 发送 · Shift+Enter 换行',
   'composer.send': '发送',
   'composer.talk': '按住说话',
-  'composer.talkHint': '说话时按住按钮（或空格键）；轻点一次开始录音，再点一次发送。',
+  'composer.talkHint': '说话时按住按钮（或空格键）；轻点一次开始录音，再点一次发送。按 Esc 或“取消”可放弃这段录音。',
   'composer.recording': '正在录音…松开发送',
   'composer.recordingTap': '正在录音…再点一次发送',
+  'composer.elapsed': '录音时长',
+  'composer.level': '麦克风音量',
+  'composer.cancelRecording': '取消',
   'composer.waiting': '正在等待面试官…',
 
   'voice.denied': '麦克风权限被拒绝。你可以在浏览器设置中允许，或直接输入文字回答。',
   'voice.unsupported': '此浏览器无法录音，请输入文字回答。',
   'voice.unavailable': '此服务器暂不支持语音回答，请改为输入文字。',
   'voice.failed': '你的录音未能识别，请重试或输入文字回答。',
+  'voice.discarded': '录音已取消，没有发送任何内容。',
   'voice.tooShort': '录音太短了。说话时请按住按钮。',
 
   // hands-free voice mode (candidate/voice/)
