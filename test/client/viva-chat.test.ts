@@ -48,6 +48,8 @@ class ChatProcess {
   }
 }
 
+const ZH_ANSWER = '我负责过支付系统的接口设计，用幂等键处理重试，把 p99 延迟控制在 120 毫秒以内。';
+
 describe('viva chat (the terminal client)', () => {
   let server: VivaProcess;
   before(async () => {
@@ -125,16 +127,35 @@ describe('viva chat (the terminal client)', () => {
   it('asks for the level when it is not given, and speaks the interview\'s language', async () => {
     const chat = new ChatProcess(['chat', server.baseUrl, '--questions', '2']);
     try {
-      chat.write('李雷', '后端工程师', 'expert', 'senior', 'zh', '/quit');
+      chat.write('李雷', '后端工程师', 'expert', 'senior', 'zh', '/help', ZH_ANSWER, '/quit');
       chat.end();
       assert.equal(await chat.exited, 0, chat.output);
       assert.match(chat.output, /Level: junior, mid, senior or lead \[mid\]: /);
       assert.match(chat.output, /please answer junior, mid, senior or lead/);
       assert.match(chat.output, /与你交谈的是 AI 面试官/);
       assert.match(chat.output, /面试官: /);
+      // every label of the conversation in the interview's language: progress, prompt, help, the hint
+      assert.match(chat.output, /（第 1 题，共 2 题）/);
+      assert.match(chat.output, /你> \/help/);
+      assert.match(chat.output, /命令：\/end 结束面试/);
+      assert.match(chat.output, /面试已保存；继续面试请运行：/);
+      assert.doesNotMatch(chat.output, /question \d of|you> |Commands:/);
       const sessionId = /\[session ([A-Za-z0-9_-]+)\]/.exec(chat.output)?.[1];
       const record = (await (await fetch(`${server.baseUrl}/api/v1/interview/${sessionId}`)).json()) as { settings: { level: string } };
       assert.equal(record.settings.level, 'senior');
+
+      // continued later, the interview keeps its language, and the candidate's answer is theirs again
+      const resumed = new ChatProcess(['chat', server.baseUrl, '--session', sessionId ?? '']);
+      try {
+        resumed.write('/quit');
+        resumed.end();
+        assert.equal(await resumed.exited, 0, resumed.output);
+        assert.match(resumed.output, new RegExp(`你: ${ZH_ANSWER}\\n面试官: `));
+        assert.match(resumed.output, /与你交谈的是 AI 面试官/);
+        assert.doesNotMatch(resumed.output, /Interviewer:|You:|question \d of/);
+      } finally {
+        resumed.kill();
+      }
     } finally {
       chat.kill();
     }

@@ -1,5 +1,6 @@
 import { clearLine, cursorTo, type Interface } from 'node:readline';
 import type { AiResponseMessage } from '../viva-client-types.js';
+import { cliText, type CliText } from './cli-text.js';
 import type { LineReader } from './line-reader.js';
 
 type Style = 'interviewer' | 'note' | 'notice' | 'error' | 'strong';
@@ -21,6 +22,7 @@ export class ChatTerminal {
   private streaming: { turn: number; text: string } | undefined;
   /** The interviewer's label, in the interview's language. */
   private interviewerLabel = 'Interviewer:';
+  private text: CliText = cliText('en');
   private readonly color: boolean;
 
   constructor(
@@ -59,9 +61,10 @@ export class ChatTerminal {
     if (!this.interactive) this.output.write(`${text}\n`);
   }
 
-  /** Labels the interviewer's lines in the interview's language (`Interviewer` or `面试官`). */
-  setLabels(interviewer: string): void {
-    this.interviewerLabel = `${interviewer}:`;
+  /** Labels the interviewer's lines and the progress in the interview's language (`Interviewer` or `面试官`). */
+  setLabels(text: CliText): void {
+    this.interviewerLabel = `${text.interviewer}:`;
+    this.text = text;
   }
 
   delta(turn: number, delta: string): void {
@@ -88,7 +91,7 @@ export class ChatTerminal {
       this.output.write('\n');
       this.line(`${this.style('interviewer', this.interviewerLabel)} ${full}`);
     }
-    const progress = describeProgress(message);
+    const progress = describeProgress(message, this.text);
     if (progress !== undefined) this.line(this.style('note', progress));
   }
 
@@ -114,9 +117,9 @@ export class ChatTerminal {
   }
 }
 
-/** "(question 2 of 5)", "(question 2 of 5, follow-up)", or nothing outside the questions. */
-export function describeProgress(message: AiResponseMessage): string | undefined {
+/** "(question 2 of 5)", "(question 2 of 5, follow-up)", "（第 2 题，共 5 题）", or nothing outside the questions. */
+export function describeProgress(message: AiResponseMessage, text: CliText = cliText('en')): string | undefined {
   const { state, question_number: number, total_questions: total } = message.data.interview;
   if (state !== 'in_progress' || number < 1 || total < 1) return undefined;
-  return `(question ${number} of ${total}${message.data.follow_up ? ', follow-up' : ''})`;
+  return text.progress(number, total, message.data.follow_up);
 }

@@ -29,8 +29,6 @@ const sessionRecordSchema = z.object({
 });
 const httpErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
-const HELP = 'Commands: /end ends the interview and shows the report, /quit leaves (the interview stays saved), /help.';
-
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseChatArguments(argv, process.env);
   if (parsed.command === 'help') {
@@ -79,7 +77,7 @@ async function chat(options: ChatOptions, reader: LineReader, terminal: ChatTerm
     }
   }
   const text = cliText(language);
-  terminal.setLabels(text.interviewer);
+  terminal.setLabels(text);
   // said before the first question, in the interview's language: the candidate is talking to software
   terminal.note(text.disclosure);
 
@@ -99,7 +97,7 @@ async function chat(options: ChatOptions, reader: LineReader, terminal: ChatTerm
     terminal.reply(message);
   });
   client.on('transcription', (message) => terminal.line(`${text.youSpoken}: ${message.data.text}`));
-  client.on('notice', (message) => terminal.line(terminal.style('notice', `[notice from ${message.data.from}] ${message.data.message}`)));
+  client.on('notice', (message) => terminal.line(terminal.style('notice', `[${text.notice(message.data.from)}] ${message.data.message}`)));
   client.on('interview_ended', (message) => {
     ended = message;
   });
@@ -111,10 +109,10 @@ async function chat(options: ChatOptions, reader: LineReader, terminal: ChatTerm
   });
   client.on('disconnected', (event) => {
     const seconds = (event.delayMs / 1000).toFixed(1);
-    terminal.note(`connection lost (${event.code}); reconnecting in ${seconds} s, attempt ${event.attempt}`);
+    terminal.note(text.connectionLost(event.code, seconds, event.attempt));
   });
   client.on('state', (state, previous) => {
-    if (state === 'open' && previous === 'reconnecting') terminal.note('reconnected');
+    if (state === 'open' && previous === 'reconnecting') terminal.note(text.reconnected);
   });
   client.on('replaced', () => terminal.error('This interview was opened somewhere else; stopping here.'));
   client.on('closed', (event) => {
@@ -134,26 +132,26 @@ async function chat(options: ChatOptions, reader: LineReader, terminal: ChatTerm
 
   try {
     while (ended === undefined && !stopped) {
-      const line = await reader.read('you> ');
+      const line = await reader.read(text.prompt);
       if (line === undefined || stopped) break;
-      const text = line.trim();
+      const input = line.trim();
       terminal.echo(line);
-      if (text === '') continue;
-      if (text === '/quit' || text === '/exit') break;
-      if (text === '/help') {
-        terminal.note(HELP);
+      if (input === '') continue;
+      if (input === '/quit' || input === '/exit') break;
+      if (input === '/help') {
+        terminal.note(text.help);
         continue;
       }
-      if (text === '/end') {
+      if (input === '/end') {
         ended = await client.endInterview('ended_by_candidate');
         break;
       }
-      if (text.startsWith('/')) {
-        terminal.note(`unknown command ${text}. ${HELP}`);
+      if (input.startsWith('/')) {
+        terminal.note(`${text.unknownCommand(input)} ${text.help}`);
         continue;
       }
       try {
-        const reply = await client.sendText(text);
+        const reply = await client.sendText(input);
         // the last answer ends the interview: interview_ended follows its reply
         if (reply.data.interview.state === 'completed') ended = await endedOnce;
       } catch (error) {
