@@ -76,6 +76,7 @@ describe('the printable report page', () => {
     assert.match(html, /Ada &lt;Lovelace&gt;/);
     assert.match(html, /<a href="\/reports\/sess_report_page\?key=k&amp;format=json" download>Download JSON<\/a>/);
     assert.doesNotMatch(renderReportPage(report({ ended_at: null })), /<dt>Duration<\/dt><dd>\d/, 'no duration before the end');
+    assert.match(renderReportPage(report({ ended_at: '2026-12-04T11:47:00.000Z' })), /<dt>Duration<\/dt><dd>1 h 35 min<\/dd>/, 'hours past the hour');
   });
 
   it('has a print stylesheet: A4 pages, no buttons, questions and guides kept whole', () => {
