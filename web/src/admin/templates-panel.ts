@@ -77,11 +77,13 @@ export class TemplatesPanel {
    */
   private editForm(template: Template): HTMLFormElement {
     if (this.editing?.templateId === template.template_id) return this.editing.form;
+    // the form closes under the keyboard's focus: give it back to the card's Edit button
+    const focusEdit = () => this.list.querySelector<HTMLElement>(`[data-template-id="${CSS.escape(template.template_id)}"] .template-edit`)?.focus();
     const close = () => {
       this.editing = undefined;
       this.signature = '';
       this.render();
-      this.list.querySelector<HTMLElement>(`[data-template-id="${CSS.escape(template.template_id)}"] .template-edit`)?.focus();
+      focusEdit();
     };
     const form = templateForm({
       idPrefix: `edit-${template.template_id}`,
@@ -96,6 +98,7 @@ export class TemplatesPanel {
         this.templates = this.templates.map((item) => (item.template_id === saved.template_id ? { ...item, ...saved } : item));
         this.signature = '';
         this.render();
+        focusEdit();
         this.onChanged();
         return this.saved.text;
       },
@@ -156,6 +159,7 @@ export class TemplatesPanel {
       i18n: 'admin.edit',
       on: {
         click: () => {
+          this.saved = undefined;
           if (isEditing) this.editing = undefined;
           else this.editForm(template);
           this.signature = '';
