@@ -35,6 +35,8 @@ export class Composer {
   private readonly elapsed: HTMLSpanElement;
   private readonly levelMeter: HTMLMeterElement;
   private meterFrame: number | undefined;
+  /** Counts starts and cancels, so a start that finishes after a cancel knows it was cancelled. */
+  private recordingAttempt = 0;
 
   constructor(private readonly handlers: ComposerHandlers) {
     this.textarea = localizeAttributes(
@@ -132,6 +134,7 @@ export class Composer {
   end(): void {
     this.ended = true;
     this.recorder.cancel();
+    this.showMicMode('idle');
     this.refresh();
   }
 
@@ -144,6 +147,7 @@ export class Composer {
   blockVoice(reason: MessageKey): void {
     this.voiceBlocked = reason;
     this.recorder.cancel();
+    this.showMicMode('idle');
     this.showStatus(reason, 'warning');
     this.refresh();
   }
@@ -183,6 +187,7 @@ export class Composer {
 
   private async startRecording(): Promise<void> {
     this.showStatus(undefined);
+    const attempt = ++this.recordingAttempt;
     try {
       await this.recorder.start();
     } catch (error) {
@@ -191,6 +196,11 @@ export class Composer {
       else if (reason === 'unsupported') this.blockVoice('voice.unsupported');
       else this.showStatus('voice.failed', 'error');
       throw error;
+    }
+    // cancelled (or the interview ended) while the microphone was opening: close it again at once
+    if (attempt !== this.recordingAttempt || this.ended || this.voiceBlocked !== undefined) {
+      this.recorder.cancel();
+      throw new RecorderError('failed', 'cancelled while starting');
     }
     this.autoStop = setTimeout(() => void this.finishRecording(), MAX_RECORDING_MS);
   }
@@ -212,6 +222,7 @@ export class Composer {
   }
 
   private cancelRecording(): void {
+    this.recordingAttempt++;
     clearTimeout(this.autoStop);
     const wasRecording = this.recorder.recording;
     this.recorder.cancel();
