@@ -213,8 +213,8 @@ describe('PostgresSessionStore specifics', { skip }, () => {
     try {
       const records = [0, 1, 2].map((index) => answerRecord(index));
       const progress = { ...initialProgress(), state: 'in_progress', current_index: 2, greeted: true, records };
-      const client = new pg.Client({ connectionString: fresh.url });
-      await client.connect();
+      const pool = new pg.Pool({ connectionString: fresh.url, max: 1 });
+      const client = await pool.connect();
       try {
         await migratePostgres(client, postgresMigrations.filter((migration) => migration.version < 5));
         await client.query(
@@ -223,7 +223,8 @@ describe('PostgresSessionStore specifics', { skip }, () => {
           [JSON.stringify(progress), JSON.stringify(initialProgress())],
         );
       } finally {
-        await client.end();
+        client.release();
+        await pool.end();
       }
       const store = await PostgresSessionStore.open(fresh.url, { poolSize: 2 });
       try {
