@@ -67,6 +67,9 @@ export class ClientConnection {
     this.coalesceWrites();
     this.socket.send(messageJson(message));
     this.events.messageOut(message.type);
+    // a durable message (the reply) ends what a turn sends, and `connected` is what the client waits for:
+    // both leave now, with whatever is corked before them, instead of at the next turn of the loop
+    if (message.seq !== undefined || message.type === 'connected') this.writeCorked();
     return true;
   }
 
@@ -74,17 +77,30 @@ export class ClientConnection {
    * A turn sends several frames in one go (status, deltas, the reply). Corking the TCP socket until the
    * event loop turns lets them leave in one write instead of one system call each. `_socket` is ws's
    * own reference to the net.Socket; ws corks per frame itself, and corks nest.
+   *
+   * The uncork waits for the loop's check phase (setImmediate). A frame sent from inside that phase (the
+   * reply, sent once the group commit that runs there has stored it) would wait a whole loop turn more,
+   * behind every other connection's input: `writeCorked` sends those at once.
    */
   private coalesceWrites(): void {
     if (this.corked) return;
-    const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+    const raw = this.rawSocket();
     if (raw === undefined || raw.destroyed) return;
     raw.cork();
     this.corked = true;
-    setImmediate(() => {
-      this.corked = false;
-      if (!raw.destroyed) raw.uncork();
-    });
+    setImmediate(() => this.writeCorked());
+  }
+
+  /** Uncorks what coalesceWrites corked, if it still is (uncorking twice would undo one of ws's own corks). */
+  private writeCorked(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    const raw = this.rawSocket();
+    if (raw !== undefined && !raw.destroyed) raw.uncork();
+  }
+
+  private rawSocket(): Socket | undefined {
+    return (this.socket as unknown as { _socket?: Socket })._socket;
   }
 
   holdLiveMessages(): void {

@@ -11,4 +11,9 @@ describe('newSessionId', () => {
     // the random part alone is 16 base64url characters: 96 bits
     assert.equal(newSessionId().length, 2 + 8 + 16);
   });
+
+  it('never repeats a random part, across refills of its random pool', () => {
+    const randomParts = Array.from({ length: 2_000 }, () => newSessionId(1_800_000_000_000).slice(10));
+    assert.equal(new Set(randomParts).size, randomParts.length);
+  });
 });

@@ -5,7 +5,8 @@ import type { SessionStore, UnnumberedMessage } from '../../src/interview/sessio
 import { serverMessage } from '@viva/protocol/server-messages.js';
 import { isVivaError } from '@viva/protocol/viva-error.js';
 import { PostgresSessionStore } from '../../src/storage/postgres/postgres-session-store.js';
-import { postgresMigrations } from '../../src/storage/postgres/postgres-migrations.js';
+import { migratePostgres, postgresMigrations } from '../../src/storage/postgres/postgres-migrations.js';
+import { initialProgress, type AnswerRecord } from '../../src/interview/interview-types.js';
 import { TurnSequenceError } from '../../src/storage/session-records.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../helpers/postgres-database.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -30,7 +31,7 @@ function databaseUrl(): string {
 
 async function emptyStore(): Promise<PostgresSessionStore> {
   const store = await PostgresSessionStore.open(databaseUrl(), { poolSize: 4 });
-  await adminQuery('TRUNCATE sessions, messages, turns, settings');
+  await adminQuery('TRUNCATE sessions, messages, turns, progress_records, settings');
   return store;
 }
 
@@ -206,4 +207,98 @@ describe('PostgresSessionStore specifics', { skip }, () => {
       await store.close();
     }
   });
+
+  it('moves the answer records of a database made before migration 5 into rows of their own, losing none', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const records = [0, 1, 2].map((index) => answerRecord(index));
+      const progress = { ...initialProgress(), state: 'in_progress', current_index: 2, greeted: true, records };
+      const pool = new pg.Pool({ connectionString: fresh.url, max: 1 });
+      const client = await pool.connect();
+      try {
+        await migratePostgres(client, postgresMigrations.filter((migration) => migration.version < 5));
+        await client.query(
+          `INSERT INTO sessions (id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count)
+           VALUES ('old', now(), now(), '{}', '{}', NULL, $1, NULL, 0, 0), ('empty', now(), now(), '{}', '{}', NULL, $2, NULL, 0, 0)`,
+          [JSON.stringify(progress), JSON.stringify(initialProgress())],
+        );
+      } finally {
+        client.release();
+        await pool.end();
+      }
+      const store = await PostgresSessionStore.open(fresh.url, { poolSize: 2 });
+      try {
+        assert.deepEqual((await store.getSession('old'))?.progress, progress);
+        assert.deepEqual((await store.getSession('empty'))?.progress, initialProgress());
+      } finally {
+        await store.close();
+      }
+      const check = new pg.Client({ connectionString: fresh.url });
+      await check.connect();
+      try {
+        const { rows } = await check.query<{ progress: string }>("SELECT progress FROM sessions WHERE id = 'old'");
+        assert.equal(JSON.parse(rows[0]?.progress ?? '{}').records, undefined);
+        const counted = await check.query<{ count: number }>("SELECT count(*)::integer AS count FROM progress_records WHERE session_id = 'old'");
+        assert.equal(counted.rows[0]?.count, 3);
+      } finally {
+        await check.end();
+      }
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('writes only the answer a turn changed: a late turn of a long interview rewrites no earlier answer', async () => {
+    const store = await emptyStore();
+    try {
+      await store.createSession({ id: 'long' });
+      let session = await store.updateSession('long', { progress: { ...initialProgress(), records: [0, 1, 2, 3].map((index) => answerRecord(index)) } });
+      // the turn shares the stored (frozen) earlier answers and changes only the newest
+      const records = [...session.progress.records];
+      const newest = records[3];
+      assert.ok(newest !== undefined);
+      // U+0000 in an answer: in the progress column, the state index (progress::json ->> 'state') refused
+      // the whole row; an answer row is plain text
+      records[3] = { ...newest, answer: 'changed \u0000' };
+      // a trigger notes every answer row written
+      await adminQuery(`CREATE TABLE IF NOT EXISTS written (position integer)`);
+      await adminQuery(`TRUNCATE written`);
+      await adminQuery(`CREATE OR REPLACE FUNCTION note_written() RETURNS trigger AS $$ BEGIN INSERT INTO written VALUES (NEW.position); RETURN NEW; END $$ LANGUAGE plpgsql`);
+      await adminQuery(`CREATE OR REPLACE TRIGGER note_written AFTER INSERT OR UPDATE ON progress_records FOR EACH ROW EXECUTE FUNCTION note_written()`);
+      try {
+        session = (await store.commit({ session_id: 'long', messages: [], patch: { progress: { ...session.progress, records } } })).session;
+        assert.deepEqual((await adminQuery<{ position: number }>('SELECT position FROM written')).map((row) => row.position), [3]);
+        const stored = await adminQuery<{ data: string }>("SELECT data FROM progress_records WHERE session_id = 'long' ORDER BY position");
+        assert.equal(JSON.parse(stored[3]?.data ?? '{}').answer, 'changed \u0000');
+        assert.equal(session.progress.records[0], records[0], 'unchanged answers are shared, not copied');
+        assert.deepEqual((await store.getSession('long'))?.progress.records, records);
+        // a commit without a progress patch writes no answer at all
+        await adminQuery('TRUNCATE written');
+        await store.commit({ session_id: 'long', messages: [notice('long', 'hello')] });
+        assert.deepEqual(await adminQuery('SELECT position FROM written'), []);
+        // fewer records than stored: the extra rows go
+        await store.updateSession('long', { progress: { ...session.progress, records: records.slice(0, 1) } });
+        assert.equal((await adminQuery("SELECT 1 FROM progress_records WHERE session_id = 'long'")).length, 1);
+        assert.deepEqual((await store.getSession('long'))?.progress.records, records.slice(0, 1));
+      } finally {
+        await adminQuery('DROP TRIGGER IF EXISTS note_written ON progress_records');
+        await adminQuery('DROP TABLE IF EXISTS written');
+      }
+    } finally {
+      await store.close();
+    }
+  });
 });
+
+function answerRecord(index: number): AnswerRecord {
+  return {
+    question_id: `q${index}`,
+    question: `Question ${index}?`,
+    stage: 'technical',
+    competency: 'system design',
+    answer: `Answer ${index}.`,
+    follow_ups: [{ question: `Why ${index}?`, answer: 'Because.' }],
+    skipped: false,
+    unknown: false,
+  };
+}

@@ -105,6 +105,28 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX templates_by_created ON templates (created_at DESC, id);
     `,
   },
+  {
+    version: 5,
+    name: 'answer records in rows of their own',
+    // as SQLite's migration 3: progress held every answer so far, rewritten whole on every turn; now each
+    // answer is a row (a turn writes the one it changed) and the progress column keeps the rest. json, not
+    // jsonb, for the reason above; a json value's text is the text JSON.stringify wrote
+    sql: `
+      CREATE TABLE progress_records (
+        session_id text COLLATE "C" NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        position integer NOT NULL CHECK (position >= 0),
+        data text NOT NULL,
+        PRIMARY KEY (session_id, position)
+      );
+      INSERT INTO progress_records (session_id, position, data)
+        SELECT sessions.id, record.ordinality - 1, record.value::text
+        FROM sessions, json_array_elements(sessions.progress::json -> 'records') WITH ORDINALITY AS record (value, ordinality)
+        WHERE json_typeof(sessions.progress::json -> 'records') = 'array';
+      UPDATE sessions
+        SET progress = coalesce((SELECT json_object_agg(field.key, field.value) FROM json_each(sessions.progress::json) AS field WHERE field.key <> 'records')::text, '{}')
+        WHERE (progress::json -> 'records') IS NOT NULL;
+    `,
+  },
 ];
 
 /**

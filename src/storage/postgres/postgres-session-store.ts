@@ -12,6 +12,8 @@ import type {
 } from '../../interview/session-store.js';
 import type { DurableMessage } from '@viva/protocol/server-messages.js';
 import { VivaError } from '@viva/protocol/viva-error.js';
+import type { AnswerRecord } from '../../interview/interview-types.js';
+import { deepFreeze } from '../hot-session-cache.js';
 import { applyPatch, erasedSessionError, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
 import {
   messageFromRow,
@@ -52,7 +54,75 @@ function iso(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 }
 
-const sessionColumns = `id, ${iso('created_at')}, ${iso('updated_at')}, candidate, settings, plan, progress, report, last_seq, turn_count, template_id`;
+// the answer records (progress.records) have rows of their own (migration 5); a session is read with them
+const sessionColumns = `id, ${iso('created_at')}, ${iso('updated_at')}, candidate, settings, plan, progress, report, last_seq, turn_count, template_id,
+  ARRAY(SELECT data FROM progress_records WHERE progress_records.session_id = sessions.id ORDER BY position) AS records`;
+
+/** A sessions row as selected with sessionColumns: the answer records' JSON texts, in order, beside it. */
+type SessionRowWithRecords = SessionRow & { records: string[] };
+
+/**
+ * The JSON text stored for each answer record this store handed out or wrote. Records are handed out
+ * frozen, so an unchanged answer that comes back in a commit (the engines copy only the answer a turn
+ * changes) is known, with its text, without serialising it again; only answers that differ are written.
+ */
+const storedRecordJson = new WeakMap<object, string>();
+
+function recordFromText(text: string): AnswerRecord {
+  const record = deepFreeze(JSON.parse(text) as AnswerRecord);
+  storedRecordJson.set(record, text);
+  return record;
+}
+
+function recordFromRow(row: SessionRowWithRecords): SessionRecord {
+  const record = sessionFromRow(row);
+  return { ...record, progress: { ...record.progress, records: row.records.map(recordFromText) } };
+}
+
+/** The row to write: the progress column without the answer records, which have rows of their own. */
+function rowToWrite(record: SessionRecord): SessionRow {
+  const { records: _records, ...progress } = record.progress;
+  return { ...sessionToRow(record), progress: JSON.stringify(progress) };
+}
+
+/**
+ * The answer records of `records` whose JSON differs from the stored texts `stored` (positions and
+ * texts, for an upsert), and how many rows there are to keep: rows from that position on are deleted.
+ */
+function changedRecords(records: readonly AnswerRecord[], stored: readonly string[]): { positions: number[]; texts: string[]; keep: number } {
+  const positions: number[] = [];
+  const texts: string[] = [];
+  records.forEach((record, position) => {
+    const known = storedRecordJson.get(record);
+    if (known !== undefined && known === stored[position]) return;
+    const text = known ?? JSON.stringify(record);
+    if (text === stored[position]) return;
+    positions.push(position);
+    texts.push(text);
+  });
+  return { positions, texts, keep: records.length };
+}
+
+/** Freezes the answer records of a record just written and remembers their texts (see storedRecordJson). */
+function rememberWritten(record: SessionRecord): SessionRecord {
+  const records = record.progress.records.map((answer) => {
+    if (storedRecordJson.has(answer)) return answer;
+    const text = JSON.stringify(answer);
+    const frozen = deepFreeze(answer);
+    storedRecordJson.set(frozen, text);
+    return frozen;
+  });
+  return { ...record, progress: { ...record.progress, records } };
+}
+
+/** Writes the changed answer records and drops the rows past the last one, in the caller's transaction. */
+const recordWrites = `
+  WITH upserted AS (
+    INSERT INTO progress_records (session_id, position, data)
+    SELECT $1::text, position, data FROM unnest($2::integer[], $3::text[]) AS r (position, data)
+    ON CONFLICT (session_id, position) DO UPDATE SET data = excluded.data
+  )
+  DELETE FROM progress_records WHERE session_id = $1::text AND position >= $4::integer`;
 const messageColumns = 'session_id, seq, type, reply_to, timestamp, data';
 const turnColumns = `session_id, turn, input_id, input_kind, candidate_text, reply, follow_up, cancelled, ${iso('created_at')}`;
 
@@ -87,7 +157,7 @@ function withoutNulInRequest(request: CommitRequest): CommitRequest {
 
 /**
  * Every write of a commit in one statement: the messages (as parallel arrays through unnest), the turn
- * (only when $7 is given) and the session row. Casts are spelled out because PostgreSQL does not infer
+ * (only when $7 is given), the answer records that changed (and none past the last) and the session row. Casts are spelled out because PostgreSQL does not infer
  * parameter types from an INSERT … SELECT's target columns.
  */
 const commitWrites = `
@@ -99,6 +169,12 @@ const commitWrites = `
     INSERT INTO turns (session_id, turn, input_id, input_kind, candidate_text, reply, follow_up, cancelled, created_at)
     SELECT $1, $7::integer, $8::text, $9::text, $10::text, $11::text, $12::boolean, $13::boolean, $14::timestamptz
     WHERE $7::integer IS NOT NULL
+  ), upserted_records AS (
+    INSERT INTO progress_records (session_id, position, data)
+    SELECT $1, position, data FROM unnest($22::integer[], $23::text[]) AS r (position, data)
+    ON CONFLICT (session_id, position) DO UPDATE SET data = excluded.data
+  ), deleted_records AS (
+    DELETE FROM progress_records WHERE session_id = $1 AND position >= $24::integer
   )
   UPDATE sessions SET updated_at = $14::timestamptz, candidate = $15, settings = $16, plan = $17, progress = $18,
     report = $19, last_seq = $20, turn_count = $21
@@ -164,7 +240,8 @@ export class PostgresSessionStore implements SessionStore {
 
   async createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }> {
     const record = newSessionRecord(init, this.#timestamp());
-    const row = sessionToRow(record);
+    // a new session has no answer records: nothing to write beside the row
+    const row = rowToWrite(record);
     // the tombstone check is in the same statement, so an erase committed before it is always seen
     const inserted = await this.#query(
       `INSERT INTO sessions (id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count, template_id)
@@ -181,32 +258,37 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
-    const { rows } = await this.#query<SessionRow>(`SELECT ${sessionColumns} FROM sessions WHERE id = $1`, [id]);
+    const { rows } = await this.#query<SessionRowWithRecords>(`SELECT ${sessionColumns} FROM sessions WHERE id = $1`, [id]);
     const row = rows[0];
-    return row === undefined ? null : sessionFromRow(row);
+    return row === undefined ? null : recordFromRow(row);
   }
 
   async updateSession(id: string, patch: SessionPatch): Promise<SessionRecord> {
-    return this.#transaction(async (client) => {
-      const record = applyPatch(await this.#lockSession(client, id), patch, this.#timestamp());
-      const row = sessionToRow(record);
+    const written = await this.#transaction(async (client) => {
+      const current = await this.#lockSession(client, id);
+      const record = applyPatch(current.record, patch, this.#timestamp());
+      const row = rowToWrite(record);
       await client.query(
         prepared(`UPDATE sessions SET updated_at = $2, candidate = $3, settings = $4, plan = $5, progress = $6, report = $7
          WHERE id = $1`,
         [id, row.updated_at, row.candidate, row.settings, row.plan, row.progress, row.report]),
       );
+      const changed = changedRecords(record.progress.records, current.storedRecords);
+      await client.query(prepared(recordWrites, [id, changed.positions, changed.texts, changed.keep]));
       return record;
     });
+    return rememberWritten(written);
   }
 
   async commit(request: CommitRequest): Promise<CommitResult> {
     const clean = withoutNulInRequest(request);
-    return this.#transaction(async (client) => {
+    const committed = await this.#transaction(async (client) => {
       const current = await this.#lockSession(client, clean.session_id);
       // a TurnSequenceError thrown here rolls the transaction back: nothing of the commit is stored
-      const plan = planCommit(current, clean, this.#timestamp());
+      const plan = planCommit(current.record, clean, this.#timestamp());
       const messages = plan.messages.map(messageToRow);
-      const session = sessionToRow(plan.session);
+      const session = rowToWrite(plan.session);
+      const records = changedRecords(plan.session.progress.records, current.storedRecords);
       const turn = plan.turn;
       await client.query(prepared(commitWrites, [
         plan.session.id,
@@ -230,9 +312,13 @@ export class PostgresSessionStore implements SessionStore {
         session.report,
         session.last_seq,
         session.turn_count,
+        records.positions,
+        records.texts,
+        records.keep,
       ]));
       return { session: plan.session, messages: plan.messages };
     });
+    return { session: rememberWritten(committed.session), messages: committed.messages };
   }
 
   async messagesAfter(sessionId: string, afterSeq: number, limit?: number): Promise<DurableMessage[]> {
@@ -270,11 +356,11 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]> {
-    const { rows } = await this.#query<SessionRow>(
+    const { rows } = await this.#query<SessionRowWithRecords>(
       `SELECT ${sessionColumns} FROM sessions ORDER BY sessions.created_at DESC, id ASC LIMIT $1 OFFSET $2`,
       [normalizeLimit(options.limit) ?? null, normalizeOffset(options.offset)],
     );
-    return rows.map(sessionFromRow);
+    return rows.map(recordFromRow);
   }
 
   async countSessions(): Promise<number> {
@@ -300,7 +386,7 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {
-    return (await this.#recruiting.searchSessions(search)).map(sessionFromRow);
+    return (await this.#recruiting.searchSessions(search)).map((row) => recordFromRow(row as SessionRowWithRecords));
   }
 
   async createTemplate(template: InterviewTemplate): Promise<InterviewTemplate> {
@@ -397,11 +483,12 @@ export class PostgresSessionStore implements SessionStore {
     }
   }
 
-  async #lockSession(client: PoolClient, id: string): Promise<SessionRecord> {
-    const { rows } = await client.query<SessionRow>(prepared(`SELECT ${sessionColumns} FROM sessions WHERE id = $1 FOR UPDATE`, [id]));
+  /** The session, locked for this transaction, and the JSON texts of its stored answer records. */
+  async #lockSession(client: PoolClient, id: string): Promise<{ record: SessionRecord; storedRecords: string[] }> {
+    const { rows } = await client.query<SessionRowWithRecords>(prepared(`SELECT ${sessionColumns} FROM sessions WHERE id = $1 FOR UPDATE`, [id]));
     const row = rows[0];
     if (row === undefined) throw new VivaError('SESSION_NOT_FOUND', undefined, { details: { session_id: id } });
-    return sessionFromRow(row);
+    return { record: recordFromRow(row), storedRecords: row.records };
   }
 
   #timestamp(): string {
