@@ -3,8 +3,6 @@ import {
   clientEnvelopeSchema,
   inputIdSchema,
   isClientMessageType,
-  MAX_INPUT_ID_CHARACTERS,
-  MAX_TEXT_CHARACTERS,
   type ClientMessage,
 } from '@viva/protocol/client-messages.js';
 import { MAX_JSON_DEPTH, jsonTextTooDeep } from '@viva/protocol/json-nesting.js';
@@ -36,8 +34,6 @@ export function decodeClientMessage(frame: string): DecodeResult {
       replyTo: undefined,
     };
   }
-  const fast = plainTextInput(parsed);
-  if (fast !== undefined) return { ok: true, message: fast };
   const replyTo = readableId(parsed);
   const envelope = clientEnvelopeSchema.safeParse(parsed);
   if (!envelope.success) return { ok: false, error: invalidMessage(envelope.error), replyTo };
@@ -54,25 +50,6 @@ export function decodeClientMessage(frame: string): DecodeResult {
   const dataResult = clientDataSchemas[type].safeParse(data ?? {});
   if (!dataResult.success) return { ok: false, error: invalidMessage(dataResult.error, ['data']), replyTo };
   return { ok: true, message: { type, id, data: dataResult.data } as ClientMessage };
-}
-
-/**
- * The common case, a `text_input` of a valid id (or none) and a text without context, checked by hand:
- * what the zod schemas (clientEnvelopeSchema, textInputDataSchema) accept and return for exactly such a
- * message, at a fraction of the cost of three schema passes per turn. Anything else (a context, an
- * invalid field, another type) is undefined here and goes through the schemas, which also word the errors.
- */
-function plainTextInput(parsed: object): ClientMessage | undefined {
-  const { type, id, data } = parsed as { type?: unknown; id?: unknown; data?: unknown };
-  if (type !== 'text_input') return undefined;
-  if (id !== undefined && (typeof id !== 'string' || id.length < 1 || id.length > MAX_INPUT_ID_CHARACTERS)) return undefined;
-  if (typeof data !== 'object' || data === null || Object.getPrototypeOf(data) !== Object.prototype) return undefined;
-  const { text, context } = data as { text?: unknown; context?: unknown };
-  if (context !== undefined || typeof text !== 'string') return undefined;
-  // as answerTextSchema: trimmed first, then its length checked
-  const trimmed = text.trim();
-  if (trimmed.length < 1 || trimmed.length > MAX_TEXT_CHARACTERS) return undefined;
-  return { type, id, data: { text: trimmed } };
 }
 
 export function tooDeep(): VivaError {
