@@ -90,10 +90,15 @@ function endingOf(snapshot: InterviewSnapshot): ReportFacts['ending'] {
   return progress.end_reason === 'completed' ? 'time_ran_out' : 'ended_early';
 }
 
-/** The guide the question was planned with, or the built-in one when the plan has none (stored before guides). */
+/**
+ * The guide these heuristics scored against: the one a built-in plan carries (or, for a plan stored before
+ * guides, the same derived again). A model's plan carries the model's guide, which the heuristics do not
+ * check, so a heuristic report of it (the fallback) shows the built-in guide for the question's stage.
+ */
 function guideOfRecord(plan: InterviewPlan, record: AnswerRecord, language: Language): ScoringGuide | undefined {
   const planned = plan.questions.find((question) => question.id === record.question_id);
-  return planned !== undefined ? scoringGuideOf(planned, language) : derivedScoringGuide({ id: record.question_id, stage: record.stage }, language);
+  if (planned !== undefined && plan.created_by === 'builtin') return scoringGuideOf(planned, language);
+  return derivedScoringGuide({ id: record.question_id, stage: record.stage }, language);
 }
 
 /** The heuristics that decided the score, then which level of the guide the answer met and why. */

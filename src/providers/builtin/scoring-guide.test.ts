@@ -142,6 +142,20 @@ describe('the built-in report and the guide', () => {
     assert.equal(guideVerdict(general, 'technical', 'en'), `met the guide’s 3: named idempotent, retry; no example of their own; no result; reasoning laid out.`);
   });
 
+  it("shows the built-in guide, not a model's, when the heuristics score a model's plan (the fallback)", () => {
+    const snapshot = completed('en', () => "I don't know.");
+    const modelGuide = [{ score: 1, description: 'Model: nothing.' }, { score: 3, description: 'Model: some.' }, { score: 5, description: 'Model: all.' }];
+    const plan = { ...snapshot.plan, created_by: 'llm' as const, questions: snapshot.plan.questions.map((question, index) => ({ ...question, id: `llm-${index + 1}`, scoring_guide: modelGuide })) };
+    const records = snapshot.progress.records.map((entry, index) => ({ ...entry, question_id: `llm-${index + 1}` }));
+    const report = evaluateInterview({ ...snapshot, plan, progress: { ...snapshot.progress, records } });
+    const scored = report.questions.filter((question) => question.score !== null);
+    assert.ok(scored.length > 0);
+    for (const question of scored) {
+      assert.deepEqual(question.scoring_guide?.map((entry) => entry.score), [1, 3, 5]);
+      assert.doesNotMatch(JSON.stringify(question.scoring_guide), /Model:/);
+    }
+  });
+
   it('derives the guide for a plan stored before guides existed', () => {
     const report = evaluateInterview(completed('zh', () => '我不知道。', true));
     const scored = report.questions.filter((question) => question.score !== null);

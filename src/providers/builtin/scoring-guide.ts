@@ -7,7 +7,7 @@ import type { BankQuestion } from './question-bank-types.js';
 
 /**
  * The built-in engine's scoring guides (the lines are the domain's, rules/scoring-guide.ts): a bank
- * question's name its points, and the report says which level of the guide each answer met and why.
+ * question's guide names its points, and the report says which level of the guide each answer met and why.
  */
 
 const CJK = /[\u3400-\u9fff]/;

@@ -148,9 +148,11 @@ export class ModelEvaluator implements InterviewEvaluator {
       const verdictScore = verdict?.score ?? null;
       const score = question.score === null ? null : verdictScore === null ? question.score : roundToTenth(verdictScore);
       const notes = verdict?.notes.trim();
-      // the heuristics' basis explains the heuristic score, not the model's
-      const { basis: _basis, ...rest } = question;
-      return { ...rest, score, notes: notes === undefined || notes === '' ? question.notes : notes };
+      // the heuristics' basis and guide explain the heuristic score; the model scored against the plan's guide
+      const { basis: _basis, scoring_guide: _heuristicGuide, ...rest } = question;
+      const record = snapshot.progress.records[index];
+      const guide = record === undefined ? undefined : guideOf(snapshot, record);
+      return { ...rest, score, notes: notes === undefined || notes === '' ? question.notes : notes, ...(guide === undefined ? {} : { scoring_guide: guide }) };
     });
     const checked = checkVerdict(
       { overall: roundToTenth(output.overall_score), recommendation: output.recommendation },
