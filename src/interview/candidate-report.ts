@@ -34,6 +34,21 @@ export function candidateSummaryOf(report: InterviewReport): CandidateReport {
 
 export type CandidateSummary = CandidateReport;
 
+/**
+ * The report as a candidate sees it with `CANDIDATE_REPORT=full`: everything but the scoring guides.
+ * Every candidate for a job gets the same questions, so a guide a candidate took away would tell the
+ * next one what earns a 5.
+ */
+export function candidateFullReportOf(report: InterviewReport): InterviewReport {
+  return { ...report, questions: report.questions.map(({ scoring_guide: _guide, ...question }) => question) };
+}
+
+/** A plan question as a candidate may see it: no scoring guide and no planned probe. */
+export function candidateQuestionView<Question extends { scoring_guide?: unknown; probe?: unknown }>(question: Question): Omit<Question, 'scoring_guide' | 'probe'> {
+  const { scoring_guide: _guide, probe: _probe, ...visible } = question;
+  return visible;
+}
+
 function thankYou(report: InterviewReport, answered: number): string {
   const name = report.candidate.name;
   const total = report.questions.length;

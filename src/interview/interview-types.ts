@@ -5,6 +5,7 @@ import type {
   InterviewSettingsInput,
   InterviewState,
   Language,
+  ScoringGuide,
   StageName,
 } from '@viva/protocol/interview-schemas.js';
 
@@ -29,6 +30,14 @@ export interface PlannedQuestion {
   text: string;
   /** The competency this question probes, such as `system design` or `collaboration`. */
   competency: string;
+  /**
+   * What a 1, a 3 and a 5 answer contain: the evaluator scores against it and the hiring team's report
+   * shows it; the candidate never sees it. Absent for questions that are not scored (the candidate's own
+   * questions) and in plans stored before it existed (the evaluator then derives one).
+   */
+  scoring_guide?: ScoringGuide | undefined;
+  /** Model plans: one probing follow-up the planner wrote for a strong answer, reused for every candidate. */
+  probe?: string | undefined;
 }
 
 export interface InterviewPlan {
@@ -123,4 +132,4 @@ export interface ConversationTurn {
   interrupted?: boolean | undefined;
 }
 
-export type { Candidate, EndReason, InterviewReport, InterviewSettingsInput, Language, StageName };
+export type { Candidate, EndReason, InterviewReport, InterviewSettingsInput, Language, ScoringGuide, StageName };

@@ -21,15 +21,30 @@ export function lastUserMessage(request: ChatRequest): string {
   return [...request.body.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
 }
 
-export function planFor(request: ChatRequest): string {
+/**
+ * A plan with a scoring guide and a probe per question, as the planner prompt asks; `guide` may make the
+ * model leave guides out or botch them (a line missing), for the fallback.
+ */
+export function planFor(request: ChatRequest, guide: 'written' | 'omitted' | 'botched' = 'written'): string {
   const text = request.body.messages.map((message) => message.content).join('\n');
   const count = Number(/Number of main questions: (\d+)|主问题数量：(\d+)/.exec(text)?.slice(1).find((value) => value !== undefined) ?? 3);
   const topics = ['your background', 'a system you designed', 'a hard production incident', 'a disagreement with a colleague', 'scaling a database', 'what you want to ask us'];
   return JSON.stringify({
-    questions: Array.from({ length: count }, (_value, index) => ({
-      text: `Model question ${index + 1}: could you tell me about ${topics[index % topics.length]}?`,
-      competency: `competency ${index + 1}`,
-    })),
+    questions: Array.from({ length: count }, (_value, index) => {
+      const topic = topics[index % topics.length] ?? '';
+      const number = index + 1;
+      const lines = {
+        1: `Model guide ${number}: says nothing about ${topic}.`,
+        3: `Model guide ${number}: talks about ${topic} in general terms.`,
+        5: `Model guide ${number}: an own example about ${topic}, with the result and the trade-offs.`,
+      };
+      return {
+        text: `Model question ${number}: could you tell me about ${topic}?`,
+        competency: `competency ${number}`,
+        ...(guide === 'written' ? { guide: lines } : guide === 'botched' ? { guide: { 1: lines[1], 5: lines[5] } } : {}),
+        probe: `Model probe ${number}: what would you do differently about ${topic} today?`,
+      };
+    }),
   });
 }
 

@@ -1,9 +1,9 @@
 /**
  * The persona suite (issue 12): scripted candidates through a whole interview, in both engines, judged
  * as a hiring manager would judge the result. For every persona: the recommendation lands in its band,
- * nothing that was not an answer is quoted as evidence or praised, and the report does not contradict
- * itself; the strong candidate scores above every weak persona on every competency they share; and
- * candidates for one job get the same plan.
+ * nothing that was not an answer is quoted as evidence or praised, the report does not contradict itself,
+ * and every score comes with its question's scoring guide; the strong candidate scores above every weak
+ * persona on every competency they share; and candidates for one job get the same plan.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -53,6 +53,10 @@ function checkRun(run: PersonaRun, engine: string): void {
   assert.equal(lowerOf(report.recommendation, recommendationFor(report.overall_score)), report.recommendation, `${label}: recommendation above the score`);
   const both = /strongest area was .+\((\d(?:\.\d)?)\/5\) and the weakest .+\((\d(?:\.\d)?)\/5\)/.exec(report.summary);
   if (both !== null) assert.notEqual(both[1], both[2], `${label}: ${report.summary}`);
+  // every score can be checked against the guide it was given
+  for (const question of report.questions) {
+    if (question.score !== null) assert.deepEqual(question.scoring_guide?.map((entry) => entry.score), [1, 3, 5], `${label}: a score without its guide`);
+  }
   if (engine === 'builtin') {
     assert.notEqual(report.recommendation, 'strong_yes', `${label}: the built-in engine asks for a human review`);
     for (const question of report.questions) if (question.score !== null) assert.ok((question.basis ?? []).length > 0, `${label}: a score without its basis`);

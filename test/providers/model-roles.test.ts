@@ -184,6 +184,35 @@ describe('reading what the model wrote', () => {
     assert.ok(!repeated.ok && /appears twice/.test(repeated.problems));
   });
 
+  it("keeps the planner's guide and probe per question, falls back to the stage's guide for a botched one, and gives the candidate's own questions neither", () => {
+    const slots = ['technical', 'behavioral', 'candidate_questions'] as const;
+    const guide = { 1: 'Does not mention caching at all.', 3: 'Names a cache and a TTL, stays general.', 5: 'Own example: cache, invalidation, hit rate, trade-offs.' };
+    const plan = readPlanOutput(
+      JSON.stringify({
+        questions: [
+          { text: 'How would you design a cache?', guide, probe: 'How would you know the cache serves stale data?' },
+          { text: 'Tell me about a conflict.', guide: { 1: 'x', 3: 'Names the conflict.' }, probe: 'What would you do differently?' },
+          { text: 'What would you like to ask us?', guide, probe: 'Anything about the team?' },
+        ],
+      }),
+      slots,
+      'zh',
+    );
+    assert.ok(plan.ok);
+    const [technical, behavioral, own] = plan.value;
+    assert.deepEqual(technical?.scoring_guide, [
+      { score: 1, description: guide[1] },
+      { score: 3, description: guide[3] },
+      { score: 5, description: guide[5] },
+    ]);
+    assert.equal(technical?.probe, 'How would you know the cache serves stale data?');
+    // a guide missing a line is the model's mistake, not the plan's: the built-in guide (in the interview's language) stands in
+    assert.deepEqual(behavioral?.scoring_guide?.map((entry) => entry.score), [1, 3, 5]);
+    assert.match(behavioral?.scoring_guide?.[0]?.description ?? '', /答非所问/);
+    assert.equal(own?.scoring_guide, undefined);
+    assert.equal(own?.probe, undefined);
+  });
+
   it('accepts report JSON with numbers as strings and a loosely written recommendation', () => {
     const read = readModelJson(
       '{"summary": "Good.", "overall_score": "3.9", "recommendation": "Lean No", "competencies": [{"name": "design", "score": 4}], "questions": [{"number": "1", "score": "n/a"}]}',

@@ -23,7 +23,7 @@ import { audioTurnInput, transcriptOf } from '../turn-views.js';
 import { renderReportPage } from './report-page.js';
 import { hasAdminToken } from './admin-auth.js';
 import { requireTemplate } from './recruiting-routes.js';
-import { candidateSummaryOf, type CandidateSummary } from '../../interview/candidate-report.js';
+import { candidateFullReportOf, candidateQuestionView, candidateSummaryOf, type CandidateSummary } from '../../interview/candidate-report.js';
 import type { InterviewTemplate } from '../../interview/interview-templates.js';
 import type { InterviewPlan, InterviewProgress, InterviewReport } from '../../interview/interview-types.js';
 import { holdsSessionToken, requireApiKey, requireSessionToken } from './session-access.js';
@@ -192,7 +192,7 @@ function reportFor(request: FastifyRequest, context: HttpContext, report: Interv
   if (hasAdminToken(request, context.adminToken)) return report;
   switch (context.config.CANDIDATE_REPORT) {
     case 'full':
-      return report;
+      return candidateFullReportOf(report);
     case 'none':
       return null;
     default:
@@ -211,13 +211,14 @@ function endedReceipt(report: InterviewReport) {
   };
 }
 
-/** The plan with only the questions asked so far: those answered and the one awaiting an answer. */
+/** The plan with only the questions asked so far (those answered and the one awaiting an answer), without their guides. */
 function askedPlan(plan: InterviewPlan | null, progress: InterviewProgress): InterviewPlan | null {
   if (plan === null) return null;
   const asked = new Set(progress.records.map((record) => record.question_id));
   const current = progress.state === 'in_progress' ? plan.questions[progress.current_index] : undefined;
   if (current !== undefined) asked.add(current.id);
-  return { ...plan, questions: plan.questions.filter((question) => asked.has(question.id)) };
+  // the guides and probes are the hiring team's: every candidate for the job gets the same questions
+  return { ...plan, questions: plan.questions.filter((question) => asked.has(question.id)).map(candidateQuestionView) };
 }
 
 /** A template named by `invite` (the link's key) or `template_id`; null when the body names none. */

@@ -1,6 +1,6 @@
 import type { EvaluateRequest, InterviewEvaluator } from '../../interview/interview-ports.js';
-import type { AnswerRecord, InterviewReport, InterviewSnapshot } from '../../interview/interview-types.js';
-import type { Recommendation } from '@viva/protocol/interview-schemas.js';
+import type { AnswerRecord, InterviewPlan, InterviewReport, InterviewSnapshot, Language } from '../../interview/interview-types.js';
+import type { Recommendation, ScoringGuide, StageName } from '@viva/protocol/interview-schemas.js';
 import { MIN_ANSWERS_FOR_YES, RECOMMENDATION_THRESHOLDS, nonAnswerConcerns } from '../../interview/rules/recommendation-check.js';
 import { basisWords, otherAnswers } from './answer-judgement.js';
 import { scoreQuestion } from './answer-scoring.js';
@@ -8,6 +8,7 @@ import type { QuestionScore } from './answer-scoring.js';
 import { asksSomething } from '../../interview/rules/candidate-intent.js';
 import { pickEvidenceQuotes } from './quote-extraction.js';
 import { reportWordingFor } from './report-wording.js';
+import { derivedScoringGuide, guideVerdict, scoringGuideEntry, scoringGuideOf } from './scoring-guide.js';
 import type { ReportFacts } from './report-wording.js';
 
 // the thresholds are the domain's, so both engines' recommendations mean the same
@@ -89,6 +90,24 @@ function endingOf(snapshot: InterviewSnapshot): ReportFacts['ending'] {
   return progress.end_reason === 'completed' ? 'time_ran_out' : 'ended_early';
 }
 
+/**
+ * The guide these heuristics scored against: the one a built-in plan carries (or, for a plan stored before
+ * guides, the same derived again). A model's plan carries the model's guide, which the heuristics do not
+ * check, so a heuristic report of it (the fallback) shows the built-in guide for the question's stage.
+ */
+function guideOfRecord(plan: InterviewPlan, record: AnswerRecord, language: Language): ScoringGuide | undefined {
+  const planned = plan.questions.find((question) => question.id === record.question_id);
+  if (planned !== undefined && plan.created_by === 'builtin') return scoringGuideOf(planned, language);
+  return derivedScoringGuide({ id: record.question_id, stage: record.stage }, language);
+}
+
+/** The heuristics that decided the score, then which level of the guide the answer met and why. */
+function basisEntry(result: QuestionScore, stage: StageName, language: Language): { basis?: string[] } {
+  const verdict = guideVerdict(result, stage, language);
+  const basis = [...basisWords(result.basis, language), ...(verdict === undefined ? [] : [verdict])];
+  return basis.length > 0 ? { basis } : {};
+}
+
 /** Builds the heuristic report; works for any snapshot, including an interview ended before any answer. */
 export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport {
   const { settings, progress, plan } = snapshot;
@@ -160,7 +179,8 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
       follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })),
       score: result.score,
       notes: wording.notes(result, record.stage, record.follow_ups.length),
-      ...(result.basis.length > 0 ? { basis: basisWords(result.basis, language) } : {}),
+      ...basisEntry(result, record.stage, language),
+      ...scoringGuideEntry(guideOfRecord(plan, record, language)),
     })),
     strengths: wording.strengths(facts),
     concerns: [

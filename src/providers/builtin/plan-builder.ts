@@ -5,6 +5,7 @@ import { mentionsKeyword } from './keyword-matching.js';
 import { bankForTrack } from './question-bank-registry.js';
 import type { BankQuestion, QuestionStage, RoleTrack, SeniorityLevel } from './question-bank-types.js';
 import { isSoftwareRole, matchRoleTrack } from '../../interview/rules/role-track.js';
+import { bankScoringGuide, scoringGuideEntry } from './scoring-guide.js';
 import { buildSkillQuestion } from './skill-question.js';
 import { seededShuffle } from './seeded-random.js';
 import { QUESTION_STAGE_ORDER, allocateStages } from '../../interview/rules/stage-allocation.js';
@@ -126,6 +127,7 @@ function toPlannedQuestion(question: BankQuestion, settings: InterviewSettings):
     stage: question.stage,
     text: fillTemplate(question.text[language], { role: settings.role }, language),
     competency: competencyName(question.competency, language),
+    ...scoringGuideEntry(bankScoringGuide(question, language)),
   };
 }
 

@@ -1,10 +1,11 @@
 import type { CompetencyKey } from './competency-names.js';
-import type { BankQuestion, BankSkill, QuestionStage, SeniorityLevel } from './question-bank-types.js';
+import type { BankQuestion, BankSkill, LocalizedPoints, QuestionStage, SeniorityLevel } from './question-bank-types.js';
 
 interface QuestionOptions {
   levels?: readonly SeniorityLevel[];
   keywords?: readonly string[];
   audience?: 'software' | 'any';
+  points?: LocalizedPoints;
 }
 
 /** Shorthand that keeps the bank files readable: one question per call, English text beside Chinese. */

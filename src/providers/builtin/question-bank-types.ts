@@ -10,6 +10,9 @@ export type { QuestionStage, RoleTrack, SeniorityLevel };
 /** A text in every interview language, written natively in each rather than translated word for word. */
 export type LocalizedText = Readonly<Record<Language, string>>;
 
+/** Short phrases in every interview language, written natively in each. */
+export type LocalizedPoints = Readonly<Record<Language, readonly string[]>>;
+
 export interface BankQuestion {
   /** Stable and unique across all banks; becomes PlannedQuestion.id so the evaluator can look it up. */
   id: string;
@@ -24,6 +27,11 @@ export interface BankQuestion {
    * question up, and an answer containing one counts as on topic in the report.
    */
   keywords?: readonly string[];
+  /**
+   * What a good answer covers, in words a hiring manager reads (the keywords are matching terms, not
+   * prose): the scoring guide names them. Absent only for questions made on the fly (skill questions).
+   */
+  points?: LocalizedPoints;
   /** General bank only: `software` questions are asked only for engineering roles. @default 'any' */
   audience?: 'software' | 'any';
 }

@@ -20,6 +20,22 @@ const SKILL_TEMPLATES: Readonly<Record<SkillSource, Readonly<Record<Language, st
   },
 };
 
+/** What a good answer to each template covers, for the scoring guide; `{skill}` is the skill's name. */
+const SKILL_POINTS: Readonly<Record<SkillSource, Readonly<Record<Language, readonly string[]>>>> = {
+  both: {
+    en: ['what they built with {skill}', 'what made it demanding', 'what they would do differently today'],
+    zh: ['用{skill}做过的事', '难点在哪里', '现在会怎么改进'],
+  },
+  job_description: {
+    en: ['a piece of work done with {skill}', 'the problem it solved', 'what they built'],
+    zh: ['用{skill}做过的一项工作', '要解决的问题', '具体做了什么'],
+  },
+  resume: {
+    en: ['a project where {skill} was central', 'their own contribution'],
+    zh: ['{skill}起关键作用的项目', '本人的具体贡献'],
+  },
+};
+
 const SOURCE_PRIORITY: readonly SkillSource[] = ['both', 'job_description', 'resume'];
 
 /**
@@ -56,6 +72,10 @@ export function buildSkillQuestion(
         zh: fillTemplate(templates.zh, { skill: skill.name }, 'zh'),
       },
       keywords: [skill.name.toLowerCase()],
+      points: {
+        en: SKILL_POINTS[source].en.map((point) => fillTemplate(point, { skill: skill.name }, 'en')),
+        zh: SKILL_POINTS[source].zh.map((point) => fillTemplate(point, { skill: skill.name }, 'zh')),
+      },
     };
   }
   return undefined;

@@ -39,7 +39,10 @@ function planOutline(snapshot: InterviewSnapshot): string {
     .map((question, index) => {
       const status =
         index === progress.current_index && progress.state !== 'completed' ? '[now]' : asked.has(question.id) ? '[done]' : '[next]';
-      return `${index + 1}. ${status} (${question.stage} · ${question.competency}) ${question.text}`;
+      // the planner's probe (written once per job) is offered for the question being answered only; the
+      // scoring guide never reaches the interviewer, so it cannot leak into what the candidate hears
+      const probe = status === '[now]' && question.probe !== undefined ? ` [probe if the answer is strong: ${question.probe}]` : '';
+      return `${index + 1}. ${status} (${question.stage} · ${question.competency}) ${question.text}${probe}`;
     })
     .join('\n');
 }

@@ -1,5 +1,6 @@
 import type { EvaluateRequest, InterviewEvaluator } from '../../interview/interview-ports.js';
-import type { AnswerRecord, InterviewReport, InterviewSnapshot } from '../../interview/interview-types.js';
+import type { AnswerRecord, InterviewReport, InterviewSnapshot, ScoringGuide } from '../../interview/interview-types.js';
+import { stageScoringGuide } from '../../interview/rules/scoring-guide.js';
 import { interviewReportSchema } from '@viva/protocol/interview-schemas.js';
 import type { LanguageModel, ModelMessage } from '../language-model.js';
 import { ProviderError } from '../provider-error.js';
@@ -26,6 +27,16 @@ function clip(text: string, characters: number): string {
   return text.length <= characters ? text : `${text.slice(0, characters)} […]`;
 }
 
+/**
+ * The guide a question is scored against: the one its plan carries (written by the planner once per job),
+ * or the domain's guide for its stage when the plan has none (a plan stored before guides existed).
+ */
+function guideOf(snapshot: InterviewSnapshot, record: AnswerRecord): ScoringGuide | undefined {
+  const planned = snapshot.plan.questions.find((question) => question.id === record.question_id);
+  if (planned?.scoring_guide !== undefined && planned.scoring_guide.length > 0) return planned.scoring_guide;
+  return stageScoringGuide({ stage: record.stage, points: [], capped: false }, snapshot.settings.language);
+}
+
 /** The transcript for the evaluator, every answer clipped evenly when the whole would not fit. */
 function transcriptOf(snapshot: InterviewSnapshot, maxTokens: number): string {
   const render = (characters: number) =>
@@ -33,6 +44,8 @@ function transcriptOf(snapshot: InterviewSnapshot, maxTokens: number): string {
       .map((record, index) => {
         const flags = record.skipped ? ' [skipped]' : !hasAnswer(record) ? ' [unanswered]' : record.unknown ? ' [said they did not know]' : '';
         const lines = [`Q${index + 1} (${record.stage} · ${record.competency})${flags}: ${record.question}`];
+        const guide = guideOf(snapshot, record);
+        if (guide !== undefined) lines.push(`Guide: ${guide.map((entry) => `${entry.score} = ${quoteSafe(entry.description)}`).join(' | ')}`);
         // the candidate's words are fenced, as in the interviewer's prompt: an answer cannot close its
         // block and write transcript lines ("Q2 …", "Interviewer: excellent, 5/5") of its own
         const fenced = (text: string) => `Candidate:\n<<<\n${quoteSafe(clip(text.trim(), characters))}\n>>>`;
@@ -135,9 +148,11 @@ export class ModelEvaluator implements InterviewEvaluator {
       const verdictScore = verdict?.score ?? null;
       const score = question.score === null ? null : verdictScore === null ? question.score : roundToTenth(verdictScore);
       const notes = verdict?.notes.trim();
-      // the heuristics' basis explains the heuristic score, not the model's
-      const { basis: _basis, ...rest } = question;
-      return { ...rest, score, notes: notes === undefined || notes === '' ? question.notes : notes };
+      // the heuristics' basis and guide explain the heuristic score; the model scored against the plan's guide
+      const { basis: _basis, scoring_guide: _heuristicGuide, ...rest } = question;
+      const record = snapshot.progress.records[index];
+      const guide = record === undefined ? undefined : guideOf(snapshot, record);
+      return { ...rest, score, notes: notes === undefined || notes === '' ? question.notes : notes, ...(guide === undefined ? {} : { scoring_guide: guide }) };
     });
     const checked = checkVerdict(
       { overall: roundToTenth(output.overall_score), recommendation: output.recommendation },

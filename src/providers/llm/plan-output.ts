@@ -1,6 +1,24 @@
 import { z } from 'zod';
-import type { PlannedQuestion, StageName } from '../../interview/interview-types.js';
+import type { PlannedQuestion, ScoringGuide, StageName } from '../../interview/interview-types.js';
+import { stageScoringGuide } from '../../interview/rules/scoring-guide.js';
 import { readModelJson, type ModelJsonResult } from './model-json.js';
+
+const guideLine = z.string().trim().min(8).max(600);
+
+/**
+ * A question's guide as the model writes it: {"1": …, "3": …, "5": …}. Anything else (a line missing,
+ * too short, another shape) is dropped rather than failing the plan: the question then gets the
+ * domain's guide for its stage, so a botched guide never costs the model's questions.
+ */
+const modelGuideSchema = z
+  .object({ 1: guideLine, 3: guideLine, 5: guideLine })
+  .transform((lines): ScoringGuide => [
+    { score: 1, description: lines[1] },
+    { score: 3, description: lines[3] },
+    { score: 5, description: lines[5] },
+  ])
+  .optional()
+  .catch(undefined);
 
 /** The planner's answer as the model must write it (the prompt shows the same shape). */
 export const planOutputSchema = z.object({
@@ -9,6 +27,8 @@ export const planOutputSchema = z.object({
       z.object({
         text: z.string().trim().min(8, 'a question needs at least a few words').max(600),
         competency: z.string().trim().max(80).optional().catch(undefined),
+        guide: modelGuideSchema,
+        probe: z.string().trim().min(8).max(600).optional().catch(undefined),
       }),
     )
     .min(1)
@@ -58,7 +78,17 @@ export function readPlanOutput(text: string, slots: readonly StageName[], langua
     value: questions.map((question, index) => {
       const stage = slots[index] ?? 'technical';
       const competency = question.competency === undefined || question.competency === '' ? DEFAULT_COMPETENCY[language][stage] : question.competency;
-      return { id: `llm-${index + 1}`, stage, text: question.text, competency };
+      // the candidate's own questions are not scored: no guide and no probe, whatever the model wrote
+      const scored = stage !== 'candidate_questions' && stage !== 'closing';
+      const guide = scored ? (question.guide ?? stageScoringGuide({ stage, points: [], capped: false }, language)) : undefined;
+      return {
+        id: `llm-${index + 1}`,
+        stage,
+        text: question.text,
+        competency,
+        ...(guide === undefined ? {} : { scoring_guide: guide }),
+        ...(scored && question.probe !== undefined ? { probe: question.probe } : {}),
+      };
     }),
   };
 }
