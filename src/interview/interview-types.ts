@@ -8,6 +8,9 @@ import type {
   StageName,
 } from '@viva/protocol/interview-schemas.js';
 
+/** Settings as a session keeps them: the client's (or template's) settings and a template's focus. */
+export type SessionSettings = InterviewSettingsInput & { focus?: string[] | undefined };
+
 /** Interview settings with every default applied; what planners and interviewers work from. */
 export interface InterviewSettings {
   role: string;
@@ -20,6 +23,8 @@ export interface InterviewSettings {
   question_count: number;
   /** Hard budget of interview time in minutes. @default 30 */
   max_minutes: number;
+  /** A template's focus: competency names the plan covers first (docs/protocol.md §10). */
+  focus?: string[] | undefined;
 }
 
 export interface PlannedQuestion {
