@@ -46,9 +46,17 @@ export interface InterviewPlan {
   created_by: 'builtin' | 'llm';
 }
 
+/**
+ * Why a follow-up was asked, when it was not to fill a gap in the answer: `probe` (one per question, senior
+ * and lead levels: trade-offs or how they verified a strong answer) or `hint` (after "I don't know": a
+ * hint or a smaller version of the question).
+ */
+export type FollowUpKind = 'probe' | 'hint';
+
 export interface FollowUpRecord {
   question: string;
   answer: string;
+  kind?: FollowUpKind | undefined;
 }
 
 /** One main question of the plan as it was asked and answered. */
@@ -77,6 +85,8 @@ export interface InterviewProgress {
   current_index: number;
   /** The follow-up question awaiting an answer, if the last thing asked was a follow-up. */
   pending_follow_up: string | null;
+  /** Why the pending follow-up was asked (absent for an ordinary one, and in sessions stored before it existed). */
+  pending_follow_up_kind?: FollowUpKind | null | undefined;
   /** The exact text of the last question asked, for "could you repeat that". */
   last_question: string | null;
   /** Answers so far, one per main question asked. */

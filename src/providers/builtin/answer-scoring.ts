@@ -36,6 +36,11 @@ export interface QuestionScore {
 const REASONED_TECHNICAL_WORDS = 60;
 /** A technical answer this long counts as complete without stated results or trade-off words. */
 const COMPLETE_TECHNICAL_WORDS = 80;
+/**
+ * Highest score for an answer given only after a hint: the one place the hint counts (it is neither an
+ * "I don't know" nor a skipped question once answered).
+ */
+const HINTED_CAP = 3;
 /** Highest score for an answer that mentions none of the question's bank keywords: polish is not relevance. */
 const OFF_TOPIC_CAP = 2;
 
@@ -134,5 +139,7 @@ export function scoreQuestion(record: AnswerRecord, others: readonly string[] = 
     hasRelevanceTerms: relevance.fromBank,
     recycled,
   });
+  const hinted = record.follow_ups.some((followUp) => followUp.kind === 'hint');
+  if (hinted && score > HINTED_CAP) return { ...base, status: 'answered', score: HINTED_CAP, basis: [...basis, 'hinted_cap'] };
   return { ...base, status: 'answered', score, basis: basis.length === 0 ? ['nothing'] : basis };
 }
