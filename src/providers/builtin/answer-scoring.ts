@@ -48,6 +48,11 @@ const STOP_WORDS = new Set([
   'about', 'after', 'again', 'would', 'could', 'should', 'there', 'their', 'which', 'where', 'while',
   'these', 'those', 'thing', 'things', 'someone', 'something', 'other', 'others', 'every', 'really',
   'describe', 'explain', 'think', 'still', 'tell', 'through', 'what', 'when', 'with', 'your', 'yourself',
+  // how questions are asked, not what they are about: listed under "relevant points" they would be noise
+  'approach', 'specific', 'particular', 'happen', 'happened', 'happens', 'check', 'first', 'situation', 'example',
+  'handle', 'handled', 'decide', 'decided', 'choose', 'chose', 'different', 'important', 'usually', 'typically',
+  'recent', 'recently', 'start', 'started', 'walk', 'share', 'might', 'being', 'doing', 'going', 'worked', 'working',
+  'time', 'times', 'later', 'before', 'since', 'ensure', 'make', 'makes', 'made', 'kind', 'kinds',
 ]);
 const CHINESE_FILLER = /你的|一个|什么|怎么|如果|我们|时候|哪些|这个|可以|具体|一下|一次|经历|讲讲|说说|是否|还是|自己|当时|为什么|有没有|能不能|你会|会怎么/g;
 
