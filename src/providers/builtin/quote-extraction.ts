@@ -98,12 +98,14 @@ function evidenceWeight(sentence: string): number {
 export function pickEvidenceQuotes(answer: string, limit = 2, maxCharacters = 160): string[] {
   // counting words first: a full analysis of each of thousands of one-word sentences adds up
   const sentences = splitSentences(answer).filter((sentence) => measureWords(sentence) >= 3);
-  // whole sentences first: a long one is clipped only when no sentence fits
+  // whole sentences first: a long one is clipped only when no sentence fits, and weighed as clipped
+  // (what would be quoted), which also keeps a huge run-on "sentence" from being analysed whole
   const whole = sentences.filter((sentence) => sentence.length <= maxCharacters);
-  const ranked = (whole.length > 0 ? whole : sentences)
-    .map((sentence, index) => ({ sentence, index, weight: evidenceWeight(sentence) }))
+  const quotable = (whole.length > 0 ? whole : sentences).map((sentence) => clipQuote(sentence, maxCharacters)).filter((quote) => quote !== '');
+  const ranked = quotable
+    .map((quote, index) => ({ quote, index, weight: evidenceWeight(quote) }))
     .sort((left, right) => right.weight - left.weight || left.index - right.index)
     .slice(0, limit)
     .sort((left, right) => left.index - right.index);
-  return ranked.map(({ sentence }) => clipQuote(sentence, maxCharacters)).filter((quote) => quote !== '');
+  return ranked.map(({ quote }) => quote);
 }
