@@ -168,7 +168,13 @@ export class InterviewCoordinator {
    */
   begin(
     sessionId: string,
-    init: { candidate?: Candidate | undefined; interview?: InterviewSettingsInput | undefined; template_id?: string | undefined },
+    init: {
+      candidate?: Candidate | undefined;
+      interview?: InterviewSettingsInput | undefined;
+      template_id?: string | undefined;
+      /** The template's focus, kept with the session's settings so its plan covers those competencies first. */
+      focus?: readonly string[] | undefined;
+    },
     onlyNew = false,
   ): Promise<{ session: SessionRecord; outcome: TurnOutcome; created: boolean }> {
     return this.inLane(sessionId, async () => {
@@ -188,7 +194,7 @@ export class InterviewCoordinator {
         if (session.progress.state === 'not_started') {
           session = await this.options.store.updateSession(sessionId, {
             candidate: { ...session.candidate, ...init.candidate },
-            settings: { ...session.settings, ...init.interview },
+            settings: { ...session.settings, ...init.interview, ...(init.focus?.length ? { focus: [...init.focus] } : {}) },
           });
         }
         const outcome = await this.runTurn(session, { kind: 'start' }, undefined, {});

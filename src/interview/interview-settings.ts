@@ -1,4 +1,4 @@
-import type { InterviewSettings, InterviewSettingsInput, Language } from './interview-types.js';
+import type { InterviewSettings, Language, SessionSettings } from './interview-types.js';
 
 /** Seniority levels every planner and interviewer works with; free text from clients is mapped onto them. */
 export type SeniorityLevel = 'junior' | 'mid' | 'senior' | 'lead';
@@ -55,11 +55,17 @@ function nonEmpty(text: string | undefined): string | undefined {
   return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }
 
+/** A template's focus, trimmed and without repeats; absent when it names nothing. */
+function focusOf(focus: readonly string[] | undefined): { focus?: string[] } {
+  const names = [...new Set((focus ?? []).map((name) => name.trim()).filter((name) => name !== ''))];
+  return names.length === 0 ? {} : { focus: names };
+}
+
 /**
  * Applies defaults to client settings: role "Software Engineer" ("软件工程师" for a Chinese interview),
  * level `mid`, language `en`, 6 questions, 30 minutes. The level is normalized with {@link normalizeLevel}.
  */
-export function resolveSettings(input: InterviewSettingsInput): InterviewSettings {
+export function resolveSettings(input: SessionSettings): InterviewSettings {
   const language: Language = input.language ?? INTERVIEW_DEFAULTS.language;
   return {
     role: nonEmpty(input.role) ?? INTERVIEW_DEFAULTS.role[language],
@@ -69,5 +75,6 @@ export function resolveSettings(input: InterviewSettingsInput): InterviewSetting
     resume_text: nonEmpty(input.resume_text),
     question_count: clampInteger(input.question_count, INTERVIEW_DEFAULTS.question_count, QUESTION_COUNT_RANGE),
     max_minutes: clampInteger(input.max_minutes, INTERVIEW_DEFAULTS.max_minutes, MAX_MINUTES_RANGE),
+    ...focusOf(input.focus),
   };
 }

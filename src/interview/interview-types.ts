@@ -9,6 +9,9 @@ import type {
   StageName,
 } from '@viva/protocol/interview-schemas.js';
 
+/** Settings as a session keeps them: the client's (or template's) settings and a template's focus. */
+export type SessionSettings = InterviewSettingsInput & { focus?: string[] | undefined };
+
 /** Interview settings with every default applied; what planners and interviewers work from. */
 export interface InterviewSettings {
   role: string;
@@ -21,6 +24,8 @@ export interface InterviewSettings {
   question_count: number;
   /** Hard budget of interview time in minutes. @default 30 */
   max_minutes: number;
+  /** A template's focus: competency names the plan covers first (docs/protocol.md §10). */
+  focus?: string[] | undefined;
 }
 
 export interface PlannedQuestion {
@@ -50,9 +55,17 @@ export interface InterviewPlan {
   created_by: 'builtin' | 'llm';
 }
 
+/**
+ * Why a follow-up was asked, when it was not to fill a gap in the answer: `probe` (one per question, senior
+ * and lead levels: trade-offs or how they verified a strong answer) or `hint` (after "I don't know": a
+ * hint or a smaller version of the question).
+ */
+export type FollowUpKind = 'probe' | 'hint';
+
 export interface FollowUpRecord {
   question: string;
   answer: string;
+  kind?: FollowUpKind | undefined;
 }
 
 /** One main question of the plan as it was asked and answered. */
@@ -81,6 +94,8 @@ export interface InterviewProgress {
   current_index: number;
   /** The follow-up question awaiting an answer, if the last thing asked was a follow-up. */
   pending_follow_up: string | null;
+  /** Why the pending follow-up was asked (absent for an ordinary one, and in sessions stored before it existed). */
+  pending_follow_up_kind?: FollowUpKind | null | undefined;
   /** The exact text of the last question asked, for "could you repeat that". */
   last_question: string | null;
   /** Answers so far, one per main question asked. */

@@ -4,7 +4,7 @@ import type {
   InterviewPlan,
   InterviewProgress,
   InterviewReport,
-  InterviewSettingsInput,
+  SessionSettings,
 } from './interview-types.js';
 import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from './interview-templates.js';
 
@@ -15,7 +15,7 @@ export interface SessionRecord {
   updated_at: string;
   candidate: Candidate;
   /** Settings as the client gave them; defaults are applied when the plan is made. */
-  settings: InterviewSettingsInput;
+  settings: SessionSettings;
   plan: InterviewPlan | null;
   progress: InterviewProgress;
   report: InterviewReport | null;
@@ -49,13 +49,13 @@ export type UnnumberedMessage = Omit<DurableMessage, 'seq'>;
 export interface NewSession {
   id: string;
   candidate?: Candidate;
-  settings?: InterviewSettingsInput;
+  settings?: SessionSettings;
   template_id?: string;
 }
 
 export interface SessionPatch {
   candidate?: Candidate;
-  settings?: InterviewSettingsInput;
+  settings?: SessionSettings;
   plan?: InterviewPlan | null;
   progress?: InterviewProgress;
   report?: InterviewReport | null;

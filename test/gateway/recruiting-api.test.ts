@@ -122,6 +122,30 @@ describe('recruiting API, open auth mode', () => {
     assert.equal(counts.completed, 0);
   });
 
+  it("plans a template's focus first, two questions each; two candidates get one plan and one competency list", async () => {
+    const interview = { role: 'Backend engineer', level: 'mid', language: 'en', question_count: 6 } as const;
+    const template = (await api.asAdmin('POST', '/api/v1/templates', { name: 'Backend, data', interview, focus: ['data modeling', 'not a competency'] })).body;
+    const sessions = [];
+    for (const name of ['Ada', 'Alan']) {
+      const started = await api.call('POST', '/api/v1/interview/start', { template_id: template.template_id, candidate: { name } });
+      assert.equal(started.status, 201);
+      sessions.push(started.body.session_id as string);
+    }
+    const views = await Promise.all(sessions.map(async (id) => (await api.asAdmin('GET', `/api/v1/interview/${id}`)).body));
+    const [first, second] = views;
+    assert.deepEqual(first.plan.questions, second.plan.questions);
+    const modeling = first.plan.questions.filter((question: { competency: string }) => question.competency === 'data modeling');
+    assert.ok(modeling.length >= 2, JSON.stringify(first.plan.questions));
+    const reports = [];
+    for (const id of sessions) {
+      assert.equal((await completeInterview(api.call, id)).status, 200);
+      reports.push((await api.asAdmin('GET', `/api/v1/websocket/sessions/${id}`)).body.report as { competencies: Array<{ name: string }> });
+    }
+    const names = reports.map((report) => report.competencies.map((competency) => competency.name));
+    assert.deepEqual(names[0], names[1]);
+    assert.ok(names[0]?.includes('data modeling'));
+  });
+
   it('the candidate view of a session does not reveal questions not yet asked', async () => {
     const started = (await api.call('POST', '/api/v1/interview/start', { interview: { ...settings, question_count: 4 } })).body;
     const candidateView = (await api.call('GET', `/api/v1/interview/${started.session_id}`)).body;

@@ -62,6 +62,10 @@ const STRONG_STORIES: readonly { topics: RegExp; text: string }[] = [
     text: 'I migrated our orders table of 400 million rows from a JSON column to proper columns on a live system. I used the expand and contract pattern: add the new columns, dual-write from the application, backfill in batches of ten thousand with throttling, verify with checksums per day of data, then switch reads behind a flag and drop the old column a month later. The migration took three weeks with zero downtime, and the main order query got about five times faster because it could finally use an index.',
   },
   {
+    topics: /queue|kafka|message|asynchron|event/i,
+    text: 'Between our order and fulfilment services I put Kafka when fulfilment outages started failing checkouts. It decouples the two, but it brings at-least-once delivery, ordering per key and consumer lag, so every consumer is idempotent on the order id, we partition by order id to keep ordering, and a dead-letter topic catches poison messages. I load tested replays of a full day of events; checkout stayed up through two fulfilment outages since, and consumer lag stays under five seconds at peak.',
+  },
+  {
     topics: /cache|perform|latency|scale|shortener|design|monolith|boundar|queue|rate limit|system/i,
     text: 'For our catalog service I designed the read path: Redis in front of Postgres with a cache-aside pattern, short TTLs, and invalidation events published on every write so stale prices never lived longer than a second. I split the catalog out of the monolith along the ownership boundary of the pricing team, so each service owned its data. I load tested it at three times peak traffic before launch, and p95 read latency went from 180 ms to 25 ms while database load fell by about 60%.',
   },
@@ -97,24 +101,28 @@ function strongEnglish(): (question: PersonaQuestion) => string {
   };
 }
 
-const STRONG_CHINESE_STORIES: readonly string[] = [
-  '去年大促时订单库连接数被打满，下单失败了二十分钟。我当时值班，先根据告警定位到是新版本把每个实例的连接池调大了一倍，马上回滚，然后在数据库前加了连接池代理。事后我写了复盘报告，在持续集成里加了连接耗尽的压测，并设置了百分之七十的告警阈值。之后九个月再没出现过连接问题。',
-  '下单涉及支付和库存两个服务，我用本地事务加发件箱表的方式：每个服务把业务写入和事件写在同一个事务里，再由中继投递；某一步失败就执行补偿，比如释放已锁定的库存，保证最终一致。所有处理都做了幂等。我们在预发环境逐个杀掉服务验证，每周需要人工修复的卡单从四十个左右降到了零。',
-  '我会先定义服务等级目标，比如百分之九十九点九的请求成功、P99 延迟低于三百毫秒，然后监控延迟、流量、错误率和饱和度这几类指标。只有当错误预算消耗过快时才半夜告警，CPU 高本身不叫人。推行之后每周的告警从十五次降到三次，每条告警都有处理手册。',
-  '我带过一位刚毕业的同事。我先和他一起定了三个月的目标，每周做一次代码评审和一对一沟通，让他从一个小的告警治理项目开始独立负责。三个月后他能独立值班，半年后主导了一次服务拆分，评审时团队对他的设计几乎没有返工意见。',
-  '举个例子：我在上一家公司负责结算服务，网络超时重试导致大约千分之三的订单被重复扣款。我设计了幂等方案：用唯一索引保存幂等键，和扣款写在同一个事务里，调用支付渠道前先查询。我们用一天的线上流量在预发环境回放验证，还做了故障注入测试。结果重复扣款从每周三百笔降到零，P99 延迟只增加了四毫秒。',
-  '去年大促时订单库连接数被打满，下单失败了二十分钟。我当时值班，先根据告警定位到是新版本把每个实例的连接池调大了一倍，马上回滚，然后在数据库前加了连接池代理。事后我写了复盘报告，在持续集成里加了连接耗尽的压测，并设置了百分之七十的告警阈值。之后九个月再没出现过连接问题。',
-  '我做过一次四亿行订单表的在线迁移，把 JSON 字段拆成正式的列。我们先加新列、应用双写，再按每批一万行限速回填，按天做校验和比对，最后通过开关切换读取，一个月后删掉旧列。整个迁移用了三周，没有停机，主查询因为能走索引快了大约五倍。',
-  '两个团队在自研队列还是用 Kafka 上有分歧。我和两边一起写了一页对比文档，列出我们关心的故障场景，提议用两周时间拿真实流量做验证。我主持了评审会，并让意见没被采纳的团队负责上线方案。最后选了 Kafka，两边都认可，迁移还提前一个月完成。',
+/** The strong Chinese candidate's stories, each picked by the topic of the question, never twice in an interview. */
+const STRONG_CHINESE_STORIES: readonly { topics: RegExp; text: string }[] = [
+  { topics: /故障|事故|线上|值班|告警/, text: '去年大促时订单库连接数被打满，下单失败了二十分钟。我当时值班，先根据告警定位到是新版本把每个实例的连接池调大了一倍，马上回滚，然后在数据库前加了连接池代理。事后我写了复盘报告，在持续集成里加了连接耗尽的压测，并设置了百分之七十的告警阈值。之后九个月再没出现过连接问题。' },
+  { topics: /两个服务|一致|失败|事务/, text: '下单涉及支付和库存两个服务，我用本地事务加发件箱表的方式：每个服务把业务写入和事件写在同一个事务里，再由中继投递；某一步失败就执行补偿，比如释放已锁定的库存，保证最终一致。所有处理都做了幂等。我们在预发环境逐个杀掉服务验证，每周需要人工修复的卡单从四十个左右降到了零。' },
+  { topics: /消息队列|消息|队列|异步|引入/, text: '订单服务和履约服务之间我引入了 Kafka：履约故障曾经直接导致下单失败。引入队列后会有重复消费、消息顺序和消费积压的问题，所以每个消费者都按订单号做幂等，按订单号分区保证顺序，毒消息进入死信队列。上线前我们回放了一整天的事件做压测；之后两次履约故障期间下单都没有受影响，高峰时消费延迟保持在五秒以内。' },
+  { topics: /监控|指标|告警|半夜/, text: '我会先定义服务等级目标，比如百分之九十九点九的请求成功、P99 延迟低于三百毫秒，然后监控延迟、流量、错误率和饱和度这几类指标。只有当错误预算消耗过快时才半夜告警，CPU 高本身不叫人。推行之后每周的告警从十五次降到三次，每条告警都有处理手册。' },
+  { topics: /带|指导|新人|成长|团队/, text: '我带过一位刚毕业的同事。我先和他一起定了三个月的目标，每周做一次代码评审和一对一沟通，让他从一个小的告警治理项目开始独立负责。三个月后他能独立值班，半年后主导了一次服务拆分，评审时团队对他的设计几乎没有返工意见。' },
+  { topics: /幂等|重试|支付|接口/, text: '举个例子：我在上一家公司负责结算服务，网络超时重试导致大约千分之三的订单被重复扣款。我设计了幂等方案：用唯一索引保存幂等键，和扣款写在同一个事务里，调用支付渠道前先查询。我们用一天的线上流量在预发环境回放验证，还做了故障注入测试。结果重复扣款从每周三百笔降到零，P99 延迟只增加了四毫秒。' },
+  { topics: /迁移|表结构|数据|存储|查询|索引/, text: '我做过一次四亿行订单表的在线迁移，把 JSON 字段拆成正式的列。我们先加新列、应用双写，再按每批一万行限速回填，按天做校验和比对，最后通过开关切换读取，一个月后删掉旧列。整个迁移用了三周，没有停机，主查询因为能走索引快了大约五倍。' },
+  { topics: /分歧|冲突|团队|决定|协作/, text: '两个团队在自研队列还是用 Kafka 上有分歧。我和两边一起写了一页对比文档，列出我们关心的故障场景，提议用两周时间拿真实流量做验证。我主持了评审会，并让意见没被采纳的团队负责上线方案。最后选了 Kafka，两边都认可，迁移还提前一个月完成。' },
 ];
 
 function strongChinese(): (question: PersonaQuestion) => string {
-  let next = 0;
+  const used = new Set<number>();
   return (question) => {
     if (question.stage === 'candidate_questions') return '想了解一下团队是怎么做季度规划的，另外新人入职后第一个月一般负责什么？';
     if (question.stage === 'opening') return '我做了七年后端开发，主要负责支付和订单系统。现在带一个五个人的小组，负责订单链路的稳定性和性能。';
     if (question.followUp) return '当时的取舍是一致性和延迟：我们选择同步写入，因为丢一笔订单的代价远大于多四十毫秒。上线前我们用三倍峰值流量压测，并且灰度了一周对比两条链路的结果。';
-    return STRONG_CHINESE_STORIES[next++ % STRONG_CHINESE_STORIES.length] ?? '';
+    const fitting = STRONG_CHINESE_STORIES.findIndex((story, index) => !used.has(index) && story.topics.test(question.text));
+    const index = fitting >= 0 ? fitting : STRONG_CHINESE_STORIES.findIndex((_story, candidate) => !used.has(candidate));
+    used.add(index);
+    return STRONG_CHINESE_STORIES[index]?.text ?? '';
   };
 }
 

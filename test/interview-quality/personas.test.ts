@@ -108,6 +108,34 @@ for (const engine of ['builtin', 'model'] as const) {
       const sameJob = runs.filter((run) => run.persona.role === 'Backend Engineer' && run.persona.level === 'senior' && run.persona.language === 'en');
       assert.ok(sameJob.length >= 2);
       for (const run of sameJob) assert.deepEqual(run.plan.questions, sameJob[0]?.plan.questions, run.persona.name);
+      // and each competency of the assessed stages rests on at least two of those questions (in model mode the
+      // scripted model names its own competencies; model-planner.test.ts checks what its prompt asks for)
+      if (engine === 'model') return;
+      const perCompetency = new Map<string, number>();
+      for (const question of sameJob[0]?.plan.questions ?? []) {
+        if (!['opening', 'candidate_questions'].includes((question as { stage?: string }).stage ?? '')) {
+          perCompetency.set(question.competency, (perCompetency.get(question.competency) ?? 0) + 1);
+        }
+      }
+      assert.ok(perCompetency.size > 0);
+      for (const [competency, questions] of perCompetency) assert.ok(questions >= 2, `${competency} rests on ${questions} question`);
+      // every candidate who answered every question has the same competency list in their report
+      const full = sameJob.filter((run) => run.report.questions.every((question) => question.score !== null || question.stage === 'candidate_questions'));
+      for (const run of full) assert.deepEqual(run.report.competencies.map((competency) => competency.name), full[0]?.report.competencies.map((competency) => competency.name), run.persona.name);
+    });
+
+    it('probes the strong senior at most once per question, and only a strong answer', () => {
+      for (const run of runs) {
+        for (const question of run.report.questions) {
+          const probes = question.follow_ups.filter((followUp) => followUp.kind === 'probe');
+          assert.ok(probes.length <= 1, `${run.persona.name}: ${probes.length} probes on one question`);
+          if (engine === 'builtin' && probes.length > 0) assert.ok((question.score ?? 0) >= 3, `${run.persona.name}: probed a weak answer`);
+        }
+      }
+      if (engine === 'builtin') {
+        const strong = runs.find((run) => run.persona.name === 'strong');
+        assert.ok(strong?.report.questions.some((question) => question.follow_ups.some((followUp) => followUp.kind === 'probe')), 'the strong senior was never probed');
+      }
     });
   });
 }

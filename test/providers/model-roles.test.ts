@@ -41,6 +41,36 @@ describe('the domain’s turn plan keeps the built-in engine’s bookkeeping', (
     assert.equal(model.progress.state, 'completed');
   });
 
+  it('offers a senior one probe per question and the model marks it [[PROBE]]; "I don\'t know" gets the hint path (en, zh)', () => {
+    for (const language of ['en', 'zh'] as const) {
+      let snapshot = createSnapshot(`depth-${language}`, { question_count: 3, level: 'senior', language });
+      snapshot = applyTurn(snapshot, answer('Hello'), decideTurn(snapshot, answer('Hello'), NOW));
+      const strong = planTurn(snapshot, answer(RICH), NOW);
+      assert.equal(strong.followUp?.purpose, 'probe');
+      const probePrompt = buildInterviewerMessages(snapshot, answer(RICH), strong, { prompts, contextTokens: 8000 }).at(-1)?.content ?? '';
+      assert.match(probePrompt, /\[\[PROBE\]\]/);
+      const reader = new ReplyReader(undefined);
+      reader.push('[[PROBE]]\nWhat trade-offs did you weigh?');
+      reader.end();
+      assert.equal(reader.choice, 'probe');
+      const probed = strong.followUp?.outcome('What trade-offs did you weigh?', 'probe');
+      assert.equal(probed?.progress.pending_follow_up_kind, 'probe');
+      snapshot = applyTurn(snapshot, answer(RICH), { reply: 'What trade-offs did you weigh?', progress: probed?.progress ?? snapshot.progress });
+      const afterProbe = planTurn(snapshot, answer('Mostly latency against cost.'), NOW);
+      assert.deepEqual(afterProbe.next.progress.records.at(-2)?.follow_ups.map((followUp) => followUp.kind), ['probe']);
+      assert.equal(afterProbe.followUp?.purpose, undefined, 'a second probe on the same question');
+      snapshot = applyTurn(snapshot, answer('Mostly latency against cost.'), { reply: 'Thanks. Next question?', progress: afterProbe.next.progress });
+
+      const unknown = planTurn(snapshot, answer(language === 'en' ? "I don't know" : '我不知道'), NOW);
+      assert.equal(unknown.situation, 'unknown');
+      assert.equal(unknown.followUp?.purpose, 'hint');
+      const hintPrompt = buildInterviewerMessages(snapshot, answer("I don't know"), unknown, { prompts, contextTokens: 8000 }).at(-1)?.content ?? '';
+      assert.match(hintPrompt, language === 'en' ? /ONE hint or a smaller, simpler version/ : /缩小、简化/);
+      // whatever the line said, the follow-up after "I don't know" is recorded as the hint
+      assert.equal(unknown.followUp?.outcome('A smaller version?').progress.pending_follow_up_kind, 'hint');
+    }
+  });
+
   it('offers a follow-up within the per-question limit, and records it like the built-in engine', () => {
     let snapshot = createSnapshot('follow-ups', { question_count: 4 });
     snapshot = applyTurn(snapshot, answer('Hello'), decideTurn(snapshot, answer('Hello'), NOW));

@@ -62,7 +62,8 @@ const reportQuestionSchema = z.object({
   question: z.string(),
   stage: stageNameSchema.optional(),
   answer: z.string(),
-  follow_ups: z.array(z.object({ question: z.string(), answer: z.string() })),
+  /** `kind` added in 1.1: `probe` (trade-offs or verification of a strong answer) or `hint` (after "I don't know"). */
+  follow_ups: z.array(z.object({ question: z.string(), answer: z.string(), kind: z.enum(['probe', 'hint']).optional() })),
   score: z.number().min(1).max(5).nullable(),
   notes: z.string(),
   /** Added in 1.1: what decided the score (the built-in engine's heuristics, by name). */

@@ -57,7 +57,7 @@ export function registerInterviewRoutes(app: FastifyInstance, context: HttpConte
         sessionId,
         template === null
           ? { candidate: body.candidate, interview: body.interview }
-          : { candidate: body.candidate, interview: template.interview, template_id: template.template_id },
+          : { candidate: body.candidate, interview: template.interview, template_id: template.template_id, focus: template.focus },
         onlyNew,
       );
       if (created) {

@@ -2,8 +2,8 @@ import { normalizeLevel } from '../interview-settings.js';
 import type { InterviewSettings } from '../interview-types.js';
 
 /**
- * The job settings that define a structured interview's plan: role, level, language, job description and
- * question count (never the candidate or their résumé). Two sessions with the same key get the same plan,
+ * The job settings that define a structured interview's plan: role, level, language, job description,
+ * question count and a template's focus (never the candidate or their résumé). Two sessions with the same key get the same plan,
  * so their reports compare; planners seed and cache by it.
  */
 export function jobKey(settings: InterviewSettings): string {
@@ -13,5 +13,7 @@ export function jobKey(settings: InterviewSettings): string {
     settings.language,
     settings.job_description?.trim() ?? '',
     settings.question_count,
+    // only a template's focus adds a field, so keys (and seeds) of jobs without one stay as they were
+    ...(settings.focus === undefined ? [] : [settings.focus]),
   ]);
 }

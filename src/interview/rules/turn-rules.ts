@@ -1,5 +1,6 @@
 import type { CandidateInput } from '../interview-ports.js';
-import type { AnswerRecord, InterviewPlan, InterviewProgress, InterviewSettings, InterviewSnapshot, Language, PlannedQuestion, StageName } from '../interview-types.js';
+import type { AnswerRecord, FollowUpKind, InterviewPlan, InterviewProgress, InterviewSettings, InterviewSnapshot, Language, PlannedQuestion, StageName } from '../interview-types.js';
+import { normalizeLevel } from '../interview-settings.js';
 import { detectIntent, requestedLanguage } from './candidate-intent.js';
 import type { CandidateIntent } from './candidate-intent.js';
 import { measureWords } from './word-measure.js';
@@ -22,6 +23,12 @@ export const MAX_FOLLOW_UPS: Readonly<Record<StageName, number>> = {
   candidate_questions: 0,
   closing: 0,
 };
+
+/** Stages whose questions assess in depth: they get the probe on a strong answer and the hint after "I don't know". */
+const DEPTH_STAGES: ReadonlySet<StageName> = new Set(['experience', 'technical', 'behavioral']);
+
+/** Levels at which a strong answer earns one probing follow-up (trade-offs, how they verified it). */
+const PROBED_LEVELS: ReadonlySet<string> = new Set(['senior', 'lead']);
 
 /** Below this many words an answer is thin: a hint to the engine that a follow-up may be due. */
 const THIN_ANSWER_WORDS = 25;
@@ -83,8 +90,15 @@ export interface FollowUpOption {
   remaining: number;
   /** The answer so far (main and follow-up answers) is short: a hint, the engine decides. */
   thin: boolean;
-  /** The progress after asking `question` as a follow-up. */
-  outcome(question: string): PlannedOutcome;
+  /**
+   * `hint`: the candidate said "I don't know" to the main question; the follow-up, if asked, is one hint
+   * or a smaller version of the question (once; a second "I don't know" moves on). `probe`: senior or
+   * lead level and no probe yet on this question; if the answer is strong, the follow-up may probe
+   * trade-offs or how they verified it. Absent: an ordinary follow-up for what the answer lacks.
+   */
+  purpose?: FollowUpKind | undefined;
+  /** The progress after asking `question` as a follow-up (of `kind`, when it is a probe or the hint). */
+  outcome(question: string, kind?: FollowUpKind): PlannedOutcome;
 }
 
 export interface TurnPlan {
@@ -102,7 +116,7 @@ export interface TurnPlan {
 }
 
 /** What an engine decides in a turn besides its words: move on as planned, or ask a follow-up. */
-export type TurnDecision = { kind: 'next' } | { kind: 'follow_up'; question: string };
+export type TurnDecision = { kind: 'next' } | { kind: 'follow_up'; question: string; purpose?: FollowUpKind | undefined };
 
 /**
  * A turn changes only the newest record (the question awaiting an answer), so only that one is copied; the
@@ -156,6 +170,7 @@ function finish(progress: InterviewProgress, now: Date, reason: 'plan' | 'time')
   progress.end_reason = 'completed';
   progress.ended_at = now.toISOString();
   progress.pending_follow_up = null;
+  progress.pending_follow_up_kind = null;
   return { progress, follow_up: false, ended: true, step: { kind: 'closing', reason } };
 }
 
@@ -165,6 +180,7 @@ function ask(plan: InterviewPlan, progress: InterviewProgress, index: number, no
   const previousStage = plan.questions[progress.current_index]?.stage;
   progress.current_index = index;
   progress.pending_follow_up = null;
+  progress.pending_follow_up_kind = null;
   progress.last_question = question.text;
   progress.records.push({
     question_id: question.id,
@@ -263,6 +279,7 @@ export function planTurn(snapshot: InterviewSnapshot, input: CandidateInput, now
   if (record === undefined) return { situation: 'answer', intent, next: moveOn(snapshot, progress, now) };
 
   const followUpQuestion = progress.pending_follow_up ?? undefined;
+  const followUpKind = progress.pending_follow_up_kind ?? undefined;
   let situation: Situation = 'answer';
   if (followUpQuestion === undefined) {
     if (record.stage === 'candidate_questions') situation = 'candidate_question';
@@ -273,15 +290,21 @@ export function planTurn(snapshot: InterviewSnapshot, input: CandidateInput, now
     if (situation === 'unknown') record.unknown = true;
   } else {
     // declining a follow-up is fine: the main question was answered, so nothing is marked skipped
-    record.follow_ups.push({ question: followUpQuestion, answer: text });
+    record.follow_ups.push({ question: followUpQuestion, answer: text, ...(followUpKind === undefined ? {} : { kind: followUpKind }) });
     progress.pending_follow_up = null;
+    progress.pending_follow_up_kind = null;
     if (intent === 'skip' || intent === 'unknown') situation = intent;
+    // answered with the hint: the question was answered after all (the hint is weighed once, in the score)
+    else if (followUpKind === 'hint') record.unknown = false;
   }
   const recorded: RecordedInput = { record: structuredClone(record), followUpQuestion, text };
   const afterRecording = copyProgress(progress);
   const next = moveOn(snapshot, progress, now);
   const remaining = MAX_FOLLOW_UPS[record.stage] - record.follow_ups.length;
-  if (situation !== 'answer' || remaining <= 0 || isTimeUp(snapshot.settings, afterRecording, now)) {
+  const purpose = depthPurpose(snapshot, record, situation, followUpQuestion);
+  const hinted = record.follow_ups.some((followUp) => followUp.kind === 'hint');
+  const offered = purpose === 'hint' || (situation === 'answer' && !hinted);
+  if (!offered || remaining <= 0 || isTimeUp(snapshot.settings, afterRecording, now)) {
     return { situation, intent, next, recorded };
   }
   const everything = [record.answer, ...record.follow_ups.map((followUp) => followUp.answer)].join('\n');
@@ -293,9 +316,13 @@ export function planTurn(snapshot: InterviewSnapshot, input: CandidateInput, now
     followUp: {
       remaining,
       thin: measureWords(everything) < THIN_ANSWER_WORDS,
-      outcome: (question) => {
+      ...(purpose === undefined ? {} : { purpose }),
+      outcome: (question, kind) => {
         const asked = copyProgress(afterRecording);
         asked.pending_follow_up = question;
+        // after "I don't know" the only follow-up on offer is the hint; a probe only where one is due
+        const recordedKind = purpose === 'hint' ? 'hint' : kind === 'probe' && purpose === 'probe' ? 'probe' : null;
+        asked.pending_follow_up_kind = recordedKind;
         asked.last_question = question;
         return { progress: asked, follow_up: true, ended: false };
       },
@@ -303,8 +330,19 @@ export function planTurn(snapshot: InterviewSnapshot, input: CandidateInput, now
   };
 }
 
+/**
+ * Depth: one hint after "I don't know" to a main question of a core stage; one probe per question for a
+ * senior or lead candidate's answer to a core-stage question (whether it is strong is the engine's call).
+ */
+function depthPurpose(snapshot: InterviewSnapshot, record: AnswerRecord, situation: Situation, followUpQuestion: string | undefined): FollowUpKind | undefined {
+  if (!DEPTH_STAGES.has(record.stage)) return undefined;
+  if (situation === 'unknown') return followUpQuestion === undefined && record.follow_ups.length === 0 ? 'hint' : undefined;
+  if (situation !== 'answer' || !PROBED_LEVELS.has(normalizeLevel(snapshot.settings.level))) return undefined;
+  return record.follow_ups.some((followUp) => followUp.kind !== undefined) ? undefined : 'probe';
+}
+
 /** The outcome of the turn once the engine has decided: its follow-up if one was allowed, else the plan's next step. */
 export function settleTurn(plan: TurnPlan, decision: TurnDecision): PlannedOutcome {
-  if (decision.kind === 'follow_up' && plan.followUp !== undefined) return plan.followUp.outcome(decision.question);
+  if (decision.kind === 'follow_up' && plan.followUp !== undefined) return plan.followUp.outcome(decision.question, decision.purpose);
   return { progress: plan.next.progress, follow_up: plan.next.follow_up, ended: plan.next.ended };
 }

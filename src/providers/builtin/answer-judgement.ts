@@ -59,6 +59,7 @@ export type BasisKey =
   | 'off_topic_cap'
   | 'recycled_cap'
   | 'unknown'
+  | 'hinted_cap'
   | 'opening'
   | 'nothing';
 
@@ -73,6 +74,7 @@ const BASIS_WORDS: Readonly<Record<Language, Readonly<Record<BasisKey, string>>>
     off_topic_cap: 'capped at 2: none of the question’s terms mentioned',
     recycled_cap: 'capped at 1: the same answer was given to another question',
     unknown: 'said they did not know',
+    hinted_cap: 'capped at 3: answered only after a hint',
     opening: 'warm-up question: substance and background only',
     nothing: 'none of the criteria met',
   },
@@ -86,6 +88,7 @@ const BASIS_WORDS: Readonly<Record<Language, Readonly<Record<BasisKey, string>>>
     off_topic_cap: '上限 2 分：没有提到问题相关的任何要点',
     recycled_cap: '上限 1 分：与另一题的回答相同',
     unknown: '表示不知道',
+    hinted_cap: '上限 3 分：在提示之后才作答',
     opening: '热身问题：只看内容和背景',
     nothing: '没有满足任何评分要点',
   },

@@ -36,6 +36,11 @@ export interface QuestionScore {
 const REASONED_TECHNICAL_WORDS = 60;
 /** A technical answer this long counts as complete without stated results or trade-off words. */
 const COMPLETE_TECHNICAL_WORDS = 80;
+/**
+ * Highest score for an answer given only after a hint: the one place the hint counts (it is neither an
+ * "I don't know" nor a skipped question once answered).
+ */
+const HINTED_CAP = 3;
 /** Highest score for an answer that mentions none of the question's bank keywords: polish is not relevance. */
 const OFF_TOPIC_CAP = 2;
 
@@ -43,6 +48,11 @@ const STOP_WORDS = new Set([
   'about', 'after', 'again', 'would', 'could', 'should', 'there', 'their', 'which', 'where', 'while',
   'these', 'those', 'thing', 'things', 'someone', 'something', 'other', 'others', 'every', 'really',
   'describe', 'explain', 'think', 'still', 'tell', 'through', 'what', 'when', 'with', 'your', 'yourself',
+  // how questions are asked, not what they are about: listed under "relevant points" they would be noise
+  'approach', 'specific', 'particular', 'happen', 'happened', 'happens', 'check', 'first', 'situation', 'example',
+  'handle', 'handled', 'decide', 'decided', 'choose', 'chose', 'different', 'important', 'usually', 'typically',
+  'recent', 'recently', 'start', 'started', 'walk', 'share', 'might', 'being', 'doing', 'going', 'worked', 'working',
+  'time', 'times', 'later', 'before', 'since', 'ensure', 'make', 'makes', 'made', 'kind', 'kinds',
 ]);
 const CHINESE_FILLER = /你的|一个|什么|怎么|如果|我们|时候|哪些|这个|可以|具体|一下|一次|经历|讲讲|说说|是否|还是|自己|当时|为什么|有没有|能不能|你会|会怎么/g;
 
@@ -134,5 +144,7 @@ export function scoreQuestion(record: AnswerRecord, others: readonly string[] = 
     hasRelevanceTerms: relevance.fromBank,
     recycled,
   });
+  const hinted = record.follow_ups.some((followUp) => followUp.kind === 'hint');
+  if (hinted && score > HINTED_CAP) return { ...base, status: 'answered', score: HINTED_CAP, basis: [...basis, 'hinted_cap'] };
   return { ...base, status: 'answered', score, basis: basis.length === 0 ? ['nothing'] : basis };
 }

@@ -26,6 +26,11 @@ interface ScoredRecord {
   result: QuestionScore;
 }
 
+/** Follow-ups asked for what an answer lacked; a probe of a strong answer or the hint is not one (the hint counts in the score). */
+function ordinaryFollowUps(record: AnswerRecord): number {
+  return record.follow_ups.filter((followUp) => followUp.kind === undefined).length;
+}
+
 function roundToTenth(value: number): number {
   return Math.round(value * 10) / 10;
 }
@@ -135,6 +140,7 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
     level: settings.level,
     plannedAssessed: plan.questions.filter((question) => question.stage !== 'candidate_questions').length,
     plannedTotal: Math.min(plan.questions.length, settings.question_count),
+    respondedAtEnd: candidateTurn !== undefined && candidateTurn.record.answer.trim() !== '',
     asked: progress.records.length,
     answered: answered.length,
     skipped: count('skipped'),
@@ -154,7 +160,7 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
     // a figure is quoted as a result only from an answer that states one, and the last figure of it
     // ("from 200 ms to 40 ms": the 40 ms), never from an answer that earned no credit
     firstMetric: answered.filter(({ result }) => result.analysis.hasOutcome && !result.recycled && (result.score ?? 1) >= 3).map(({ result }) => result.analysis.metrics.at(-1)).find((metric) => metric !== undefined),
-    followedUp: answered.filter(({ record }) => record.follow_ups.length > 0).length,
+    followedUp: answered.filter(({ record }) => ordinaryFollowUps(record) > 0).length,
     askedQuestionsAtEnd: candidateTurn !== undefined && asksSomething(candidateTurn.record.answer),
     ending: endingOf(snapshot),
   };
@@ -178,7 +184,7 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
       answer: record.answer,
       follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })),
       score: result.score,
-      notes: wording.notes(result, record.stage, record.follow_ups.length),
+      notes: wording.notes(result, record.stage, ordinaryFollowUps(record)),
       ...basisEntry(result, record.stage, language),
       ...scoringGuideEntry(guideOfRecord(plan, record, language)),
     })),

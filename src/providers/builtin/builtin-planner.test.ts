@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveSettings } from '../../interview/interview-settings.js';
-import type { InterviewSettingsInput, StageName } from '../../interview/interview-types.js';
+import type { SessionSettings, StageName } from '../../interview/interview-types.js';
 import { BuiltinPlanner } from './builtin-planner.js';
 import { buildInterviewPlan } from './plan-builder.js';
 import { allocateStages } from '../../interview/rules/stage-allocation.js';
@@ -21,7 +21,7 @@ const ROLES = {
 } as const;
 const LEVELS = ['junior', 'mid', 'senior', 'lead'] as const;
 
-function plan(sessionId: string, input: InterviewSettingsInput) {
+function plan(sessionId: string, input: SessionSettings) {
   return buildInterviewPlan(sessionId, resolveSettings(input));
 }
 
@@ -59,6 +59,45 @@ describe('buildInterviewPlan', () => {
           }
         }
       }
+    }
+  });
+
+  it('rests each competency on at least two questions, for every track, level and language from 2 to 12 questions', () => {
+    for (const language of ['en', 'zh'] as const) {
+      for (const role of ROLES[language]) {
+        for (const level of LEVELS) {
+          for (let count = 2; count <= 12; count++) {
+            const result = plan('coverage', { role, level, language, question_count: count });
+            // the warm-up and the candidate's own questions are one question each by design
+            const core = result.questions.filter((question) => !['opening', 'candidate_questions'].includes(question.stage));
+            const perCompetency = new Map<string, number>();
+            for (const question of core) perCompetency.set(question.competency, (perCompetency.get(question.competency) ?? 0) + 1);
+            const single = [...perCompetency].filter(([, questions]) => questions < 2).map(([name]) => name);
+            assert.deepEqual(single, [], `${language} ${role} ${level} ${count}: competencies on one question`);
+          }
+        }
+      }
+    }
+  });
+
+  it("covers a template's focus first, two questions each, and ignores names it does not know", () => {
+    const settings = { role: 'Backend Engineer', level: 'mid', question_count: 6 } as const;
+    const unfocused = plan('focus', settings);
+    assert.ok(!unfocused.questions.some((question) => question.competency === 'data modeling'), 'the default plan already asks about it');
+    for (const focus of [['data modeling'], ['Data_Modeling', 'no such competency'], ['数据建模']]) {
+      const focused = plan('focus', { ...settings, focus });
+      const focusQuestions = focused.questions.filter((question) => question.competency === 'data modeling');
+      assert.equal(focusQuestions.length >= 2, true, `${focus.join(', ')}: ${focused.questions.map((question) => question.competency).join(', ')}`);
+      // within each stage the focus comes before the rest
+      for (const question of focusQuestions) {
+        const sameStage = focused.questions.filter((other) => other.stage === question.stage);
+        assert.equal(sameStage[0]?.competency, 'data modeling', `${question.stage} does not start with the focus`);
+      }
+      assert.deepEqual(plan('focus-again', { ...settings, focus }), focused, 'same job and focus, same plan');
+    }
+    const twoFocus = plan('focus', { ...settings, question_count: 10, focus: ['collaboration', 'performance'] });
+    for (const competency of ['collaboration', 'performance']) {
+      assert.ok(twoFocus.questions.filter((question) => question.competency === competency).length >= 2, competency);
     }
   });
 
@@ -118,8 +157,11 @@ describe('buildInterviewPlan', () => {
     assert.equal(experience?.id, 'skill-kafka');
     assert.match(experience?.text ?? '', /Kafka/);
     assert.ok(!result.questions.some((question) => question.text.includes(jobDescription) || question.text.includes(resumeText)));
-    // a job description keyword ("idempotent", or "Kafka" for the queue question) moves a technical question to the front
-    assert.ok(['be-tech-idempotency', 'be-tech-queue'].includes(result.questions.find((question) => question.stage === 'technical')?.id ?? ''));
+    // a job description keyword ("idempotent", or "Kafka" for the queue question) moves a technical question to the
+    // front; with fewer than ten questions the skill's competency takes the slots, ten leave room for both
+    const longer = plan('skills', { role: 'Backend Engineer', job_description: jobDescription, question_count: 10 });
+    assert.equal(longer.questions.find((question) => question.stage === 'experience')?.id, 'skill-kafka');
+    assert.ok(['be-tech-idempotency', 'be-tech-queue'].includes(longer.questions.find((question) => question.stage === 'technical')?.id ?? ''));
   });
 
   it('puts Latin terms into Chinese questions with spaces', () => {

@@ -48,3 +48,25 @@ export type CompetencyKey = keyof typeof COMPETENCY_NAMES;
 export function competencyName(key: CompetencyKey, language: Language): string {
   return COMPETENCY_NAMES[key][language];
 }
+
+/** A name as a team may write it: any case, spaces or underscores ("System design", "system_design", "系统设计"). */
+function comparable(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s_]+/g, ' ');
+}
+
+/**
+ * The competency keys a template's `focus` names, in its order, in either language or as keys; names the
+ * banks do not know are left out (a model-written plan may still use them).
+ */
+export function focusKeys(focus: readonly string[]): CompetencyKey[] {
+  const keys: CompetencyKey[] = [];
+  for (const name of focus) {
+    const wanted = comparable(name);
+    const key = (Object.keys(COMPETENCY_NAMES) as CompetencyKey[]).find(
+      (candidate) =>
+        comparable(candidate) === wanted || comparable(COMPETENCY_NAMES[candidate].en) === wanted || comparable(COMPETENCY_NAMES[candidate].zh) === wanted,
+    );
+    if (key !== undefined && !keys.includes(key)) keys.push(key);
+  }
+  return keys;
+}

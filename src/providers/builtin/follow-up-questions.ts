@@ -156,3 +156,70 @@ export function chooseFollowUp(options: {
   }
   return undefined;
 }
+
+/**
+ * Depth questions (docs/interview-quality.md): one probe on a strong answer at senior and lead levels, and
+ * one hint or smaller version of the question after "I don't know". Worded for the stage; a technical
+ * answer is probed on trade-offs and verification, a story on the choices made and how they checked them.
+ */
+const PROBES: Readonly<Record<Language, Readonly<Record<'technical' | 'story', readonly string[]>>>> = {
+  en: {
+    technical: [
+      'Let me push a little further: what trade-offs does that approach make, and when would you choose differently?',
+      'How would you verify that it really works once it is live, and what would tell you it does not?',
+      'What is the weakest point of that design, and what would you do about it under real load?',
+    ],
+    story: [
+      'Looking back, which trade-offs did you make there, and how did you check that your approach actually worked?',
+      'What alternative did you consider and reject, and how did you verify the result afterwards?',
+      'If a colleague challenged that decision, what evidence would you show them that it was the right call?',
+    ],
+  },
+  zh: {
+    technical: [
+      '再深入一点：这个方案做了哪些取舍？什么情况下你会换一种做法？',
+      '上线之后你会怎么验证它真的有效？什么信号会告诉你它出了问题？',
+      '这个设计最薄弱的地方在哪里？在真实负载下你会怎么应对？',
+    ],
+    story: [
+      '回头看，当时你做了哪些取舍？又是怎么确认你的做法真的有效的？',
+      '当时你考虑过、但最终放弃了哪种方案？事后又是怎么验证结果的？',
+      '如果有同事质疑这个决定，你会拿出什么依据来说明它是对的？',
+    ],
+  },
+};
+
+const HINTS: Readonly<Record<Language, Readonly<Record<'technical' | 'story', readonly string[]>>>> = {
+  en: {
+    technical: [
+      "Let's make it smaller: think of the simplest version of that problem. Where would you start, and what would you look at first?",
+      'Here is a smaller version: leave scale aside and imagine a single server and a handful of users. How would you approach it then?',
+    ],
+    story: [
+      'It does not have to be a big project: a small example from a side project, your studies or a previous team works too. Does anything come to mind?',
+      'Think of any time, even a small one, when something like that happened around you. What was your part in it?',
+    ],
+  },
+  zh: {
+    technical: [
+      '我们把问题缩小一点：想想它最简单的情形，你会从哪里入手，先看什么？',
+      '换个小一点的版本：先不考虑规模，假设只有一台服务器、几个用户，你会怎么做？',
+    ],
+    story: [
+      '不一定要是大项目：个人项目、学习期间或者以前团队里的小例子都可以。有没有想到什么？',
+      '想想任何一次类似的经历，哪怕很小也行。当时你在其中做了什么？',
+    ],
+  },
+};
+
+/** A probe or a hint for `stage`, worded unlike any question asked so far in the interview; undefined when none is left. */
+export function chooseDepthQuestion(options: {
+  kind: 'probe' | 'hint';
+  stage: StageName;
+  language: Language;
+  alreadyAsked: ReadonlySet<string>;
+  seed: string;
+}): string | undefined {
+  const texts = (options.kind === 'probe' ? PROBES : HINTS)[options.language][options.stage === 'technical' ? 'technical' : 'story'];
+  return seededShuffle(texts, options.seed).find((text) => !options.alreadyAsked.has(text));
+}

@@ -4,7 +4,7 @@ import type { RecordedInput, TurnPlan } from '../../interview/rules/turn-rules.j
 import { analyzeAnswer, missingAspects } from './answer-analysis.js';
 import { isOnTopic, isRecycled, otherAnswers } from './answer-judgement.js';
 import type { AnswerAnalysis, MissingAspect } from './answer-analysis.js';
-import { aspectOfFollowUp, chooseFollowUp } from './follow-up-questions.js';
+import { aspectOfFollowUp, chooseDepthQuestion, chooseFollowUp } from './follow-up-questions.js';
 import { sayStep } from './interview-pacing.js';
 import { nonAnswerPhrasesFor } from './non-answer-phrasing.js';
 import { findKeywordMention } from './keyword-matching.js';
@@ -17,7 +17,9 @@ export type { TurnOutcome } from './turn-state.js';
 /**
  * The built-in interviewer's words and its one decision, for the turn the domain planned:
  * - the greeting (once), how it goes, the first question; a reconnect or "repeat": the question again;
- * - "skip" and "I don't know": a neutral or reassuring word, then the next question;
+ * - "skip": a neutral word, then the next question; "I don't know" to a main question: a reassuring word and
+ *   one hint or a smaller version of the question (a second "I don't know" moves on);
+ * - a strong answer at senior or lead level: thanks and one probe of its trade-offs or verification;
  * - an answer: a thin one gets a follow-up aimed at what is missing (an example, the outcome, more
  *   detail), never the same aspect twice, within the domain's per-question limit; otherwise a brief
  *   thanks and the next question, with a transition when the stage changes;
@@ -88,6 +90,26 @@ function answersAspect(analysis: AnswerAnalysis, aspect: MissingAspect | undefin
 }
 
 /** An answer (to the main question or a follow-up): a follow-up where allowed and useful, else thanks and the next step. */
+function depthQuestion(turn: Turn, record: AnswerRecord, kind: 'probe' | 'hint'): string | undefined {
+  return chooseDepthQuestion({
+    kind,
+    stage: record.stage,
+    language: turn.language,
+    alreadyAsked: followUpsAsked(turn.snapshot),
+    seed: `${turn.snapshot.session_id}:${record.question_id}:${kind}`,
+  });
+}
+
+/** A complete, on-topic answer to this question given to no other question: the only kind praised or probed. */
+function isStrongAnswer(turn: Turn, record: AnswerRecord, analysis: AnswerAnalysis): boolean {
+  return (
+    record.stage !== 'opening' &&
+    missingAspects(analysis, record.stage).length === 0 &&
+    isOnTopic(record, record.answer) &&
+    !isRecycled(record.answer, otherAnswers(turn.snapshot.progress.records, record))
+  );
+}
+
 function reactToAnswer(turn: Turn, plan: TurnPlan, recorded: RecordedInput): TurnOutcome {
   const { record, followUpQuestion, text } = recorded;
   if (plan.followUp !== undefined) {
@@ -101,12 +123,14 @@ function reactToAnswer(turn: Turn, plan: TurnPlan, recorded: RecordedInput): Tur
     const analysis = analyzeAnswer(record.answer);
     // praise is for a complete answer to this question: not for one off its topic or given to another question too
     // (the warm-up question is thanked plainly: it is not assessed, so there is nothing to praise)
-    const earned =
-      record.stage !== 'opening' &&
-      missingAspects(analysis, record.stage).length === 0 &&
-      isOnTopic(record, record.answer) &&
-      !isRecycled(record.answer, otherAnswers(turn.snapshot.progress.records, record));
+    const earned = isStrongAnswer(turn, record, analysis);
     acknowledge(turn, record.answer, analysis, record.question_id, earned ? 'strong' : 'plain');
+    // a strong answer from a senior or lead candidate: one probe of its trade-offs or how it was verified
+    const probe = earned && plan.followUp?.purpose === 'probe' ? depthQuestion(turn, record, 'probe') : undefined;
+    if (probe !== undefined) {
+      turn.sentences.push(probe);
+      return conclude(turn, { kind: 'follow_up', question: probe, purpose: 'probe' });
+    }
   } else {
     const analysis = analyzeAnswer(text);
     acknowledge(turn, text, analysis, record.question_id, answersAspect(analysis, aspectOfFollowUp(followUpQuestion)) ? 'after_follow_up' : 'plain');
@@ -169,10 +193,17 @@ export function writeTurn(snapshot: InterviewSnapshot, plan: TurnPlan): TurnOutc
       say(turn, phrases.skipped, recorded?.followUpQuestion === undefined ? 'skipped' : 'skip');
       sayStep(turn, step);
       break;
-    case 'unknown':
+    case 'unknown': {
       say(turn, phrases.unknown, 'unknown');
+      // "I don't know" to a main question: one hint or a smaller version of it before moving on
+      const hint = plan.followUp?.purpose === 'hint' && recorded !== undefined ? depthQuestion(turn, recorded.record, 'hint') : undefined;
+      if (hint !== undefined) {
+        turn.sentences.push(hint);
+        return conclude(turn, { kind: 'follow_up', question: hint, purpose: 'hint' });
+      }
       sayStep(turn, step);
       break;
+    }
     case 'candidate_question': {
       // their turn to ask: whatever they say is an answer, and we never probe it
       const text = recorded?.text ?? '';

@@ -12,6 +12,9 @@ import { QUESTION_STAGE_ORDER, allocateStages } from '../../interview/rules/stag
 import type { StageAllocation } from '../../interview/rules/stage-allocation.js';
 import { fillTemplate } from './text-tools.js';
 import { jobKey } from '../../interview/rules/job-key.js';
+import { CORE_STAGES, isCoreStage, selectCoreQuestions } from './competency-coverage.js';
+import type { CoreStage } from './competency-coverage.js';
+import { focusKeys } from './competency-names.js';
 
 /** Stages that take extra questions when another stage's bank runs out, most useful first. */
 const OVERFLOW_STAGES: readonly QuestionStage[] = ['technical', 'behavioral', 'experience'];
@@ -66,12 +69,22 @@ function unique(questions: ReadonlyArray<BankQuestion | undefined>): BankQuestio
   return result;
 }
 
+/** A stage's questions, best first; the first `preferred` suit the level and track, the rest are for running out. */
+interface StagePool {
+  questions: BankQuestion[];
+  preferred: number;
+  /** The job's skill question and the question the job description names, if any. */
+  matched: BankQuestion[];
+  /** A question written for the candidate's level in particular, if any. */
+  forLevel: BankQuestion | undefined;
+}
+
 /**
  * The questions a stage may use, best first: a question matching the job description, then one
  * written for the candidate's level, then the rest in an order seeded by the session id; questions for
  * other levels come last, only used when a long interview would otherwise run out.
  */
-function orderStagePool(stage: QuestionStage, context: PlanContext, extra: BankQuestion | undefined): BankQuestion[] {
+function orderStagePool(stage: QuestionStage, context: PlanContext, extra: BankQuestion | undefined): StagePool {
   const trackQuestions = context.track === 'general' ? [] : bankForTrack(context.track).questions;
   const generalQuestions = bankForTrack('general').questions;
   const trackOfStage = trackQuestions.filter((question) => question.stage === stage);
@@ -97,7 +110,13 @@ function orderStagePool(stage: QuestionStage, context: PlanContext, extra: BankQ
   const forLevel = fitting.find((question) => targetsLevel(question, context.level));
   // experience leads with the track's own question (or the skill question) before general ones
   const fromTrack = stage === 'experience' ? fitting.find((question) => trackQuestions.includes(question)) : undefined;
-  return unique([extra, fromJob, fromTrack, forLevel, ...fitting, ...fittingBorrowed, ...otherLevels]);
+  const preferred = unique([extra, fromJob, fromTrack, forLevel, ...fitting]);
+  return {
+    questions: unique([...preferred, ...fittingBorrowed, ...otherLevels]),
+    preferred: preferred.length,
+    matched: unique([extra, fromJob]),
+    forLevel,
+  };
 }
 
 /** Shrinks stages whose pool is too small and gives the shortfall to stages that still have questions. */
@@ -134,8 +153,8 @@ function toPlannedQuestion(question: BankQuestion, settings: InterviewSettings):
 /**
  * The built-in interview plan: `question_count` main questions (fewer only when the banks run out, far
  * beyond a dozen) over the stages in order, chosen for the role's track and the level. A structured
- * interview: the plan depends on the job only (role, level, language, job description, question count),
- * so every candidate for one job gets the same questions in the same order and their reports compare;
+ * interview: the plan depends on the job only (role, level, language, job description, question count,
+ * a template's focus), so every candidate for one job gets the same questions in the same order and their reports compare;
  * the résumé does not change it. The session id is not used; the parameter stays for the planner port.
  */
 export function buildInterviewPlan(_sessionId: string, settings: InterviewSettings): InterviewPlan {
@@ -151,13 +170,24 @@ export function buildInterviewPlan(_sessionId: string, settings: InterviewSettin
   const skills = [...bankForTrack(track).skills, ...(track === 'general' ? [] : bankForTrack('general').skills)];
   const skillQuestion = buildSkillQuestion(skills, settings.job_description, undefined, seed);
 
-  const pools = Object.fromEntries(
+  const stagePools = Object.fromEntries(
     QUESTION_STAGE_ORDER.map((stage) => [stage, orderStagePool(stage, context, stage === 'experience' ? skillQuestion : undefined)]),
-  ) as Record<QuestionStage, BankQuestion[]>;
+  ) as Record<QuestionStage, StagePool>;
+  const pools = Object.fromEntries(QUESTION_STAGE_ORDER.map((stage) => [stage, stagePools[stage].questions])) as Record<QuestionStage, BankQuestion[]>;
   const counts = fitAllocation(allocateStages(settings.question_count), pools);
-
-  const questions = QUESTION_STAGE_ORDER.flatMap((stage) =>
-    pools[stage].slice(0, counts[stage]).map((question) => toPlannedQuestion(question, settings)),
+  // each competency on two questions where the budget allows, the team's focus first
+  const core = selectCoreQuestions(
+    { questions: pools, preferred: Object.fromEntries(CORE_STAGES.map((stage) => [stage, stagePools[stage].preferred])) as Record<CoreStage, number> },
+    counts,
+    focusKeys(settings.focus ?? []),
+    // what the job names comes first, then what suits the level (a design question for a senior)
+    [
+      ...CORE_STAGES.flatMap((stage) => stagePools[stage].matched),
+      ...(['technical', 'behavioral', 'experience'] as const).flatMap((stage) => stagePools[stage].forLevel ?? []),
+    ].map((question) => question.competency),
   );
+  const chosen = (stage: QuestionStage) => (isCoreStage(stage) ? core[stage] : pools[stage].slice(0, counts[stage]));
+
+  const questions = QUESTION_STAGE_ORDER.flatMap((stage) => chosen(stage).map((question) => toPlannedQuestion(question, settings)));
   return { track, role: settings.role, level: context.level, language: settings.language, questions, created_by: 'builtin' };
 }

@@ -2,7 +2,11 @@ import type { Language } from '@viva/protocol/interview-schemas.js';
 import { analyzeAnswer } from './answer-analysis.js';
 import { measureWords } from './text-tools.js';
 
-const SENTENCE_PATTERN = /[^.!?。！？\n]+[.!?。！？]*/g;
+/** Marks that end a sentence wherever they stand (Chinese), and those that do only before a space or the end. */
+const CJK_SENTENCE_END = new Set([...'。！？']);
+const LATIN_SENTENCE_END = new Set([...'.!?']);
+/** Abbreviations whose dot ends no sentence ("e.g. Kafka", "i.e. the cache"), checked on the few characters before a dot. */
+const ABBREVIATION_BEFORE_DOT = /(?:^|[^a-z])(?:e\.g|i\.e|vs|cf|approx|mr|mrs|ms|dr|prof|no)$/i;
 // a quote ends at its last word: sentence marks and dangling commas are dropped (still a substring)
 const TRAILING_PUNCTUATION = new Set([...',，、;；:：-—.!?。！？']);
 
@@ -20,19 +24,49 @@ function trimTrailingPunctuation(text: string): string {
   return text.slice(0, end);
 }
 
-/** The sentences of a text, each an exact substring of it (trimmed). */
+/**
+ * The sentences of a text, each an exact substring of it (trimmed). A sentence ends at a line break, at
+ * 。！？, or at . ! ? followed by a space or the end, so "3.5", "v2.1" and "e.g. Kafka" stay whole. One pass.
+ */
 export function splitSentences(text: string): string[] {
-  return (text.match(SENTENCE_PATTERN) ?? []).map((sentence) => sentence.trim()).filter((sentence) => sentence !== '');
+  const sentences: string[] = [];
+  let start = 0;
+  const push = (end: number) => {
+    const sentence = text.slice(start, end).trim();
+    if (sentence !== '') sentences.push(sentence);
+    start = end;
+  };
+  for (let index = 0; index < text.length; index++) {
+    const character = text.charAt(index);
+    if (character === '\n') {
+      push(index);
+      continue;
+    }
+    const cjk = CJK_SENTENCE_END.has(character);
+    if (!cjk && !LATIN_SENTENCE_END.has(character)) continue;
+    // a run of marks ("?!", "。。。") ends one sentence
+    let end = index + 1;
+    while (end < text.length && (CJK_SENTENCE_END.has(text.charAt(end)) || LATIN_SENTENCE_END.has(text.charAt(end)))) end++;
+    const next = text.charAt(end);
+    const atBoundary = cjk || next === '' || /\s/.test(next);
+    const abbreviation = character === '.' && end === index + 1 && ABBREVIATION_BEFORE_DOT.test(text.slice(Math.max(start, index - 8), index));
+    if (atBoundary && !abbreviation) push(end);
+    index = end - 1;
+  }
+  push(text.length);
+  return sentences;
 }
 
 /**
- * Shortens a sentence to at most `maxCharacters`, cutting at a word break (or a Chinese comma) and
- * never adding anything, so the result is still a substring of what the candidate said.
+ * Shortens a sentence to at most `maxCharacters`, cutting at a clause break (a comma or semicolon) or else
+ * a word break, and never adding anything, so the result is still a substring of what the candidate said.
  */
 export function clipQuote(sentence: string, maxCharacters: number): string {
   if (sentence.length <= maxCharacters) return trimTrailingPunctuation(sentence);
   const head = sentence.slice(0, maxCharacters);
-  const breakAt = Math.max(head.lastIndexOf(' '), head.lastIndexOf('，'), head.lastIndexOf('、'), head.lastIndexOf('；'));
+  const clauseAt = Math.max(head.lastIndexOf(', '), head.lastIndexOf('; '), head.lastIndexOf('，'), head.lastIndexOf('；'));
+  const wordAt = Math.max(head.lastIndexOf(' '), head.lastIndexOf('、'));
+  const breakAt = clauseAt > maxCharacters / 2 ? clauseAt : wordAt;
   const clipped = breakAt > maxCharacters / 2 ? head.slice(0, breakAt) : head;
   return trimTrailingPunctuation(clipped);
 }
@@ -64,10 +98,14 @@ function evidenceWeight(sentence: string): number {
 export function pickEvidenceQuotes(answer: string, limit = 2, maxCharacters = 160): string[] {
   // counting words first: a full analysis of each of thousands of one-word sentences adds up
   const sentences = splitSentences(answer).filter((sentence) => measureWords(sentence) >= 3);
-  const ranked = sentences
-    .map((sentence, index) => ({ sentence, index, weight: evidenceWeight(sentence) }))
+  // whole sentences first: a long one is clipped only when no sentence fits, and weighed as clipped
+  // (what would be quoted), which also keeps a huge run-on "sentence" from being analysed whole
+  const whole = sentences.filter((sentence) => sentence.length <= maxCharacters);
+  const quotable = (whole.length > 0 ? whole : sentences).map((sentence) => clipQuote(sentence, maxCharacters)).filter((quote) => quote !== '');
+  const ranked = quotable
+    .map((quote, index) => ({ quote, index, weight: evidenceWeight(quote) }))
     .sort((left, right) => right.weight - left.weight || left.index - right.index)
     .slice(0, limit)
     .sort((left, right) => left.index - right.index);
-  return ranked.map(({ sentence }) => clipQuote(sentence, maxCharacters)).filter((quote) => quote !== '');
+  return ranked.map(({ quote }) => quote);
 }

@@ -9,8 +9,10 @@ export interface ReportFacts {
   level: string;
   /** Planned questions that assess the candidate (the candidate's own questions excluded). */
   plannedAssessed: number;
-  /** Main questions the plan and budget allowed, and how many were asked. */
+  /** Main questions the plan and budget allowed (the number the greeting says), and how many were asked. */
   plannedTotal: number;
+  /** Whether the candidate said anything at their own turn (it counts among the planned questions answered). */
+  respondedAtEnd: boolean;
   asked: number;
   answered: number;
   skipped: number;
@@ -29,6 +31,14 @@ export interface ReportFacts {
   followedUp: number;
   askedQuestionsAtEnd: boolean;
   ending: 'complete' | 'time_ran_out' | 'ended_early';
+}
+
+/**
+ * Planned questions answered, counted as the greeting counted them ("about 6 questions" includes the
+ * candidate's own turn at the end), so "answered N of the M planned" agrees with what the candidate heard.
+ */
+function answeredOfPlanned(facts: ReportFacts): number {
+  return facts.answered + (facts.respondedAtEnd ? 1 : 0);
 }
 
 export interface ReportWording {
@@ -92,7 +102,8 @@ const ENGLISH: ReportWording = {
       : ' without a concrete example';
     const sentences = [`${length}${concrete}.`];
     if (stage !== 'opening') {
-      const metric = analysis.metrics[0];
+      // a result is the last figure of an answer that states one ("from 200 ms to 40 ms": the 40 ms), never its baseline
+      const metric = analysis.hasOutcome ? analysis.metrics.at(-1) : undefined;
       sentences.push(
         metric !== undefined
           ? `It states a measurable result (${metric}).`
@@ -118,7 +129,7 @@ const ENGLISH: ReportWording = {
       return `${who} interviewed for the ${facts.role} role (${level}). The interview ended before any question was answered, so there is no evidence to assess yet.`;
     }
     const sentences = [
-      `${who} interviewed for the ${facts.role} role (${level}) and answered ${facts.answered} of the ${facts.plannedAssessed} planned questions.`,
+      `${who} interviewed for the ${facts.role} role (${level}) and answered ${answeredOfPlanned(facts)} of the ${facts.plannedTotal} planned questions.`,
       ENGLISH_BANDS[band(facts.overall)],
     ];
     if (facts.strongest !== undefined && facts.weakest !== undefined && facts.strongest.name !== facts.weakest.name) {
@@ -213,7 +224,8 @@ const CHINESE: ReportWording = {
     const concrete = score.concrete ? (analysis.hasExample ? '，结合了具体的例子' : '，对思路做了逐步分析') : '，缺少具体的例子';
     const sentences = [`${length}${concrete}。`];
     if (stage !== 'opening') {
-      const metric = analysis.metrics[0];
+      // a result is the last figure of an answer that states one ("from 200 ms to 40 ms": the 40 ms), never its baseline
+      const metric = analysis.hasOutcome ? analysis.metrics.at(-1) : undefined;
       sentences.push(
         metric !== undefined
           ? `给出了可量化的结果（${metric}）。`
@@ -237,7 +249,7 @@ const CHINESE: ReportWording = {
     if (facts.answered === 0 && facts.unknown === 0) {
       return `${opening}。面试在回答任何问题之前就结束了，目前还没有可评估的内容。`;
     }
-    const sentences = [`${opening}，在计划的${facts.plannedAssessed}个问题中回答了${facts.answered}个。`, CHINESE_BANDS[band(facts.overall)]];
+    const sentences = [`${opening}，在计划的${facts.plannedTotal}个问题中回答了${answeredOfPlanned(facts)}个。`, CHINESE_BANDS[band(facts.overall)]];
     if (facts.strongest !== undefined && facts.weakest !== undefined && facts.strongest.name !== facts.weakest.name) {
       sentences.push(
         `表现最好的是“${facts.strongest.name}”（${facts.strongest.score}/5），相对薄弱的是“${facts.weakest.name}”（${facts.weakest.score}/5）。`,

@@ -124,12 +124,18 @@ function turnInstructions(snapshot: InterviewSnapshot, turn: TurnPlan, prompts: 
   });
   const option = turn.followUp;
   if (option === undefined) return `${situation}\n\n${render('output_rules')}`;
+  // "I don't know" to a main question: one hint or a smaller version of it, or move on
+  if (option.purpose === 'hint') return `${render('choice_hint', { next, question: snapshot.progress.last_question ?? '' })}\n\n${render('output_rules')}`;
   // a short answer may lack any of these; which one is the model's judgement
   const aspects = option.thin ? ['example', 'outcome', 'detail'].map((aspect) => render(`missing_${aspect}`)) : [];
   const choice = render('choice', {
     next,
     follow_ups_left: option.remaining,
-    hint: aspects.length === 0 ? '' : render('hint', { aspects: aspects.join(language === 'zh' ? '、' : ', ') }),
+    hint: [
+      ...(aspects.length === 0 ? [] : [render('hint', { aspects: aspects.join(language === 'zh' ? '、' : ', ') })]),
+      // senior and lead levels: a strong answer may get one probe of its trade-offs or how it was verified
+      ...(option.purpose === 'probe' ? [render('probe')] : []),
+    ].join(' '),
   });
   return `${choice}\n\n${render('output_rules')}`;
 }

@@ -51,7 +51,7 @@ function transcriptOf(snapshot: InterviewSnapshot, maxTokens: number): string {
         const fenced = (text: string) => `Candidate:\n<<<\n${quoteSafe(clip(text.trim(), characters))}\n>>>`;
         if (record.answer.trim() !== '') lines.push(fenced(record.answer));
         for (const followUp of record.follow_ups) {
-          lines.push(`F: ${followUp.question}`, fenced(followUp.answer));
+          lines.push(`F${followUp.kind === undefined ? '' : ` (${followUp.kind})`}: ${followUp.question}`, fenced(followUp.answer));
         }
         return lines.join('\n');
       })

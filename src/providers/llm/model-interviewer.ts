@@ -59,6 +59,8 @@ export class ModelInterviewer implements Interviewer {
     const option = turn.followUp;
     // without a decision line, a thin answer is followed up (the domain says whether one is allowed)
     const choice = option === undefined ? 'next' : (reader.choice ?? (option.thin ? 'follow_up' : 'next'));
-    return { reply: reader.text, decision: choice === 'follow_up' ? { kind: 'follow_up', question: lastQuestionOf(reader.text) } : { kind: 'next' } };
+    if (choice === 'next') return { reply: reader.text, decision: { kind: 'next' } };
+    // a probe counts as one only where the domain offered it; the hint is recorded as the hint whatever the line said
+    return { reply: reader.text, decision: { kind: 'follow_up', question: lastQuestionOf(reader.text), ...(choice === 'probe' ? { purpose: 'probe' } : {}) } };
   }
 }

@@ -29,6 +29,9 @@ const DOCUMENT_SHARE = 0.3;
 /** Jobs whose plans are kept; past this the oldest is forgotten (and planned again if it comes back). */
 const MAX_CACHED_PLANS = 500;
 
+/** What the planner prompt says when the job has no template focus. */
+const NO_FOCUS = { en: 'none given; choose what the role needs most', zh: '未指定；按岗位最需要的能力选择' } as const;
+
 /** The stage of each main question, in order, as the built-in engine allocates them. */
 export function stageSlots(questionCount: number): StageName[] {
   const allocation = allocateStages(questionCount);
@@ -77,6 +80,8 @@ export class ModelPlanner implements InterviewPlanner {
       question_count: slots.length,
       slots: slots.map((stage, index) => `${index + 1}. ${stage}`).join('\n'),
       job_description: quoteSafe(truncateToTokens(settings.job_description ?? '', documentTokens)),
+      // a template's focus, as the team wrote it (a model needs no bank names)
+      focus: settings.focus === undefined ? NO_FOCUS[language] : quoteSafe(settings.focus.join(', ')),
     };
     const messages: ModelMessage[] = [
       { role: 'system', content: this.prompts.render('planner', language, 'system') },

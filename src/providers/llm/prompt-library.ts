@@ -49,6 +49,8 @@ export const REQUIRED_SECTIONS: Readonly<Record<PromptRole, readonly string[]>> 
     'closing_plan',
     'closing_time',
     'choice',
+    'choice_hint',
+    'probe',
     'hint',
     'unnamed_candidate',
     'missing_example',

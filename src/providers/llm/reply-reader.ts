@@ -1,14 +1,14 @@
 /**
  * Reads the interviewer model's streamed reply: drops a leading `<think>…</think>` block, takes off the
- * leading decision line (`[[FOLLOW_UP]]` or `[[NEXT]]`) that the prompt asks for, and passes the rest on
+ * leading decision line (`[[FOLLOW_UP]]`, `[[PROBE]]` or `[[NEXT]]`) that the prompt asks for, and passes the rest on
  * as deltas with the reply's outer whitespace trimmed, so that the deltas joined are exactly the reply
  * that is stored. Only the first few characters wait (until the decision line is read or ruled out);
  * everything after goes out at once.
  */
 
-export type ReplyChoice = 'follow_up' | 'next';
+export type ReplyChoice = 'follow_up' | 'probe' | 'next';
 
-const DECISION_LINE = /^\s*\**\s*\[{1,2}\s*(FOLLOW[\s_-]*UP|NEXT)\s*\]{1,2}\s*\**[ \t]*(?:\r?\n)?/i;
+const DECISION_LINE = /^\s*\**\s*\[{1,2}\s*(FOLLOW[\s_-]*UP|NEXT|PROBE)\s*\]{1,2}\s*\**[ \t]*(?:\r?\n)?/i;
 /** What the start of a decision line can look like while it is still arriving. */
 const DECISION_PREFIX = /^\s*\**\s*(\[{1,2}[A-Za-z_\s-]*\]?)?$/;
 const THINKING_START = /^\s*<think>/;
@@ -16,6 +16,12 @@ const THINKING_START = /^\s*<think>/;
 const THINKING_PREFIX = /^\s*<(t(h(i(n(k)?)?)?)?)?$/;
 /** Past this many characters without a decision line, there is none. */
 const MAX_DECISION_LENGTH = 32;
+
+/** The decision line's word: `[[PROBE]]` is a follow-up that probes a strong answer (senior and lead levels). */
+function choiceOf(word: string | undefined): ReplyChoice {
+  if (/^follow/i.test(word ?? '')) return 'follow_up';
+  return /^probe/i.test(word ?? '') ? 'probe' : 'next';
+}
 
 export class ReplyReader {
   /** Everything passed on so far; always the concatenation of the deltas. */
@@ -46,7 +52,7 @@ export class ReplyReader {
     if (decision !== null) {
       // a bare "[[NEXT]]" may still be waiting for its line break
       if (decision[0].length === this.head.length && !/\n$/.test(this.head)) return;
-      this.choice = /^follow/i.test(decision[1] ?? '') ? 'follow_up' : 'next';
+      this.choice = choiceOf(decision[1]);
       this.releaseHead(this.head.slice(decision[0].length));
       return;
     }
@@ -61,7 +67,7 @@ export class ReplyReader {
     if (THINKING_START.test(this.head)) this.head = this.head.includes('</think>') ? this.head.slice(this.head.indexOf('</think>') + 8) : '';
     const decision = DECISION_LINE.exec(this.head);
     if (decision !== null) {
-      this.choice = /^follow/i.test(decision[1] ?? '') ? 'follow_up' : 'next';
+      this.choice = choiceOf(decision[1]);
       this.releaseHead(this.head.slice(decision[0].length));
     } else {
       this.releaseHead(this.head);
