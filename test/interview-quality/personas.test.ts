@@ -58,6 +58,8 @@ function checkRun(run: PersonaRun, engine: string): void {
     if (question.score !== null) assert.deepEqual(question.scoring_guide?.map((entry) => entry.score), [1, 3, 5], `${label}: a score without its guide`);
   }
   if (engine === 'builtin') {
+    // a strength stands on answers that earned credit: a recycled or off-topic run has none
+    if (NOTHING_TO_QUOTE.has(persona.name)) assert.deepEqual(report.strengths.filter((strength) => !/asked about the role|询问/i.test(strength)), [], `${label}: strengths ${report.strengths.join(' | ')}`);
     assert.notEqual(report.recommendation, 'strong_yes', `${label}: the built-in engine asks for a human review`);
     for (const question of report.questions) if (question.score !== null) assert.ok((question.basis ?? []).length > 0, `${label}: a score without its basis`);
   }

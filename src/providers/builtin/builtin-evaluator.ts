@@ -152,14 +152,18 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
     strongCompetencies: ranked.filter((competency) => competency.score >= 4).slice(0, MAX_LISTED_COMPETENCIES).map((competency) => competency.name),
     // the weakest few, lowest first: a list of every weak area would bury the point
     weakCompetencies: [...ranked].reverse().filter((competency) => competency.score <= 2).slice(0, MAX_LISTED_COMPETENCIES).map((competency) => competency.name),
-    exampleCount: answered.filter(({ result }) => result.concrete).length,
     exampleShare: share((result) => result.concrete),
     outcomeShare: share((result) => result.outcome),
-    structureShare: share((result) => result.analysis.hasStructure),
+    credited: {
+      examples: answered.filter(({ result }) => earnedCredit(result) && result.concrete).length,
+      exampleShare: share((result) => earnedCredit(result) && result.concrete),
+      outcomeShare: share((result) => earnedCredit(result) && result.outcome),
+      structureShare: share((result) => earnedCredit(result) && result.analysis.hasStructure),
+    },
     averageWords: answered.length === 0 ? 0 : mean(answered.map(({ result }) => result.analysis.words)),
     // a figure is quoted as a result only from an answer that states one, and the last figure of it
     // ("from 200 ms to 40 ms": the 40 ms), never from an answer that earned no credit
-    firstMetric: answered.filter(({ result }) => result.analysis.hasOutcome && !result.recycled && (result.score ?? 1) >= 3).map(({ result }) => result.analysis.metrics.at(-1)).find((metric) => metric !== undefined),
+    firstMetric: answered.filter(({ result }) => result.analysis.hasOutcome && earnedCredit(result)).map(({ result }) => result.analysis.metrics.at(-1)).find((metric) => metric !== undefined),
     followedUp: answered.filter(({ record }) => ordinaryFollowUps(record) > 0).length,
     askedQuestionsAtEnd: candidateTurn !== undefined && asksSomething(candidateTurn.record.answer),
     ending: endingOf(snapshot),
@@ -195,6 +199,11 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
       ...nonAnswerConcerns(progress, language),
     ],
   };
+}
+
+/** Whether an answer may stand behind a strength: on topic, given to this question only, scored 3 or more. */
+function earnedCredit(result: QuestionScore): boolean {
+  return !result.recycled && (result.score ?? 1) >= 3;
 }
 
 /** Scores interviews with transparent text heuristics; see the report's `method_note`. */

@@ -22,10 +22,15 @@ export interface ReportFacts {
   weakest: { name: string; score: number } | undefined;
   strongCompetencies: string[];
   weakCompetencies: string[];
-  exampleCount: number;
+  /** Shares of all answers, for concerns: an example in a recycled answer still is not a general answer. */
   exampleShare: number;
   outcomeShare: number;
-  structureShare: number;
+  /**
+   * Shares of all answers counting only those that earned credit (on topic, not recycled, scored 3 or
+   * more), for strengths: a buzzword paragraph pasted everywhere must not read as "grounds answers in
+   * concrete examples".
+   */
+  credited: { examples: number; exampleShare: number; outcomeShare: number; structureShare: number };
   averageWords: number;
   firstMetric: string | undefined;
   followedUp: number;
@@ -143,17 +148,17 @@ const ENGLISH: ReportWording = {
   strengths(facts) {
     const strengths: string[] = [];
     if (facts.answered === 0) return strengths;
-    if (facts.exampleShare >= 0.6) {
-      strengths.push(`Grounds answers in concrete examples from their own work (${facts.exampleCount} of ${facts.answered} answers).`);
+    if (facts.credited.exampleShare >= 0.6) {
+      strengths.push(`Grounds answers in concrete examples from their own work (${facts.credited.examples} of ${facts.answered} answers).`);
     }
-    if (facts.outcomeShare >= 0.5) {
+    if (facts.credited.outcomeShare >= 0.5) {
       strengths.push(
         facts.firstMetric !== undefined
           ? `Talks about results, with figures such as "${facts.firstMetric}".`
           : 'Talks about results and what they learned.',
       );
     }
-    if (facts.structureShare >= 0.6 && facts.averageWords >= 40) strengths.push('Gives well-structured, detailed answers.');
+    if (facts.credited.structureShare >= 0.6 && facts.averageWords >= 40) strengths.push('Gives well-structured, detailed answers.');
     if (facts.strongCompetencies.length > 0) strengths.push(`Strong showing in ${englishList(facts.strongCompetencies)}.`);
     if (facts.askedQuestionsAtEnd) strengths.push('Asked about the role or the team at the end, a sign of genuine interest.');
     return strengths;
@@ -261,15 +266,15 @@ const CHINESE: ReportWording = {
   strengths(facts) {
     const strengths: string[] = [];
     if (facts.answered === 0) return strengths;
-    if (facts.exampleShare >= 0.6) {
-      strengths.push(`善于用亲身经历的具体例子来回答问题（${facts.answered}个回答中有${facts.exampleCount}个）。`);
+    if (facts.credited.exampleShare >= 0.6) {
+      strengths.push(`善于用亲身经历的具体例子来回答问题（${facts.answered}个回答中有${facts.credited.examples}个）。`);
     }
-    if (facts.outcomeShare >= 0.5) {
+    if (facts.credited.outcomeShare >= 0.5) {
       strengths.push(
         facts.firstMetric !== undefined ? `会主动谈到结果，并给出“${facts.firstMetric}”这样的具体数据。` : '会主动谈到结果和收获。',
       );
     }
-    if (facts.structureShare >= 0.6 && facts.averageWords >= 40) strengths.push('回答有条理，内容充实。');
+    if (facts.credited.structureShare >= 0.6 && facts.averageWords >= 40) strengths.push('回答有条理，内容充实。');
     if (facts.strongCompetencies.length > 0) strengths.push(`在${facts.strongCompetencies.join('、')}方面表现突出。`);
     if (facts.askedQuestionsAtEnd) strengths.push('最后主动询问了岗位或团队的情况，表现出真诚的兴趣。');
     return strengths;
