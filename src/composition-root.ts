@@ -116,6 +116,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
     workers: config.AUDIO_INSPECTION_WORKERS,
     maxQueued: config.AUDIO_INSPECTION_WORKERS * 16,
     maxPerAddress: config.AUDIO_INSPECTIONS_PER_IP,
+    niceness: config.AUDIO_INSPECTION_NICENESS,
     budget: new AudioUploadBudget(config.AUDIO_BYTES_PER_IP_PER_MINUTE),
     timeBudgetMs: config.AUDIO_INSPECTION_TIMEOUT_MS,
     maxAudioBytes: config.MAX_AUDIO_BYTES,

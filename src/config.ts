@@ -118,12 +118,19 @@ export const configSchema = z.object({
    * RATE_LIMITED, so one address cannot fill the inspection queue for everyone. @default 4
    */
   AUDIO_INSPECTIONS_PER_IP: integer(4, 1),
+  /**
+   * Linux: the nice value of the audio inspection threads, so that when cores are short the event loop
+   * (which answers every candidate) goes first. 0 runs them at the process's priority; on a machine shared
+   * with other busy processes a high value slows inspection down. @default 10
+   */
+  AUDIO_INSPECTION_NICENESS: integer(10, 0).pipe(z.number().max(19)),
   /** Worker threads that inspect uploaded audio off the event loop. @default 2 */
   AUDIO_INSPECTION_WORKERS: integer(2, 1),
   /**
    * Time one upload's inspection (decoding, format, structure, duration, silence) may take before it is
    * stopped and answered AUDIO_DECODE_ERROR, milliseconds. Real 25 MiB recordings need well under a second.
-   * @default 5000
+   * On Linux it counts the worker thread's CPU time (the threads run at a lower priority than the event
+   * loop, and may wait for a core on a busy machine), up to four times as long on the clock. @default 5000
    */
   AUDIO_INSPECTION_TIMEOUT_MS: integer(5_000, 50),
   /** Largest WebSocket message, bytes; by default twice the largest audio as base64, plus the envelope. */

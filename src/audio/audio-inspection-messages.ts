@@ -31,4 +31,6 @@ export type InspectionAnswer =
 /** The first message of a worker, once its modules are loaded. */
 export interface WorkerReady {
   ready: true;
+  /** The worker's thread id on Linux, so the pool can read the CPU time it uses. */
+  thread_id?: number;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -63,7 +64,9 @@ interface PendingJob {
 interface Slot {
   worker: Worker;
   ready: boolean;
-  current: (PendingJob & { timer: NodeJS.Timeout }) | undefined;
+  /** The worker's thread id (Linux), whose CPU time the time budget counts. */
+  threadId: number | undefined;
+  current: (PendingJob & { timer: NodeJS.Timeout; startedAt: number; cpuAtStart: number | undefined }) | undefined;
   /** Set when the pool ended it on purpose: its exit is no failure. */
   retired: boolean;
 }
@@ -207,7 +210,7 @@ export class AudioInspectionPool {
       const pending = this.waiting.shift();
       if (pending === undefined) return;
       const timer = setTimeout(() => this.expire(slot), this.options.timeBudgetMs);
-      slot.current = { ...pending, timer };
+      slot.current = { ...pending, timer, startedAt: Date.now(), cpuAtStart: threadCpuMs(slot.threadId) };
       // bytes and frames are the pool's own copies (or a frame's own buffer): moved, not cloned
       const transfer = pending.job.kind === 'payload' ? [] : [pending.job.bytes.buffer];
       slot.worker.postMessage(pending.job, transfer);
@@ -229,10 +232,11 @@ export class AudioInspectionPool {
     });
     // idle workers must not keep a process alive that has nothing else to do
     worker.unref();
-    const slot: Slot = { worker, ready: false, current: undefined, retired: false };
+    const slot: Slot = { worker, ready: false, threadId: undefined, current: undefined, retired: false };
     worker.on('message', (message: InspectionAnswer | WorkerReady) => {
       if ('ready' in message) {
         slot.ready = true;
+        slot.threadId = message.thread_id;
         this.markReady();
         this.dispatch();
         return;
@@ -259,10 +263,25 @@ export class AudioInspectionPool {
     this.dispatch();
   }
 
-  /** The inspection ran past its time budget: the worker is stopped mid-parse and replaced. */
+  /**
+   * The inspection ran past its time budget: the worker is stopped mid-parse and replaced. Where the
+   * thread's CPU time can be read (Linux), the budget is CPU time: a thread that waited for a core (its
+   * priority is below the event loop's, and a busy machine has few to spare) gets the rest of its budget,
+   * up to WALL_CLOCK_FACTOR times the budget in all, so an honest upload is not refused for the load.
+   */
   private expire(slot: Slot): void {
     const current = slot.current;
     if (current === undefined) return;
+    const budget = this.options.timeBudgetMs;
+    const cpuNow = threadCpuMs(slot.threadId);
+    if (cpuNow !== undefined && current.cpuAtStart !== undefined) {
+      const used = cpuNow - current.cpuAtStart;
+      const waitedMs = Date.now() - current.startedAt;
+      if (used < budget && waitedMs < budget * WALL_CLOCK_FACTOR) {
+        current.timer = setTimeout(() => this.expire(slot), Math.max(10, Math.min(budget - used, budget * WALL_CLOCK_FACTOR - waitedMs)));
+        return;
+      }
+    }
     slot.current = undefined;
     current.reject(
       new VivaError('AUDIO_DECODE_ERROR', 'The audio file took too long to inspect: its structure is unusual or damaged. Record again and send the file as the recorder wrote it.', {
@@ -310,6 +329,24 @@ export class AudioInspectionPool {
     };
     if (delayMs === 0) start();
     else setTimeout(start, delayMs).unref();
+  }
+}
+
+/** An inspection that waited for a core is given up to this many times its budget in wall-clock time. */
+const WALL_CLOCK_FACTOR = 4;
+/** /proc reports CPU time in USER_HZ, 100 a second on every Linux architecture Node runs on. */
+const USER_HZ = 100;
+
+/** CPU time a thread of this process has used (user and system), milliseconds; undefined off Linux. */
+function threadCpuMs(threadId: number | undefined): number | undefined {
+  if (threadId === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/self/task/${threadId}/stat`, 'latin1');
+    // the fields after the command name (which may hold spaces and parentheses): utime and stime are 14th and 15th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return undefined;
   }
 }
 

@@ -17,7 +17,8 @@ const settings = workerData as { maxAudioBytes: number; depth: InspectionDepth; 
 const limits = { maxAudioBytes: settings.maxAudioBytes, depth: settings.depth };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-lowerThreadPriority(settings.niceness);
+const threadId = linuxThreadId();
+lowerThreadPriority(threadId, settings.niceness);
 
 port.on('message', (job: InspectionJob) => {
   void inspect(job).then((answer) => {
@@ -25,7 +26,7 @@ port.on('message', (job: InspectionJob) => {
     port.postMessage(answer, answer.ok && answer.audio !== undefined ? [answer.audio.bytes.buffer] : []);
   });
 });
-port.postMessage({ ready: true });
+port.postMessage({ ready: true, ...(threadId === undefined ? {} : { thread_id: threadId }) });
 
 async function inspect(job: InspectionJob): Promise<InspectionAnswer> {
   let replyTo: string | undefined;
@@ -83,13 +84,23 @@ function transferable(audio: Awaited<ReturnType<typeof decodeAudioPayload>>): No
  * has its own nice value, so this one yields to the event loop when both want a core (and still gets an
  * idle core at full speed). Elsewhere, or if the system refuses, it runs at the process's priority.
  */
-function lowerThreadPriority(niceness: number): void {
-  if (niceness <= 0 || process.platform !== 'linux') return;
+function lowerThreadPriority(threadId: number | undefined, niceness: number): void {
+  if (niceness <= 0 || threadId === undefined) return;
   try {
-    // `/proc/thread-self` links to `<pid>/task/<tid>`; setpriority on a tid changes that thread only
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
-    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, niceness);
+    // setpriority on a thread id changes that thread only
+    setPriority(threadId, niceness);
   } catch {
-    // not allowed, or no /proc: run at the process's priority
+    // not allowed: run at the process's priority
+  }
+}
+
+/** This thread's id: `/proc/thread-self` links to `<pid>/task/<tid>` (Linux only). */
+function linuxThreadId(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+    return Number.isInteger(threadId) && threadId > 0 ? threadId : undefined;
+  } catch {
+    return undefined;
   }
 }

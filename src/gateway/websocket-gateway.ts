@@ -57,6 +57,8 @@ const LARGE_FRAME_BYTES = 512 * 1024;
 /** audio_append frames per second one connection may send (20 ms chunks are 50 a second). */
 const AUDIO_APPENDS_PER_S = 100;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** How an audio_append's type reads in its frame; one escaped some other way counts as any message. */
+const AUDIO_APPEND_TYPE = Buffer.from('"audio_append"');
 
 /**
  * The WebSocket side of the gateway (docs/protocol.md §1-§6): upgrade checks, the connection lifecycle,
@@ -222,14 +224,23 @@ export class WebSocketGateway {
         inputs = inputs.then(() => this.handleLargeFrame(connection, frame)).catch((error: unknown) => this.answerError(connection, error));
         return;
       }
-      const decoded = frame === null ? null : decodeFrame(frame);
-      const isAudio = decoded?.ok === true && decoded.message.type === 'audio_append';
-      const verdict = isAudio ? audioLimiter.take() : limiter.take();
-      if (verdict !== 'allowed') {
+      const refuse = (verdict: 'limited' | 'dropped' | 'abusive', isAudio: boolean) => {
         metrics.limitHit('messages_per_connection');
         if (verdict === 'abusive') connection.close(CloseCode.POLICY_VIOLATION, 'message rate limit exceeded for seconds');
         else if (verdict === 'limited') this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: isAudio ? AUDIO_APPENDS_PER_S : config.RATE_LIMIT_MESSAGES_PER_S } }));
-        return;
+      };
+      // a frame that cannot be an audio_append (which has a budget of its own) is counted before it is
+      // decoded, so a flood's refused frames cost no parsing; one that may be is decoded to tell
+      const mayBeAudio = frame !== null && frame.includes(AUDIO_APPEND_TYPE);
+      if (!mayBeAudio) {
+        const verdict = limiter.take();
+        if (verdict !== 'allowed') return refuse(verdict, false);
+      }
+      const decoded = frame === null ? null : decodeFrame(frame);
+      if (mayBeAudio) {
+        const isAudio = decoded?.ok === true && decoded.message.type === 'audio_append';
+        const verdict = isAudio ? audioLimiter.take() : limiter.take();
+        if (verdict !== 'allowed') return refuse(verdict, isAudio);
       }
       if (decoded === null) {
         metrics.messageIn('binary');
