@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { flacPaddingFlood, mp4FreeBoxFlood, oggEmptyPageFlood } from '../test/helpers/crafted-audio.js';
+import { summariseCpuProfile, type ProfileWindow } from './cpu-profile-summary.js';
 import { summariseLatencies, type LatencySummary } from './latency-stats.js';
 import { REPO_ROOT } from './raised-limit-spawn.js';
 import { startServer, type ServerProcess } from './server-process.js';
@@ -34,9 +35,13 @@ const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(reso
 export interface AttackOptions {
   candidates: number;
   phaseMs: number;
+  /** Write CPU profiles of the server (main thread and workers) and print where each phase spent its time. */
+  cpuProfile?: boolean;
 }
 
 interface PhaseResult {
+  /** The measured part of the phase, epoch milliseconds. */
+  window: { start: number; end: number };
   turns: LatencySummary & { count: number };
   worstLoopDelayMs: number;
   errors: Record<string, number>;
@@ -239,12 +244,15 @@ async function phase(server: ServerProcess, options: AttackOptions, attack: bool
   await Promise.all(candidates);
   await Promise.all(attacking);
   const samples = attack ? measuredLatencies : latencies;
-  return { turns: { ...summariseLatencies(samples), count: samples.length }, worstLoopDelayMs, errors };
+  return { window: { start: warmUpEnd, end }, turns: { ...summariseLatencies(samples), count: samples.length }, worstLoopDelayMs, errors };
 }
 
 export async function runAttackBench(options: AttackOptions): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'viva-attack-bench-'));
+  // kept after the run, as run-bench keeps its own, for a closer look (bench/cpu-profile-summary.ts FILE)
+  const profiles = join(REPO_ROOT, 'bench/results/profiles', `attack-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`);
   const server = await startServer({
+    nodeFlags: options.cpuProfile === true ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : [],
     name: 'viva (attack)',
     // BENCH_ATTACK_SERVER: another checkout's src/main.ts, to measure code from before a change
     script: process.env.BENCH_ATTACK_SERVER ?? join(REPO_ROOT, 'src/main.ts'),
@@ -272,8 +280,45 @@ export async function runAttackBench(options: AttackOptions): Promise<void> {
         '',
       ].join('\n'),
     );
+    if (options.cpuProfile === true) {
+      // profiles are written when the server exits
+      await server.stop();
+      const relative = (result: PhaseResult): ProfileWindow => ({ fromMs: result.window.start - server.spawnedAt, toMs: result.window.end - server.spawnedAt });
+      log(`  CPU profiles in ${profiles}; phases from the main thread's start: ${[quiet, attacked].map((result) => `${result.window.start - server.spawnedAt}-${result.window.end - server.spawnedAt} ms`).join(', ')}`);
+      printProfiles(profiles, [
+        ['without attack', relative(quiet)],
+        ['under attack', relative(attacked)],
+      ]);
+    }
   } finally {
     await server.stop();
     rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Self time per phase, for each thread of the server (the largest profile is the main thread's). Windows
+ * are relative to the main thread's start; a worker's profile begins when the worker does (all threads
+ * share one monotonic clock), so its window is shifted by the difference.
+ */
+function printProfiles(directory: string, phases: Array<[string, ProfileWindow]>): void {
+  const files = readdirSync(directory)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .map((name) => join(directory, name))
+    .sort((left, right) => statSync(right).size - statSync(left).size);
+  const startMs = (file: string) => ((JSON.parse(readFileSync(file, 'utf8')) as { startTime: number }).startTime ?? 0) / 1000;
+  const mainStart = files[0] === undefined ? 0 : startMs(files[0]);
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  for (const [name, window] of phases) {
+    files.forEach((file, index) => {
+      const shift = startMs(file) - mainStart;
+      const summary = summariseCpuProfile(file, 12, { fromMs: window.fromMs - shift, toMs: window.toMs - shift });
+      if (summary.totalMs < 50) return;
+      out(`CPU ${name}, ${index === 0 ? 'main thread' : `thread ${index}`}: ${(summary.totalMs / 1000).toFixed(2)} s busy in ${((window.toMs - window.fromMs) / 1000).toFixed(0)} s`);
+      for (const entry of summary.places.slice(0, 8)) out(`  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}`);
+      out('  by function:');
+      for (const entry of summary.functions.slice(0, 12)) out(`  ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}`);
+      out();
+    });
   }
 }

@@ -67,7 +67,8 @@ const HELP = `npm run bench -- [options]
   --output bench/results/latest.json
   --attack                    instead: normal candidates alone, then beside adversarial senders (crafted audio,
                               deep JSON, a flood, 10,000-digit answers); p99 and the server's worst event-loop
-                              delay for each (env BENCH_ATTACK_CANDIDATES 10, BENCH_ATTACK_PHASE_MS 10000)`;
+                              delay for each (env BENCH_ATTACK_CANDIDATES 10, BENCH_ATTACK_PHASE_MS 10000; BENCH_ATTACKERS
+                              picks attackers by name; with --cpu-prof, each server thread's CPU per phase)`;
 
 /** Reads flags, then BENCH_* environment variables, then the defaults (full or --quick). */
 export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv): BenchOptions | 'help' {

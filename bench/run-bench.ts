@@ -317,6 +317,7 @@ async function main(): Promise<void> {
     await runAttackBench({
       candidates: Number(process.env.BENCH_ATTACK_CANDIDATES ?? 10),
       phaseMs: Number(process.env.BENCH_ATTACK_PHASE_MS ?? 10_000),
+      cpuProfile: process.argv.includes('--cpu-prof'),
     });
     return;
   }

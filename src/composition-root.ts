@@ -29,6 +29,7 @@ import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { CloseCode } from '@viva/protocol/close-codes.js';
 import { AudioInspectionPool } from './audio/audio-inspection-pool.js';
+import { AudioUploadBudget } from './audio/audio-upload-budget.js';
 import { createProviders } from './providers/create-providers.js';
 import { openSessionStore } from './storage/open-session-store.js';
 import { packageVersion } from './package-info.js';
@@ -114,6 +115,9 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
   const audio = new AudioInspectionPool({
     workers: config.AUDIO_INSPECTION_WORKERS,
     maxQueued: config.AUDIO_INSPECTION_WORKERS * 16,
+    maxPerAddress: config.AUDIO_INSPECTIONS_PER_IP,
+    niceness: config.AUDIO_INSPECTION_NICENESS,
+    budget: new AudioUploadBudget(config.AUDIO_BYTES_PER_IP_PER_MINUTE),
     timeBudgetMs: config.AUDIO_INSPECTION_TIMEOUT_MS,
     maxAudioBytes: config.MAX_AUDIO_BYTES,
     depth: speech.provider === 'none' ? 'sniff' : 'full',

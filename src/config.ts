@@ -106,12 +106,31 @@ export const configSchema = z.object({
    */
   STT_FORMATS: list.pipe(z.array(z.enum(['wav', 'mp3', 'm4a', 'mp4', 'webm', 'ogg', 'flac']))),
   MAX_AUDIO_BYTES: integer(26_214_400, 1),
+  /**
+   * Bytes of audio one client address may send per minute, over all its connections and HTTP uploads (a
+   * bucket refilled evenly over the minute, full at first). Past it, audio is refused with RATE_LIMITED
+   * and `retry_after_ms` before anything is decoded. @default 67108864 (64 MiB), and never below
+   * MAX_AUDIO_BYTES
+   */
+  AUDIO_BYTES_PER_IP_PER_MINUTE: integer(64 * 1024 * 1024, 1),
+  /**
+   * Audio inspections one client address may have waiting or running at once; more are refused with
+   * RATE_LIMITED, so one address cannot fill the inspection queue for everyone. @default 4
+   */
+  AUDIO_INSPECTIONS_PER_IP: integer(4, 1),
+  /**
+   * Linux: the nice value of the audio inspection threads, so that when cores are short the event loop
+   * (which answers every candidate) goes first. 0 runs them at the process's priority; on a machine shared
+   * with other busy processes a high value slows inspection down. @default 10
+   */
+  AUDIO_INSPECTION_NICENESS: integer(10, 0).pipe(z.number().max(19)),
   /** Worker threads that inspect uploaded audio off the event loop. @default 2 */
   AUDIO_INSPECTION_WORKERS: integer(2, 1),
   /**
    * Time one upload's inspection (decoding, format, structure, duration, silence) may take before it is
    * stopped and answered AUDIO_DECODE_ERROR, milliseconds. Real 25 MiB recordings need well under a second.
-   * @default 5000
+   * On Linux it counts the worker thread's CPU time (the threads run at a lower priority than the event
+   * loop, and may wait for a core on a busy machine), up to four times as long on the clock. @default 5000
    */
   AUDIO_INSPECTION_TIMEOUT_MS: integer(5_000, 50),
   /** Largest WebSocket message, bytes; by default twice the largest audio as base64, plus the envelope. */
@@ -204,6 +223,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envFile
   return Object.freeze({
     ...value,
     MAX_MESSAGE_BYTES: value.MAX_MESSAGE_BYTES ?? defaultMaxMessageBytes(value.MAX_AUDIO_BYTES),
+    // a budget below the largest upload would refuse that upload for ever
+    AUDIO_BYTES_PER_IP_PER_MINUTE: Math.max(value.AUDIO_BYTES_PER_IP_PER_MINUTE, value.MAX_AUDIO_BYTES),
   });
 }
 

@@ -75,6 +75,9 @@ export async function createHttpApp({ config, logger, metrics, version }: HttpAp
     const sessionId = typeof params?.id === 'string' ? params.id : typeof params?.session_id === 'string' ? params.session_id : undefined;
     const reported = reportError(reporting, toContractError(error), { edge: 'http', route: route(request), session_id: sessionId });
     const mapped = httpError(reported);
+    // a refusal that knows when to come back (the audio budget) says it as HTTP does, in whole seconds
+    const retryAfterMs = mapped.body.error.details?.retry_after_ms;
+    if (typeof retryAfterMs === 'number' && retryAfterMs > 0) void reply.header('retry-after', String(Math.ceil(retryAfterMs / 1000)));
     return reply.code(mapped.status).send(mapped.body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -22,6 +22,7 @@ import type { ConnectionRegistry } from './connection-registry.js';
 import { InboundBudget } from './inbound-budget.js';
 import { errorMessage, httpError, reportError } from './error-mapping.js';
 import { MessageRateLimiter } from './message-rate-limiter.js';
+import { peekMessageId } from './message-id-peek.js';
 import { audioTurnInput } from './turn-views.js';
 import type { SessionTokens } from './session-tokens.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
@@ -46,9 +47,18 @@ export interface WebSocketGatewayOptions {
 }
 
 const REPLAY_PAGE = 500;
+/**
+ * Text frames above this size are decoded (UTF-8, JSON, schema, audio) in the audio inspection pool, not
+ * on the event loop: parsing a frame of a few MiB of base64 holds the loop for tens of milliseconds, which
+ * every other candidate would wait out. Only an `audio_input` is this large: the largest `audio_append`
+ * (256 KiB of audio, as base64) and every other message fit well below it.
+ */
+const LARGE_FRAME_BYTES = 512 * 1024;
 /** audio_append frames per second one connection may send (20 ms chunks are 50 a second). */
 const AUDIO_APPENDS_PER_S = 100;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** How an audio_append's type reads in its frame; one escaped some other way counts as any message. */
+const AUDIO_APPEND_TYPE = Buffer.from('"audio_append"');
 
 /**
  * The WebSocket side of the gateway (docs/protocol.md §1-§6): upgrade checks, the connection lifecycle,
@@ -201,14 +211,36 @@ export class WebSocketGateway {
       clearTimeout(idleTimer);
       connection.heard();
       connection.lastActivityAt = new Date();
-      const decoded = isBinary ? null : decodeFrame(raw);
-      const isAudio = decoded?.ok === true && decoded.message.type === 'audio_append';
-      const verdict = isAudio ? audioLimiter.take() : limiter.take();
-      if (verdict !== 'allowed') {
+      const frame = isBinary ? null : frameBytes(raw);
+      if (frame !== null && frame.length > LARGE_FRAME_BYTES) {
+        const verdict = limiter.take();
+        if (verdict !== 'allowed') {
+          metrics.limitHit('messages_per_connection');
+          if (verdict === 'abusive') connection.close(CloseCode.POLICY_VIOLATION, 'message rate limit exceeded for seconds');
+          else if (verdict === 'limited') this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: config.RATE_LIMIT_MESSAGES_PER_S } }));
+          return;
+        }
+        // in arrival order with the other inputs, as an audio_input decoded here would be
+        inputs = inputs.then(() => this.handleLargeFrame(connection, frame)).catch((error: unknown) => this.answerError(connection, error));
+        return;
+      }
+      const refuse = (verdict: 'limited' | 'dropped' | 'abusive', isAudio: boolean) => {
         metrics.limitHit('messages_per_connection');
         if (verdict === 'abusive') connection.close(CloseCode.POLICY_VIOLATION, 'message rate limit exceeded for seconds');
         else if (verdict === 'limited') this.answerError(connection, new VivaError('RATE_LIMITED', undefined, { details: { limit_per_s: isAudio ? AUDIO_APPENDS_PER_S : config.RATE_LIMIT_MESSAGES_PER_S } }));
-        return;
+      };
+      // a frame that cannot be an audio_append (which has a budget of its own) is counted before it is
+      // decoded, so a flood's refused frames cost no parsing; one that may be is decoded to tell
+      const mayBeAudio = frame !== null && frame.includes(AUDIO_APPEND_TYPE);
+      if (!mayBeAudio) {
+        const verdict = limiter.take();
+        if (verdict !== 'allowed') return refuse(verdict, false);
+      }
+      const decoded = frame === null ? null : decodeFrame(frame);
+      if (mayBeAudio) {
+        const isAudio = decoded?.ok === true && decoded.message.type === 'audio_append';
+        const verdict = isAudio ? audioLimiter.take() : limiter.take();
+        if (verdict !== 'allowed') return refuse(verdict, isAudio);
       }
       if (decoded === null) {
         metrics.messageIn('binary');
@@ -389,7 +421,7 @@ export class WebSocketGateway {
         return;
       }
       case 'audio_input': {
-        const audio = await inspector.decodePayload(message.data);
+        const audio = await inspector.decodePayload(message.data, connection.remoteAddress);
         coordinator.processInput(sessionId, audioTurnInput(audio, message.id, message.data.language), origin).catch(reportFailure);
         return;
       }
@@ -399,6 +431,43 @@ export class WebSocketGateway {
       default:
         return;
     }
+  }
+
+  /**
+   * A frame too large to decode on the event loop (LARGE_FRAME_BYTES): the pool decodes it, charging its
+   * size to the address's audio budget first, and inspects an `audio_input`'s audio in the same job. What
+   * it holds is then handled as a frame decoded here would be (in this connection's input order).
+   */
+  private async handleLargeFrame(connection: ClientConnection, frame: Buffer): Promise<void> {
+    if (connection.closed) return;
+    const { coordinator, audio: inspector, metrics } = this.options;
+    // read first: the frame's memory goes to the worker
+    const peekedId = peekMessageId(frame);
+    const decoded = await inspector.decodeFrame(frame, connection.remoteAddress);
+    if (!decoded.ok) {
+      metrics.messageIn('invalid');
+      // refused before it was read (its size, the address's budget): answered by the id it seems to have
+      this.answerError(connection, decoded.error, decoded.replyTo ?? peekedId);
+      return;
+    }
+    const message = decoded.message;
+    metrics.messageIn(message.type);
+    if (message.type === 'audio_input' && decoded.audio !== undefined) {
+      const origin = { reply: (answer: ServerMessage) => void connection.deliver(answer) };
+      coordinator
+        .processInput(connection.sessionId, audioTurnInput(decoded.audio, message.id, message.data.language), origin)
+        .catch((error: unknown) => this.answerError(connection, error, message.id));
+      return;
+    }
+    if (isVoiceClientMessageType(message.type)) {
+      this.options.voice.handle(connection, message as VoiceClientMessage, (error, replyTo) => this.answerError(connection, error, replyTo));
+      return;
+    }
+    if (message.type === 'ping' || message.type === 'cancel' || message.type === 'disconnect') {
+      this.handleControl(connection, message);
+      return;
+    }
+    await this.handleInput(connection, message);
   }
 
   private answerError(connection: ClientConnection, error: unknown, replyTo?: string): void {
@@ -430,8 +499,11 @@ export class WebSocketGateway {
   }
 }
 
-function decodeFrame(raw: RawData): ReturnType<typeof decodeClientMessage> | null {
-  const buffer = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+function frameBytes(raw: RawData): Buffer {
+  return Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+}
+
+function decodeFrame(buffer: Buffer): ReturnType<typeof decodeClientMessage> {
   let text: string;
   try {
     // ws is told to skip its own UTF-8 check (which would close with 1007, a code outside the contract)

@@ -106,7 +106,10 @@ export interface SessionStore {
    * transaction) so it cannot be created again. Returns whether it existed.
    */
   deleteSession(id: string): Promise<boolean>;
-  /** Deletes sessions last updated before `cutoff`; returns how many. */
+  /**
+   * Deletes sessions last updated before `cutoff` (RETENTION_DAYS) and tombstones their ids in the same
+   * transaction, as `deleteSession` does: a purged session's token must not bring it back. Returns how many.
+   */
   purgeSessionsBefore(cutoff: Date): Promise<number>;
   /** Sessions matching the search, in listing order, at most `search.limit` (docs/protocol.md §10). */
   searchSessions(search: SessionSearch): Promise<SessionRecord[]>;

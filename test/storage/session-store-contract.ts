@@ -599,6 +599,14 @@ export function runSessionStoreContract(name: string, makeStore: MakeContractSto
           assert.equal(await store.purgeSessionsBefore(cutoff), 0);
           assert.equal(await store.purgeSessionsBefore(new Date(0)), 0);
           assert.equal(await store.countSessions(), 2);
+
+          // a purged id is tombstoned as an erased one is: its old token cannot re-create it
+          const refused = await store.createSession({ id: 'old' }).catch((error: unknown) => error);
+          assert.ok(refused instanceof VivaError && refused.code === 'SESSION_NOT_FOUND', String(refused));
+          assert.equal(refused.details?.reason, 'erased');
+          assert.equal(await store.getSession('old'), null);
+          // the sessions kept are not tombstoned: their ids open them as before
+          assert.equal((await store.createSession({ id: 'revived' })).created, false);
         }),
       );
     });

@@ -286,12 +286,12 @@ async function readAudioRequest(
     );
     if (!fields.success) throw invalidMessage(fields.error);
     const declared = fields.data.audio_format ?? extensionOf(file.filename);
-    const audio = await inspector.inspectBytes(bytes, declared);
+    const audio = await inspector.inspectBytes(bytes, declared, request.ip);
     return { audio, language: fields.data.language, inputId: fields.data.id };
   }
   const body = processAudioJsonBodySchema.safeParse(request.body);
   if (!body.success) throw invalidMessage(body.error);
-  const audio = await inspector.decodePayload(body.data);
+  const audio = await inspector.decodePayload(body.data, request.ip);
   return { audio, language: body.data.language, inputId: body.data.id };
 }
 

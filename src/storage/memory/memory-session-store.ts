@@ -142,6 +142,7 @@ export class MemorySessionStore implements SessionStore {
     for (const [id, stored] of this.#sessions) {
       if (stored.record.updated_at < limit) {
         this.#sessions.delete(id);
+        this.#erased.add(id);
         purged += 1;
       }
     }

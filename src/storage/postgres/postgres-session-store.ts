@@ -381,8 +381,14 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async purgeSessionsBefore(cutoff: Date): Promise<number> {
-    const result = await this.#query('DELETE FROM sessions WHERE updated_at < $1', [cutoff.toISOString()]);
-    return result.rowCount ?? 0;
+    // one statement: the ids tombstoned are exactly those deleted, and both commit together
+    const { rows } = await this.#query<{ count: number }>(
+      `WITH purged AS (DELETE FROM sessions WHERE updated_at < $1 RETURNING id),
+            tombstones AS (INSERT INTO erased_sessions (id, erased_at) SELECT id, $2 FROM purged ON CONFLICT (id) DO NOTHING)
+       SELECT count(*)::integer AS count FROM purged`,
+      [cutoff.toISOString(), this.#timestamp()],
+    );
+    return rows[0]?.count ?? 0;
   }
 
   async searchSessions(search: SessionSearch): Promise<SessionRecord[]> {

@@ -112,6 +112,9 @@ function prepareStatements(db: Database.Database) {
     insertErased: db.prepare<[string, string]>('INSERT INTO erased_sessions (id, erased_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING'),
     selectErased: db.prepare<[string], { id: string }>('SELECT id FROM erased_sessions WHERE id = ?'),
     purgeSessions: db.prepare<[string]>('DELETE FROM sessions WHERE updated_at < ?'),
+    insertErasedBefore: db.prepare<[string, string]>(
+      'INSERT INTO erased_sessions (id, erased_at) SELECT id, ? FROM sessions WHERE updated_at < ? ON CONFLICT (id) DO NOTHING',
+    ),
     selectSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
     insertSetting: db.prepare<[string, string]>(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
@@ -333,8 +336,11 @@ export class SqliteSessionStore implements SessionStore {
   async purgeSessionsBefore(cutoff: Date): Promise<number> {
     return this.#writes.run(() => {
       this.#hot.clear();
+      const before = cutoff.toISOString();
+      // the tombstones first, in the same write transaction: no writer can come between the two
+      this.#statements.insertErasedBefore.run(this.#timestamp(), before);
       // `changes` counts only the sessions rows, not the cascaded messages and turns
-      return this.#statements.purgeSessions.run(cutoff.toISOString()).changes;
+      return this.#statements.purgeSessions.run(before).changes;
     });
   }
 
