@@ -30,7 +30,7 @@ function databaseUrl(): string {
 
 async function emptyStore(): Promise<PostgresSessionStore> {
   const store = await PostgresSessionStore.open(databaseUrl(), { poolSize: 4 });
-  await adminQuery('TRUNCATE sessions, messages, turns, settings');
+  await adminQuery('TRUNCATE sessions, messages, turns, settings, pending_inputs');
   return store;
 }
 
