@@ -10,6 +10,7 @@ import type {
   Interviewer,
   SpeechRecognizer,
   TranscribeRequest,
+  Transcription,
 } from './interview-ports.js';
 import type { Candidate, InterviewSettingsInput } from '@viva/protocol/interview-schemas.js';
 import type { LoggerPort } from './logger-port.js';
@@ -35,7 +36,15 @@ export type TurnInput =
       voice?: VoiceTurnHooks | undefined;
       /** The pending input (see holdUtterance) that keeps this audio until its turn is stored. */
       pending?: string | undefined;
+      /** Its transcription, already started by the caller (a voice turn starts it at the end of the utterance). */
+      transcription?: EarlyTranscription | undefined;
     };
+
+/** A transcription started before its turn runs: the turn waits for it under its deadline, and may abort it. */
+export interface EarlyTranscription {
+  result: Promise<Transcription>;
+  abort(reason: unknown): void;
+}
 
 /** A held utterance's turn found it already answered (by resumePendingInputs, here or on another node). */
 export class PendingInputSettled extends Error {
@@ -563,7 +572,12 @@ export class InterviewCoordinator {
       const sttStarted = performance.now();
       const result = await this.withDeadline(
         this.options.sttTimeoutMs,
-        (signal) => this.options.speech.transcribe({ ...input.audio, language: input.language, abortSignal: signal, session_id: sessionId }),
+        (signal) => {
+          const early = input.transcription;
+          if (early === undefined) return this.options.speech.transcribe({ ...input.audio, language: input.language, abortSignal: signal, session_id: sessionId });
+          signal.addEventListener('abort', () => early.abort(signal.reason), { once: true });
+          return early.result;
+        },
         undefined,
         SPEECH_ERRORS,
       );

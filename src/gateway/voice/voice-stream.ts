@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { LinearResampler, pcm16DurationMs, pcm16Samples, pcm16ToWav } from '../../audio/pcm16.js';
-import { VAD_FRAME_SAMPLES, VAD_SAMPLE_RATE, type WebRtcVad } from '../../audio/webrtc-vad.js';
+import { VAD_FRAME_SAMPLES, VAD_HANGOVER_MS, VAD_SAMPLE_RATE, type WebRtcVad } from '../../audio/webrtc-vad.js';
 import { PendingInputSettled, type InterviewCoordinator, type TurnAudio, type VoiceTurnHooks } from '../../interview/interview-coordinator.js';
 import type { SpeechRecognizer, SpeechSynthesizer } from '../../interview/interview-ports.js';
 import type { VoiceStage } from '../../observability/metrics.js';
@@ -77,7 +77,7 @@ export class VoiceStream {
     const input = options.input;
     const pushToTalk = input?.turn_detection === null;
     this.buffer = input ? new UtteranceBuffer(input.sample_rate, pushToTalk ? PUSH_TO_TALK_PREFIX_MS : PREFIX_MS, MAX_UTTERANCE_MS) : null;
-    this.detector = input ? new TurnDetector(input.turn_detection?.silence_ms ?? MAX_UTTERANCE_MS) : null;
+    this.detector = input ? new TurnDetector(input.turn_detection?.silence_ms ?? MAX_UTTERANCE_MS, VAD_HANGOVER_MS) : null;
     this.toVadRate = input && input.sample_rate !== VAD_SAMPLE_RATE ? new LinearResampler(input.sample_rate, VAD_SAMPLE_RATE) : null;
   }
 
@@ -238,6 +238,7 @@ export class VoiceStream {
     if (buffer === null) return;
     const pcm = buffer.take();
     const trailingSilenceMs = event?.trailing_silence_ms ?? 0;
+    const heardSpeech = this.heardSpeech;
     this.forgetUtterance();
     if (trailingSilenceMs > 0) this.options.observe('vad_end_of_turn', trailingSilenceMs);
     const detectedAt = performance.now();
@@ -255,9 +256,23 @@ export class VoiceStream {
       },
     };
     const sampleRate = buffer.sampleRate;
-    const audio: TurnAudio = { audio: pcm16ToWav(pcm, sampleRate), format: 'wav', file_name: 'speech.wav', mime_type: 'audio/wav', duration_ms: Math.round(pcm16DurationMs(pcm.length, sampleRate)) };
+    const audio: TurnAudio = {
+      audio: pcm16ToWav(pcm, sampleRate),
+      format: 'wav',
+      file_name: 'speech.wav',
+      mime_type: 'audio/wav',
+      duration_ms: Math.round(pcm16DurationMs(pcm.length, sampleRate)),
+      // the detector heard speech: no second scan for silence (push-to-talk without speech is measured)
+      ...(heardSpeech ? { silent: false } : {}),
+    };
     const language = this.options.output?.language;
-    const { coordinator, sessionId } = this.options;
+    const { coordinator, recognizer, sessionId } = this.options;
+    // transcribing starts now, while the utterance is stored and the turn waits for its place in the session
+    const transcribing = new AbortController();
+    const transcription = recognizer.transcribe({ ...audio, language, abortSignal: transcribing.signal, session_id: sessionId });
+    // when the turn never runs, nobody waits for it
+    transcription.catch(() => undefined);
+    const early = { result: transcription, abort: (reason: unknown) => transcribing.abort(reason) };
     const speechStopped = serverMessage('speech_stopped', sessionId, { audio_end_ms: Math.round(event?.audio_end_ms ?? this.streamMs) });
     this.turnsRunning += 1;
     // the utterance is stored before speech_stopped acknowledges it, so a node that dies from then on loses nothing
@@ -272,7 +287,7 @@ export class VoiceStream {
     });
     held
       .then((pending) =>
-        coordinator.processInput(sessionId, { kind: 'audio', audio, language, voice: hooks, pending }, {
+        coordinator.processInput(sessionId, { kind: 'audio', audio, language, voice: hooks, pending, transcription: early }, {
           reply: (message) => this.options.send(message),
           observe: (message) => {
             if (message.type === 'transcription') this.options.observe('stt', performance.now() - detectedAt);
@@ -287,6 +302,7 @@ export class VoiceStream {
       )
       .catch((error: unknown) => {
         speaker?.stop();
+        transcribing.abort();
         // answered already by resumePendingInputs (this connection reconnected meanwhile): its messages went out
         if (error instanceof PendingInputSettled) return;
         this.options.reportError(error);
@@ -342,6 +358,8 @@ export class VoiceStream {
         file_name: 'speech.wav',
         mime_type: 'audio/wav',
         duration_ms: Math.round(utteranceMs),
+        // the detector heard speech: the recognizer need not scan the audio for silence again
+        silent: false,
         language: this.options.output?.language,
         abortSignal: controller.signal,
         session_id: this.options.sessionId,
