@@ -299,6 +299,9 @@ function printVoice(voice: VoiceBenchResult): void {
   out(`Voice: ${voice.candidates} hands-free candidates for ${voice.durationMs / 1000} s, ${voice.turns} turns (${voice.bargeIns} barge-ins); fake providers: STT ${delays.sttMs} ms, first token ${delays.firstTokenMs} ms, first audio ${delays.ttsFirstAudioMs} ms.`);
   out(row('added by Viva (end of speech → first audio)', voice.addedMs, VOICE_TARGETS.addedP99Ms));
   out(row('  of which after the end of turn', voice.addedAfterEndOfTurnMs));
+  out(row('    speech_stopped → transcription', voice.hopsMs.toTranscription));
+  out(row('    transcription → first reply text', voice.hopsMs.toFirstText));
+  out(row('    first reply text → first audio', voice.hopsMs.toFirstAudio));
   out(row('end of turn beyond silence_ms', voice.endOfTurnBeyondSilenceMs));
   out(row('barge-in reaction (onset → speech_started)', voice.bargeInReactionMs, VOICE_TARGETS.bargeInP99Ms));
   out(`  server CPU: ${voice.serverCpuMsPerAudioSecond.toFixed(1)} ms per second of streamed audio (${voice.audioSeconds.toFixed(0)} s streamed)`);

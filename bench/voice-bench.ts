@@ -42,6 +42,8 @@ export interface VoiceBenchResult {
   addedMs: LatencySummary;
   /** From `speech_stopped` to the first reply audio, minus the providers: Viva's share after the turn ended. */
   addedAfterEndOfTurnMs: LatencySummary;
+  /** The same in three hops, each minus its provider's delay: to the transcription, to the first reply text, to the first audio. */
+  hopsMs: { toTranscription: LatencySummary; toFirstText: LatencySummary; toFirstAudio: LatencySummary };
   endOfTurnBeyondSilenceMs: LatencySummary;
   bargeInReactionMs: LatencySummary;
   audioSeconds: number;
@@ -59,6 +61,7 @@ export interface VoiceBenchResult {
 interface Samples {
   added: number[];
   addedAfterEndOfTurn: number[];
+  hops: { toTranscription: number[]; toFirstText: number[]; toFirstAudio: number[] };
   endOfTurn: number[];
   bargeIn: number[];
   turns: number;
@@ -112,7 +115,7 @@ export async function runVoiceBench(
     },
   });
   onServer(server);
-  const samples: Samples = { added: [], addedAfterEndOfTurn: [], endOfTurn: [], bargeIn: [], turns: 0, bargeIns: 0, audioBytes: 0, chunkLate: [], errors: [] };
+  const samples: Samples = { added: [], addedAfterEndOfTurn: [], hops: { toTranscription: [], toFirstText: [], toFirstAudio: [] }, endOfTurn: [], bargeIn: [], turns: 0, bargeIns: 0, audioBytes: 0, chunkLate: [], errors: [] };
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   try {
     const speech = await speechPcm(SPOKEN);
@@ -144,6 +147,11 @@ export async function runVoiceBench(
       errors: [...new Set(samples.errors)].slice(0, 5),
       addedMs: summariseLatencies(samples.added),
       addedAfterEndOfTurnMs: summariseLatencies(samples.addedAfterEndOfTurn),
+      hopsMs: {
+        toTranscription: summariseLatencies(samples.hops.toTranscription),
+        toFirstText: summariseLatencies(samples.hops.toFirstText),
+        toFirstAudio: summariseLatencies(samples.hops.toFirstAudio),
+      },
       endOfTurnBeyondSilenceMs: summariseLatencies(samples.endOfTurn),
       bargeInReactionMs: summariseLatencies(samples.bargeIn),
       audioSeconds,
@@ -188,16 +196,22 @@ async function candidate(index: number, httpBase: string, wsBase: string, uttera
   if (!started.ok) throw new Error(`interview/start answered ${started.status}`);
   const { session_id: sessionId } = (await started.json()) as { session_id: string };
   const socket = new WebSocket(`${wsBase}/api/v1/ws/${sessionId}`);
-  const waiters = new Map<string, Array<(at: number) => void>>();
-  const next = (type: string) => new Promise<number>((resolve) => waiters.set(type, [...(waiters.get(type) ?? []), resolve]));
+  // a turn's transcription, reply text and audio come after its speech_stopped: what arrives before it is
+  // the end of the reply the candidate just talked over
+  const afterStop = new Set(['transcription', 'ai_response_delta', 'ai_audio_delta']);
+  let stops = 0;
+  const waiters = new Map<string, Array<{ stops: number; resolve: (at: number) => void }>>();
+  const next = (type: string) => new Promise<number>((resolve) => waiters.set(type, [...(waiters.get(type) ?? []), { stops, resolve }]));
   socket.on('message', (raw) => {
     const at = performance.now();
     const message = JSON.parse(raw.toString()) as { type: string; data: { code?: string; message?: string } };
     if (message.type === 'error') samples.errors.push(`${message.data.code}: ${message.data.message}`);
+    if (message.type === 'speech_stopped') stops += 1;
     const list = waiters.get(message.type);
     if (list === undefined || list.length === 0) return;
-    waiters.set(message.type, []);
-    for (const resolve of list) resolve(at);
+    const due = list.filter((waiter) => !afterStop.has(message.type) || stops > waiter.stops);
+    waiters.set(message.type, list.filter((waiter) => !due.includes(waiter)));
+    for (const waiter of due) waiter.resolve(at);
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
@@ -215,6 +229,8 @@ async function candidate(index: number, httpBase: string, wsBase: string, uttera
     const speechStarted = next('speech_started');
     const speechStopped = next('speech_stopped');
     const firstAudio = next('ai_audio_delta');
+    const transcribed = next('transcription');
+    const firstText = next('ai_response_delta');
     const audioDone = next('ai_audio_done');
     // timed as a microphone would: a chunk is handed over once it has been recorded, at the end of its time;
     // the candidate starts and stops speaking at fixed instants of that clock, whenever the chunks leave
@@ -243,6 +259,12 @@ async function candidate(index: number, httpBase: string, wsBase: string, uttera
     samples.endOfTurn.push(stoppedAt - speechEndAt - SILENCE_MS);
     samples.added.push(audioAt - speechEndAt - SILENCE_MS - PROVIDERS_MS);
     samples.addedAfterEndOfTurn.push(audioAt - stoppedAt - PROVIDERS_MS);
+    const [transcribedAt, firstTextAt] = await Promise.all([Promise.race([transcribed, timeout(1)]), Promise.race([firstText, timeout(1)])]);
+    if (!Number.isNaN(transcribedAt) && !Number.isNaN(firstTextAt)) {
+      samples.hops.toTranscription.push(transcribedAt - stoppedAt - VOICE_PROVIDER_DELAYS.sttMs);
+      samples.hops.toFirstText.push(firstTextAt - transcribedAt - VOICE_PROVIDER_DELAYS.firstTokenMs);
+      samples.hops.toFirstAudio.push(audioAt - firstTextAt - VOICE_PROVIDER_DELAYS.ttsFirstAudioMs);
+    }
     // every second turn the candidate talks over the reply; otherwise it listens to the end
     if (turn % 2 === 0) samples.bargeIns += 1;
     else await Promise.race([audioDone, timeout(20_000)]);
