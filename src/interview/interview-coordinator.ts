@@ -262,7 +262,11 @@ export class InterviewCoordinator {
     const pending = input.kind === 'audio' ? input.pending : undefined;
     if (pending !== undefined) {
       const forget = () => this.heldHere.delete(pendingKey(sessionId, pending));
-      task.then(forget, forget);
+      task.then(forget, (error: unknown) => {
+        forget();
+        // refused before it ran (BUSY): dropped like a turn that failed (withPendingDropped), not left for later
+        if (error instanceof VivaError && error.code === 'BUSY') void this.options.store.dropPendingInput(sessionId, pending).catch(() => undefined);
+      });
     }
     return inputId === undefined ? task : this.inFlight.track(sessionId, inputId, task);
   }
