@@ -299,9 +299,13 @@ function printVoice(voice: VoiceBenchResult): void {
   out(`Voice: ${voice.candidates} hands-free candidates for ${voice.durationMs / 1000} s, ${voice.turns} turns (${voice.bargeIns} barge-ins); fake providers: STT ${delays.sttMs} ms, first token ${delays.firstTokenMs} ms, first audio ${delays.ttsFirstAudioMs} ms.`);
   out(row('added by Viva (end of speech → first audio)', voice.addedMs, VOICE_TARGETS.addedP99Ms));
   out(row('  of which after the end of turn', voice.addedAfterEndOfTurnMs));
+  out(row('    speech_stopped → transcription', voice.hopsMs.toTranscription));
+  out(row('    transcription → first reply text', voice.hopsMs.toFirstText));
+  out(row('    first reply text → first audio', voice.hopsMs.toFirstAudio));
   out(row('end of turn beyond silence_ms', voice.endOfTurnBeyondSilenceMs));
   out(row('barge-in reaction (onset → speech_started)', voice.bargeInReactionMs, VOICE_TARGETS.bargeInP99Ms));
   out(`  server CPU: ${voice.serverCpuMsPerAudioSecond.toFixed(1)} ms per second of streamed audio (${voice.audioSeconds.toFixed(0)} s streamed)`);
+  out(row('the bench itself: chunks sent late', voice.chunkLateMs) + `; its event loop delay p99 ${voice.benchLoopDelayP99Ms.toFixed(0)} ms`);
   out('  speech_started needs 80 ms of speech (4 of 6 frames of 20 ms), part of the barge-in reaction by design.');
   if (voice.errors.length > 0) out(`  errors: ${voice.errors.join('; ')}`);
 }
@@ -361,7 +365,24 @@ async function main(): Promise<void> {
       log(`long interviews failed: ${describe(error)}`);
     }
   }
-  const voice = options.voiceCandidates > 0 ? await runVoiceBench(options.voiceCandidates, options.voiceDurationMs, log) : undefined;
+  let voiceProfile: ProfileSummary | undefined;
+  const voiceProfileDirectory = options.cpuProfile ? join(dirname(options.outputPath), 'profiles', `${runId}-voice`) : undefined;
+  let voiceSpawnedAt = 0;
+  const voice =
+    options.voiceCandidates > 0
+      ? await runVoiceBench(
+          options.voiceCandidates,
+          options.voiceDurationMs,
+          log,
+          (server) => {
+            voiceSpawnedAt = server.spawnedAt;
+          },
+          voiceProfileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${voiceProfileDirectory}`] : [],
+        )
+      : undefined;
+  if (voice && voiceProfileDirectory) {
+    voiceProfile = summariseLargestProfile(voiceProfileDirectory, { fromMs: voice.window.start - voiceSpawnedAt, toMs: voice.window.end - voiceSpawnedAt });
+  }
   const report: BenchReport = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -384,6 +405,7 @@ async function main(): Promise<void> {
   };
   printReport(report);
   if (voice) printVoice(voice);
+  if (voiceProfile) printProfile(options.voiceCandidates, voiceProfile, (line = '') => process.stdout.write(`${line}\n`));
   mkdirSync(dirname(options.outputPath), { recursive: true });
   writeFileSync(options.outputPath, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nWrote ${options.outputPath}\n`);

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { FakeOpenAiServer } from '../test/helpers/fake-openai-server.js';
-import { interviewModel } from '../test/helpers/fake-interview-model.js';
 import { silencePcm, speechPcm } from '../test/helpers/voice-audio.js';
 import { summariseLatencies, type LatencySummary } from './latency-stats.js';
 import { cpuSeconds } from './process-stats.js';
@@ -12,20 +11,24 @@ import { startServer } from './server-process.js';
 
 /**
  * The voice scenario of `npm run bench`: N hands-free candidates stream real speech (espeak-ng) in 20 ms
- * chunks, in real time, to a Viva child whose providers are fakes with fixed delays: transcription 100 ms,
- * the model's first token 200 ms, the voice's first audio 100 ms. Every second turn the candidate starts
- * speaking again as soon as the reply's first audio arrives (a barge-in). Measured at the candidates:
+ * chunks, in real time, to a Viva child whose providers are fakes with fixed delays, in a process of their
+ * own (voice-providers.ts): transcription 100 ms, the model's first token 200 ms, the voice's first audio
+ * 100 ms. Chunks leave as a microphone would give them (each once recorded), and the end and start of
+ * speech are instants of that clock, so a chunk sent late counts against the bench, visibly: its lateness
+ * is reported. Every second turn the candidate starts speaking again as soon as the reply's first audio
+ * arrives (a barge-in). Measured at the candidates:
  *
  * - added: end of speech to the first reply audio, minus silence_ms and the providers' 400 ms: what Viva adds
  *   (the detector's own hangover after speech included), and the same from `speech_stopped` on;
  * - end of turn beyond silence_ms: end of speech to `speech_stopped`, minus silence_ms;
- * - barge-in reaction: the first chunk holding speech sent to `speech_started` received;
+ * - barge-in reaction: the start of speech to `speech_started` received (80 ms of it are needed by design);
  * - server CPU per second of streamed audio.
  */
 
 export const VOICE_PROVIDER_DELAYS = { sttMs: 100, firstTokenMs: 200, ttsFirstAudioMs: 100 } as const;
 const PROVIDERS_MS = VOICE_PROVIDER_DELAYS.sttMs + VOICE_PROVIDER_DELAYS.firstTokenMs + VOICE_PROVIDER_DELAYS.ttsFirstAudioMs;
 const SILENCE_MS = 500;
+const SPOKEN = 'I led the migration of our billing system to Postgres.';
 const CHUNK_MS = 20;
 const LEAD_MS = 200;
 export const VOICE_TARGETS = { addedP99Ms: 80, bargeInP99Ms: 150 } as const;
@@ -39,36 +42,60 @@ export interface VoiceBenchResult {
   addedMs: LatencySummary;
   /** From `speech_stopped` to the first reply audio, minus the providers: Viva's share after the turn ended. */
   addedAfterEndOfTurnMs: LatencySummary;
+  /** The same in three hops, each minus its provider's delay: to the transcription, to the first reply text, to the first audio. */
+  hopsMs: { toTranscription: LatencySummary; toFirstText: LatencySummary; toFirstAudio: LatencySummary };
   endOfTurnBeyondSilenceMs: LatencySummary;
   bargeInReactionMs: LatencySummary;
   audioSeconds: number;
   serverCpuMsPerAudioSecond: number;
+  /**
+   * The bench's own lateness, which the figures above include: how late its chunks left against the clock
+   * of a real microphone, and its event loop's delay (candidates and fake providers share it).
+   */
+  chunkLateMs: LatencySummary;
+  benchLoopDelayP99Ms: number;
+  /** The measured window, epoch milliseconds (to cut a CPU profile to it). */
+  window: { start: number; end: number };
 }
 
 interface Samples {
   added: number[];
   addedAfterEndOfTurn: number[];
+  hops: { toTranscription: number[]; toFirstText: number[]; toFirstAudio: number[] };
   endOfTurn: number[];
   bargeIn: number[];
   turns: number;
   bargeIns: number;
   audioBytes: number;
+  chunkLate: number[];
   errors: string[];
 }
 
-export async function runVoiceBench(candidates: number, durationMs: number, log: (line: string) => void): Promise<VoiceBenchResult> {
-  const fake = await FakeOpenAiServer.start();
-  fake.transcriptionHandler = () => ({ kind: 'transcript', text: 'I led the migration of our billing system to Postgres.', delayMs: VOICE_PROVIDER_DELAYS.sttMs });
-  const model = interviewModel();
-  fake.chatHandler = (request) => {
-    const script = model(request);
-    return script.kind === 'reply' && request.body.stream === true ? { ...script, firstChunkDelayMs: VOICE_PROVIDER_DELAYS.firstTokenMs } : script;
-  };
-  fake.speechHandler = () => ({ kind: 'audio', firstChunkDelayMs: VOICE_PROVIDER_DELAYS.ttsFirstAudioMs });
+export async function runVoiceBench(
+  candidates: number,
+  durationMs: number,
+  log: (line: string) => void,
+  onServer: (server: { spawnedAt: number }) => void = () => undefined,
+  nodeFlags: string[] = [],
+): Promise<VoiceBenchResult> {
+  const providers = await startServer({
+    name: 'fake providers',
+    script: join(REPO_ROOT, 'bench/voice-providers.ts'),
+    environment: {
+      FAKE_STT_MS: String(VOICE_PROVIDER_DELAYS.sttMs),
+      FAKE_FIRST_TOKEN_MS: String(VOICE_PROVIDER_DELAYS.firstTokenMs),
+      FAKE_TTS_FIRST_AUDIO_MS: String(VOICE_PROVIDER_DELAYS.ttsFirstAudioMs),
+      FAKE_TRANSCRIPT: SPOKEN,
+    },
+  }).catch((error: unknown) => {
+    throw new Error(`the fake providers did not start: ${String(error)}`);
+  });
+  const fakeBaseUrl = `http://127.0.0.1:${providers.port}/v1`;
   const directory = mkdtempSync(join(tmpdir(), 'viva-voice-bench-'));
   const server = await startServer({
     name: 'viva (voice)',
     script: join(REPO_ROOT, 'src/main.ts'),
+    nodeFlags,
     environment: {
       HOST: '127.0.0.1',
       PORT: '0',
@@ -80,31 +107,37 @@ export async function runVoiceBench(candidates: number, durationMs: number, log:
       HTTP_RATE_LIMIT_PER_MINUTE: '1000000',
       DATABASE_URL: join(directory, 'viva.db'),
       LLM_PROVIDER: 'openai',
-      LLM_BASE_URL: fake.baseUrl,
+      LLM_BASE_URL: fakeBaseUrl,
       STT_PROVIDER: 'openai',
-      STT_BASE_URL: fake.baseUrl,
+      STT_BASE_URL: fakeBaseUrl,
       TTS_PROVIDER: 'openai',
-      TTS_BASE_URL: fake.baseUrl,
+      TTS_BASE_URL: fakeBaseUrl,
     },
   });
-  const samples: Samples = { added: [], addedAfterEndOfTurn: [], endOfTurn: [], bargeIn: [], turns: 0, bargeIns: 0, audioBytes: 0, errors: [] };
+  onServer(server);
+  const samples: Samples = { added: [], addedAfterEndOfTurn: [], hops: { toTranscription: [], toFirstText: [], toFirstAudio: [] }, endOfTurn: [], bargeIn: [], turns: 0, bargeIns: 0, audioBytes: 0, chunkLate: [], errors: [] };
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   try {
-    const speech = await speechPcm('I led the migration of our billing system to Postgres.');
+    const speech = await speechPcm(SPOKEN);
     const utterance = Buffer.concat([silencePcm(LEAD_MS), speech, silencePcm(SILENCE_MS + 300)]);
-    // espeak-ng ends its files with a pause: the speech ends at the last loud sample, not at the file's end
+    // espeak-ng begins and ends its files with a pause: speech is from the first to the last loud sample
+    const speechStartMs = LEAD_MS + firstLoudSampleMs(speech);
     const speechEndMs = LEAD_MS + lastLoudSampleMs(speech);
     const httpBase = `http://127.0.0.1:${server.port}`;
     log(`  voice: ${candidates} candidates, ${durationMs / 1000} s, utterances of ${(utterance.length / 32000).toFixed(1)} s in ${CHUNK_MS} ms chunks`);
     const cpuBefore = cpuSeconds(server.pid);
+    const windowStart = Date.now();
+    loopDelay.enable();
     const endAt = performance.now() + durationMs;
     await Promise.all(
       Array.from({ length: candidates }, (_, index) =>
-        candidate(index, httpBase, server.wsBase, utterance, speechEndMs, endAt, samples).catch((error: unknown) => {
+        candidate(index, httpBase, server.wsBase, utterance, { startMs: speechStartMs, endMs: speechEndMs }, endAt, samples).catch((error: unknown) => {
           samples.errors.push(error instanceof Error ? error.message : String(error));
         }),
       ),
     );
     const cpuMs = (cpuSeconds(server.pid) - cpuBefore) * 1000;
+    loopDelay.disable();
     const audioSeconds = samples.audioBytes / 32_000;
     return {
       candidates,
@@ -114,16 +147,31 @@ export async function runVoiceBench(candidates: number, durationMs: number, log:
       errors: [...new Set(samples.errors)].slice(0, 5),
       addedMs: summariseLatencies(samples.added),
       addedAfterEndOfTurnMs: summariseLatencies(samples.addedAfterEndOfTurn),
+      hopsMs: {
+        toTranscription: summariseLatencies(samples.hops.toTranscription),
+        toFirstText: summariseLatencies(samples.hops.toFirstText),
+        toFirstAudio: summariseLatencies(samples.hops.toFirstAudio),
+      },
       endOfTurnBeyondSilenceMs: summariseLatencies(samples.endOfTurn),
       bargeInReactionMs: summariseLatencies(samples.bargeIn),
       audioSeconds,
       serverCpuMsPerAudioSecond: audioSeconds > 0 ? cpuMs / audioSeconds : 0,
+      chunkLateMs: summariseLatencies(samples.chunkLate),
+      benchLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      window: { start: windowStart, end: Date.now() },
     };
   } finally {
     await server.stop();
-    await fake.close();
+    await providers.stop();
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+function firstLoudSampleMs(pcm: Buffer): number {
+  for (let index = 0; index < pcm.length / 2; index += 1) {
+    if (Math.abs(pcm.readInt16LE(index * 2)) > 200) return index / 16;
+  }
+  return 0;
 }
 
 function lastLoudSampleMs(pcm: Buffer): number {
@@ -133,7 +181,13 @@ function lastLoudSampleMs(pcm: Buffer): number {
   return 0;
 }
 
-async function candidate(index: number, httpBase: string, wsBase: string, utterance: Buffer, speechEndMs: number, endAt: number, samples: Samples): Promise<void> {
+/** Where the speech lies in the utterance, milliseconds from its start. */
+interface SpeechSpan {
+  startMs: number;
+  endMs: number;
+}
+
+async function candidate(index: number, httpBase: string, wsBase: string, utterance: Buffer, speech: SpeechSpan, endAt: number, samples: Samples): Promise<void> {
   const started = await fetch(`${httpBase}/api/v1/interview/start`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -142,16 +196,22 @@ async function candidate(index: number, httpBase: string, wsBase: string, uttera
   if (!started.ok) throw new Error(`interview/start answered ${started.status}`);
   const { session_id: sessionId } = (await started.json()) as { session_id: string };
   const socket = new WebSocket(`${wsBase}/api/v1/ws/${sessionId}`);
-  const waiters = new Map<string, Array<(at: number) => void>>();
-  const next = (type: string) => new Promise<number>((resolve) => waiters.set(type, [...(waiters.get(type) ?? []), resolve]));
+  // a turn's transcription, reply text and audio come after its speech_stopped: what arrives before it is
+  // the end of the reply the candidate just talked over
+  const afterStop = new Set(['transcription', 'ai_response_delta', 'ai_audio_delta']);
+  let stops = 0;
+  const waiters = new Map<string, Array<{ stops: number; resolve: (at: number) => void }>>();
+  const next = (type: string) => new Promise<number>((resolve) => waiters.set(type, [...(waiters.get(type) ?? []), { stops, resolve }]));
   socket.on('message', (raw) => {
     const at = performance.now();
     const message = JSON.parse(raw.toString()) as { type: string; data: { code?: string; message?: string } };
     if (message.type === 'error') samples.errors.push(`${message.data.code}: ${message.data.message}`);
+    if (message.type === 'speech_stopped') stops += 1;
     const list = waiters.get(message.type);
     if (list === undefined || list.length === 0) return;
-    waiters.set(message.type, []);
-    for (const resolve of list) resolve(at);
+    const due = list.filter((waiter) => !afterStop.has(message.type) || stops > waiter.stops);
+    waiters.set(message.type, list.filter((waiter) => !due.includes(waiter)));
+    for (const waiter of due) waiter.resolve(at);
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
@@ -169,19 +229,21 @@ async function candidate(index: number, httpBase: string, wsBase: string, uttera
     const speechStarted = next('speech_started');
     const speechStopped = next('speech_stopped');
     const firstAudio = next('ai_audio_delta');
+    const transcribed = next('transcription');
+    const firstText = next('ai_response_delta');
     const audioDone = next('ai_audio_done');
-    let onsetSentAt = Number.NaN;
-    let speechEndSentAt = Number.NaN;
+    // timed as a microphone would: a chunk is handed over once it has been recorded, at the end of its time;
+    // the candidate starts and stops speaking at fixed instants of that clock, whenever the chunks leave
     const streamStart = performance.now();
+    const onsetAt = streamStart + speech.startMs;
+    const speechEndAt = streamStart + speech.endMs;
     for (let offset = 0, chunk = 0; offset < utterance.length; offset += chunkBytes, chunk += 1) {
-      const due = streamStart + chunk * CHUNK_MS;
+      const due = streamStart + (chunk + 1) * CHUNK_MS;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       send({ type: 'audio_append', data: { audio: utterance.subarray(offset, offset + chunkBytes).toString('base64') } });
+      samples.chunkLate.push(Math.max(0, performance.now() - due));
       samples.audioBytes += Math.min(chunkBytes, utterance.length - offset);
-      const chunkEndMs = (chunk + 1) * CHUNK_MS;
-      if (Number.isNaN(onsetSentAt) && chunkEndMs > LEAD_MS) onsetSentAt = performance.now();
-      if (Number.isNaN(speechEndSentAt) && chunkEndMs >= speechEndMs) speechEndSentAt = performance.now();
     }
     const [startedAt, stoppedAt, audioAt] = await Promise.all([
       Promise.race([speechStarted, timeout(10_000)]),
@@ -193,10 +255,16 @@ async function candidate(index: number, httpBase: string, wsBase: string, uttera
       break;
     }
     samples.turns += 1;
-    samples.bargeIn.push(startedAt - onsetSentAt);
-    samples.endOfTurn.push(stoppedAt - speechEndSentAt - SILENCE_MS);
-    samples.added.push(audioAt - speechEndSentAt - SILENCE_MS - PROVIDERS_MS);
+    samples.bargeIn.push(startedAt - onsetAt);
+    samples.endOfTurn.push(stoppedAt - speechEndAt - SILENCE_MS);
+    samples.added.push(audioAt - speechEndAt - SILENCE_MS - PROVIDERS_MS);
     samples.addedAfterEndOfTurn.push(audioAt - stoppedAt - PROVIDERS_MS);
+    const [transcribedAt, firstTextAt] = await Promise.all([Promise.race([transcribed, timeout(1)]), Promise.race([firstText, timeout(1)])]);
+    if (!Number.isNaN(transcribedAt) && !Number.isNaN(firstTextAt)) {
+      samples.hops.toTranscription.push(transcribedAt - stoppedAt - VOICE_PROVIDER_DELAYS.sttMs);
+      samples.hops.toFirstText.push(firstTextAt - transcribedAt - VOICE_PROVIDER_DELAYS.firstTokenMs);
+      samples.hops.toFirstAudio.push(audioAt - firstTextAt - VOICE_PROVIDER_DELAYS.ttsFirstAudioMs);
+    }
     // every second turn the candidate talks over the reply; otherwise it listens to the end
     if (turn % 2 === 0) samples.bargeIns += 1;
     else await Promise.race([audioDone, timeout(20_000)]);

@@ -194,6 +194,13 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
       await audio.ready();
       const address = await app.listen({ host: config.HOST, port: config.PORT });
       const port = (app.server.address() as { port: number }).port;
+      // voice turns a stopped process acknowledged but never answered (docs/protocol.md §9)
+      void coordinator
+        .resumeAllPendingInputs()
+        .then((answered) => {
+          if (answered > 0) logger.info({ answered }, 'answered the voice turns held when the previous process stopped');
+        })
+        .catch((error: unknown) => logger.error({ err: error }, 'could not resume the held voice turns'));
       return { url: address, port };
     },
     async shutdown() {

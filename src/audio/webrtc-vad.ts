@@ -12,6 +12,13 @@ export const VAD_FRAME_SAMPLES = (VAD_SAMPLE_RATE / 1000) * VAD_FRAME_MS;
 /** 0 (quality) to 3 (very aggressive): how readily noise is called speech. 2 suits a laptop microphone. */
 const DEFAULT_MODE = 2;
 
+/**
+ * How long the detector (in the default mode) goes on calling frames speech after speech has ended: its
+ * hangover. libfvad's aggressive modes add 5 frames of 20 ms after a run of speech longer than 6 frames
+ * (kOverHangMax2AGG), 3 after a shorter one. Silence is counted from the end of speech, not of the hangover.
+ */
+export const VAD_HANGOVER_MS = 5 * VAD_FRAME_MS;
+
 interface FvadModule {
   _fvad_new(): number;
   _fvad_free(handle: number): void;

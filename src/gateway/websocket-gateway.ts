@@ -339,6 +339,12 @@ export class WebSocketGateway {
     metrics.connectionsActive.set(registry.size);
     connection.send(this.connectedMessage(session, !created, created));
     await this.replay(connection, resumeFrom);
+    // a voice turn the session's previous node acknowledged but never answered is answered here (§9)
+    if (!created) {
+      void coordinator.resumePendingInputs(connection.sessionId).catch((error: unknown) => {
+        this.options.logger.warn({ err: error, session_id: connection.sessionId }, 'could not resume the held voice turns');
+      });
+    }
     return true;
   }
 

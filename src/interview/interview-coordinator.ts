@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AiResponseData, DurableMessage, ServerMessage } from '@viva/protocol/server-messages.js';
 import { serverMessage } from '@viva/protocol/server-messages.js';
 import { VivaError, toVivaError } from '@viva/protocol/viva-error.js';
@@ -9,11 +10,12 @@ import type {
   Interviewer,
   SpeechRecognizer,
   TranscribeRequest,
+  Transcription,
 } from './interview-ports.js';
 import type { Candidate, InterviewSettingsInput } from '@viva/protocol/interview-schemas.js';
 import type { LoggerPort } from './logger-port.js';
 import type { SessionMessageSink } from './message-sink.js';
-import type { SessionRecord, SessionStore, UnnumberedMessage } from './session-store.js';
+import type { PendingInput, SessionRecord, SessionStore, UnnumberedMessage } from './session-store.js';
 import type { SessionLeases } from './session-leases.js';
 import type { TurnMetrics } from './turn-metrics.js';
 import { SessionTaskQueue } from './session-task-queue.js';
@@ -32,7 +34,27 @@ export type TurnInput =
       language?: string | undefined;
       /** Set for a live voice turn (docs/protocol.md §9): its timing, and the spoken reply to wait for. */
       voice?: VoiceTurnHooks | undefined;
+      /** The pending input (see holdUtterance) that keeps this audio until its turn is stored. */
+      pending?: string | undefined;
+      /** Its transcription, already started by the caller (a voice turn starts it at the end of the utterance). */
+      transcription?: EarlyTranscription | undefined;
     };
+
+/** A transcription started before its turn runs: the turn waits for it under its deadline, and may abort it. */
+export interface EarlyTranscription {
+  result: Promise<Transcription>;
+  abort(reason: unknown): void;
+}
+
+/** A held utterance's turn found it already answered (by resumePendingInputs, here or on another node). */
+export class PendingInputSettled extends Error {
+  constructor(readonly pendingId: string) {
+    super(`pending input ${pendingId} was answered already`);
+  }
+}
+
+/** At most this many sessions' pending inputs are resumed at start (more wait for their client to reconnect). */
+const MAX_SESSIONS_RESUMED_AT_START = 10_000;
 
 /** What a voice turn adds to an audio turn. Times are performance.now() milliseconds. */
 export interface VoiceTurnHooks {
@@ -117,6 +139,8 @@ const MAX_PROVISIONAL_REPORTS = 1_000;
 export class InterviewCoordinator {
   private readonly queue: SessionTaskQueue;
   private readonly inFlight = new InFlightInputs<TurnOutcome>();
+  /** Pending inputs a live caller of this process is about to run or runs: resumePendingInputs leaves them. */
+  private readonly heldHere = new Set<string>();
   private readonly running = new Map<string, AbortController>();
   private readonly pendingReports = new Map<string, Promise<InterviewReport>>();
   /**
@@ -229,9 +253,11 @@ export class InterviewCoordinator {
           const replay = await this.replayIfCompleted(sessionId, inputId, origin);
           if (replay !== null) return replay;
         }
-        const session = await this.requireSession(sessionId);
-        if (session.progress.state === 'completed') throw new VivaError('INTERVIEW_COMPLETED');
-        return this.runTurn(session, input, inputId, origin);
+        return this.withPendingDropped(sessionId, input, async () => {
+          const session = await this.requireSession(sessionId);
+          if (session.progress.state === 'completed') throw new VivaError('INTERVIEW_COMPLETED');
+          return this.runTurn(session, input, inputId, origin);
+        });
       },
       () => {
         origin.reply?.(
@@ -239,7 +265,100 @@ export class InterviewCoordinator {
         );
       },
     );
+    const pending = input.kind === 'audio' ? input.pending : undefined;
+    if (pending !== undefined) {
+      const forget = () => this.heldHere.delete(pendingKey(sessionId, pending));
+      task.then(forget, (error: unknown) => {
+        forget();
+        // refused before it ran (BUSY): dropped like a turn that failed (withPendingDropped), not left for later
+        if (error instanceof VivaError && error.code === 'BUSY') void this.options.store.dropPendingInput(sessionId, pending).catch(() => undefined);
+      });
+    }
     return inputId === undefined ? task : this.inFlight.track(sessionId, inputId, task);
+  }
+
+  /**
+   * Stores a committed utterance (a live voice turn) as a pending input of the session and resolves once it
+   * is stored, so the caller can acknowledge it (`speech_stopped`): from then on a process that dies loses
+   * nothing of it, and whichever process next holds the session answers it (resumePendingInputs). The caller
+   * runs the turn with `processInput(sessionId, { ...input, pending: id })` right after, and must do so.
+   */
+  async holdUtterance(sessionId: string, audio: TurnAudio, language: string | undefined): Promise<string> {
+    const id = `voice-${randomUUID()}`;
+    this.heldHere.add(pendingKey(sessionId, id));
+    try {
+      await this.options.store.addPendingInput({ session_id: sessionId, id, audio: audio.audio, duration_ms: audio.duration_ms ?? 0, language: language ?? null });
+    } catch (error) {
+      this.heldHere.delete(pendingKey(sessionId, id));
+      throw error;
+    }
+    return id;
+  }
+
+  /**
+   * Transcribes and answers, in the session's order, the utterances a stopped process held but never
+   * answered (it was killed after `speech_stopped`): on start, and when a client connects to a session (the
+   * node that takes a session over in cluster mode). Each is answered exactly once: its turn's commit
+   * deletes it, and a transcription already stored is not made again. Resolves with how many were answered.
+   */
+  async resumePendingInputs(sessionId: string): Promise<number> {
+    const waiting = (await this.options.store.pendingInputs(sessionId, false)).filter((input) => !this.heldHere.has(pendingKey(sessionId, input.id)));
+    if (waiting.length === 0) return 0;
+    return this.inLane(sessionId, async () => {
+      let answered = 0;
+      for (const input of await this.options.store.pendingInputs(sessionId)) {
+        if (this.heldHere.has(pendingKey(sessionId, input.id))) continue;
+        try {
+          await this.runPending(sessionId, input);
+          answered += 1;
+        } catch (error) {
+          if (error instanceof PendingInputSettled) continue;
+          this.options.logger.warn({ session_id: sessionId, err: describeError(error) }, 'a held voice turn could not be answered; it is dropped');
+        }
+      }
+      return answered;
+    });
+  }
+
+  /** resumePendingInputs for every session that has pending inputs (at start). */
+  async resumeAllPendingInputs(): Promise<number> {
+    const sessions = await this.options.store.sessionsWithPendingInputs(MAX_SESSIONS_RESUMED_AT_START);
+    const answered = await Promise.all(
+      sessions.map((sessionId) =>
+        this.resumePendingInputs(sessionId).catch((error: unknown) => {
+          this.options.logger.warn({ session_id: sessionId, err: describeError(error) }, 'could not resume the held voice turns of a session');
+          return 0;
+        }),
+      ),
+    );
+    return answered.reduce((sum, count) => sum + count, 0);
+  }
+
+  private async runPending(sessionId: string, input: PendingInput): Promise<TurnOutcome> {
+    const audio: TurnAudio = { audio: input.audio, format: 'wav', file_name: 'speech.wav', mime_type: 'audio/wav', duration_ms: input.duration_ms };
+    const turnInput: TurnInput = { kind: 'audio', audio, language: input.language ?? undefined, pending: input.id };
+    return this.withPendingDropped(sessionId, turnInput, async () => {
+      const session = await this.requireSession(sessionId);
+      if (session.progress.state === 'completed') throw new VivaError('INTERVIEW_COMPLETED');
+      return this.runTurn(session, turnInput, undefined, {});
+    });
+  }
+
+  /** A held utterance whose turn fails is dropped, as a clip's would be: the error went to the client. */
+  private async withPendingDropped<T>(sessionId: string, input: TurnInput, task: () => Promise<T>): Promise<T> {
+    const pending = input.kind === 'audio' ? input.pending : undefined;
+    if (pending === undefined) return task();
+    try {
+      return await task();
+    } catch (error) {
+      if (!(error instanceof PendingInputSettled)) {
+        await this.options.store.dropPendingInput(sessionId, pending).catch((dropError: unknown) => {
+          // kept: the next process to hold the session tries it again
+          this.options.logger.warn({ session_id: sessionId, err: describeError(dropError) }, 'could not drop a failed held voice turn');
+        });
+      }
+      throw error;
+    }
   }
 
   /** Durable messages after `afterSeq`, for resume. */
@@ -446,12 +565,29 @@ export class InterviewCoordinator {
     let transcription: DurableMessage | undefined;
     let candidateInput: CandidateInput = { kind: 'start' };
 
-    if (input.kind === 'audio') {
+    const pending = input.kind === 'audio' ? input.pending : undefined;
+    // a transcript stored before the process stopped: the recognizer is not asked again, nothing is stored twice
+    let heldTranscript: string | null = null;
+    if (pending !== undefined) {
+      const held = (await this.options.store.pendingInputs(sessionId, false)).find((candidate) => candidate.id === pending);
+      if (held === undefined) throw new PendingInputSettled(pending);
+      heldTranscript = held.transcript;
+    }
+
+    if (input.kind === 'audio' && heldTranscript !== null) {
+      candidateInput = { kind: 'answer', text: heldTranscript };
+      if (heldTranscript.length === 0) throw noSpeechError();
+    } else if (input.kind === 'audio') {
       sendTransient(serverMessage('status', sessionId, { state: 'transcribing' }, { reply_to: inputId }));
       const sttStarted = performance.now();
       const result = await this.withDeadline(
         this.options.sttTimeoutMs,
-        (signal) => this.options.speech.transcribe({ ...input.audio, language: input.language, abortSignal: signal, session_id: sessionId }),
+        (signal) => {
+          const early = input.transcription;
+          if (early === undefined) return this.options.speech.transcribe({ ...input.audio, language: input.language, abortSignal: signal, session_id: sessionId });
+          signal.addEventListener('abort', () => early.abort(signal.reason), { once: true });
+          return early.result;
+        },
         undefined,
         SPEECH_ERRORS,
       );
@@ -475,15 +611,12 @@ export class InterviewCoordinator {
             },
           },
         ],
+        ...(pending !== undefined ? { pending_input: { id: pending, transcript: text } } : {}),
       });
       transcription = committed.messages[0];
       await deliverAll(committed.messages);
       if (text.length === 0) {
-        // not retryable, as in every recognizer: the same recording would be heard the same way (docs/protocol-errors.md)
-        throw new VivaError('STT_FAILED', 'No speech was heard in the recording. Check the microphone and speak again, or type your answer.', {
-          retryable: false,
-          details: { reason: 'no_speech' },
-        });
+        throw noSpeechError();
       }
       candidateInput = { kind: 'answer', text };
     } else if (input.kind === 'text') {
@@ -564,6 +697,7 @@ export class InterviewCoordinator {
         follow_up: result.follow_up,
         cancelled: result.cancelled ?? false,
       },
+      ...(pending !== undefined ? { pending_input: { id: pending } } : {}),
     });
     this.options.metrics.observeStage('total', latency.total);
     await deliverAll(committed.messages);
@@ -669,6 +803,21 @@ export class InterviewCoordinator {
       clearTimeout(timer);
     }
   }
+}
+
+/** The audio of an audio turn, as the recognizer takes it. */
+export type TurnAudio = Extract<TurnInput, { kind: 'audio' }>['audio'];
+
+function pendingKey(sessionId: string, pendingId: string): string {
+  return `${sessionId}\u0000${pendingId}`;
+}
+
+function noSpeechError(): VivaError {
+  // not retryable, as in every recognizer: the same recording would be heard the same way (docs/protocol-errors.md)
+  return new VivaError('STT_FAILED', 'No speech was heard in the recording. Check the microphone and speak again, or type your answer.', {
+    retryable: false,
+    details: { reason: 'no_speech' },
+  });
 }
 
 function describeError(error: unknown): string {

@@ -68,7 +68,32 @@ export interface CommitRequest {
   patch?: SessionPatch;
   /** The turn to record; its number must be the session's turn_count + 1. */
   turn?: Omit<StoredTurn, 'created_at'>;
+  /**
+   * A pending input this commit advances, in the same transaction: with `transcript`, its transcription is
+   * among `messages` (the transcript is kept and the audio dropped); without, its turn is stored and the
+   * pending input is deleted. Nothing happens when it is no longer pending.
+   */
+  pending_input?: { id: string; transcript?: string | undefined } | undefined;
 }
+
+/**
+ * A candidate's committed utterance (docs/protocol.md §9) kept until its turn is stored, so a node that dies
+ * after `speech_stopped` loses nothing: the next process to hold the session transcribes and answers it.
+ */
+export interface PendingInput {
+  session_id: string;
+  /** Unique within the session; never sent to the client (a voice turn's messages carry no reply_to). */
+  id: string;
+  /** The utterance as a WAV file; empty once its transcription is stored. */
+  audio: Buffer;
+  duration_ms: number;
+  language: string | null;
+  /** Set (possibly empty) once the transcription message is stored: the recognizer is not asked again. */
+  transcript: string | null;
+  created_at: string;
+}
+
+export type NewPendingInput = Pick<PendingInput, 'session_id' | 'id' | 'audio' | 'duration_ms' | 'language'>;
 
 export interface CommitResult {
   session: SessionRecord;
@@ -97,6 +122,14 @@ export interface SessionStore {
   /** Durable messages sent in answer to the client input `inputId` (their `reply_to`), oldest first. */
   messagesForInput(sessionId: string, inputId: string): Promise<DurableMessage[]>;
   turns(sessionId: string): Promise<StoredTurn[]>;
+  /** Stores a committed utterance until its turn is stored (see PendingInput); its session must exist. */
+  addPendingInput(input: NewPendingInput): Promise<void>;
+  /** The session's pending inputs, oldest first; `withAudio` false leaves `audio` empty (a cheap existence check). */
+  pendingInputs(sessionId: string, withAudio?: boolean): Promise<PendingInput[]>;
+  /** Ids of sessions that have pending inputs (for recovery at start), at most `limit`. */
+  sessionsWithPendingInputs(limit: number): Promise<string[]>;
+  /** Deletes a pending input whose turn failed; returns whether it was there. */
+  dropPendingInput(sessionId: string, id: string): Promise<boolean>;
   /** Marks a turn's spoken reply as interrupted, with the words heard. Returns whether the turn exists. */
   markTurnHeard(sessionId: string, turn: number, heardText: string): Promise<boolean>;
   listSessions(options: { limit: number; offset: number }): Promise<SessionRecord[]>;

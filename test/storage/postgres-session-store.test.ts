@@ -31,7 +31,7 @@ function databaseUrl(): string {
 
 async function emptyStore(): Promise<PostgresSessionStore> {
   const store = await PostgresSessionStore.open(databaseUrl(), { poolSize: 4 });
-  await adminQuery('TRUNCATE sessions, messages, turns, progress_records, settings');
+  await adminQuery('TRUNCATE sessions, messages, turns, progress_records, settings, pending_inputs');
   return store;
 }
 

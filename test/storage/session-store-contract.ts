@@ -444,6 +444,61 @@ export function runSessionStoreContract(name: string, makeStore: MakeContractSto
       );
     });
 
+    describe('pending inputs (held voice utterances)', () => {
+      const wav = Buffer.from('RIFF\u0000\u0001fake wav bytes', 'latin1');
+
+      it(
+        'a pending input is kept in order with its audio until the commit of its turn deletes it, in the same commit',
+        withStore(async (context) => {
+          const { store } = context;
+          await store.createSession({ id: 'held-kept' });
+          await store.addPendingInput({ session_id: 'held-kept', id: 'voice-1', audio: wav, duration_ms: 1234.4, language: 'en' });
+          await store.addPendingInput({ session_id: 'held-kept', id: 'voice-2', audio: Buffer.from([1, 2, 3]), duration_ms: 50, language: null });
+          const listed = await store.pendingInputs('held-kept');
+          assert.deepEqual(listed.map((input) => [input.id, input.audio.equals(input.id === 'voice-1' ? wav : Buffer.from([1, 2, 3])), input.duration_ms, input.language, input.transcript]), [
+            ['voice-1', true, 1234, 'en', null],
+            ['voice-2', true, 50, null, null],
+          ]);
+          assert.match(listed[0]?.created_at ?? '', isoTimestamp);
+          assert.deepEqual((await store.pendingInputs('held-kept', false)).map((input) => input.audio.length), [0, 0], 'without audio on request');
+          assert.deepEqual(await store.sessionsWithPendingInputs(10), ['held-kept']);
+
+          // the transcription's commit keeps the transcript and drops the audio
+          await store.commit({ session_id: 'held-kept', messages: [transcription('held-kept', 'hello')], pending_input: { id: 'voice-1', transcript: 'hello' } });
+          const transcribed = (await store.pendingInputs('held-kept'))[0];
+          assert.equal(transcribed?.transcript, 'hello');
+          assert.equal(transcribed?.audio.length, 0);
+
+          // a failed commit leaves it pending
+          await assert.rejects(store.commit({ session_id: 'held-kept', messages: [aiResponse('held-kept', 'y', 5)], turn: turnOf(5, null), pending_input: { id: 'voice-1' } }));
+          assert.equal((await store.pendingInputs('held-kept')).length, 2);
+
+          await store.commit({ session_id: 'held-kept', messages: [aiResponse('held-kept', 'Go on', 1)], turn: turnOf(1, null), pending_input: { id: 'voice-1' } });
+          assert.deepEqual((await store.pendingInputs('held-kept')).map((input) => input.id), ['voice-2']);
+          if (context.reopen !== undefined) {
+            const reopened = await context.reopen();
+            assert.deepEqual((await reopened.pendingInputs('held-kept')).map((input) => [input.id, input.audio.length]), [['voice-2', 3]], 'kept across a restart');
+          }
+        }),
+      );
+
+      it(
+        'dropPendingInput deletes one; erasing the session deletes its pending inputs',
+        withStore(async ({ store }) => {
+          await store.createSession({ id: 'held-erased' });
+          await store.addPendingInput({ session_id: 'held-erased', id: 'voice-1', audio: wav, duration_ms: 10, language: null });
+          await store.addPendingInput({ session_id: 'held-erased', id: 'voice-2', audio: wav, duration_ms: 10, language: null });
+          assert.equal(await store.dropPendingInput('held-erased', 'voice-1'), true);
+          assert.equal(await store.dropPendingInput('held-erased', 'voice-1'), false);
+          assert.deepEqual((await store.pendingInputs('held-erased')).map((input) => input.id), ['voice-2']);
+          await assert.rejects(store.addPendingInput({ session_id: 'nobody', id: 'voice-1', audio: wav, duration_ms: 10, language: null }), Error, 'no such session');
+          assert.equal(await store.deleteSession('held-erased'), true);
+          assert.deepEqual(await store.pendingInputs('held-erased'), []);
+          assert.deepEqual(await store.sessionsWithPendingInputs(10), []);
+        }),
+      );
+    });
+
     describe('reading messages', () => {
       it(
         'messagesAfter returns seq > N in order and respects the limit',

@@ -65,12 +65,12 @@ describe('a hands-free voice turn: streamed speech in, the reply spoken back', (
     assert.deepEqual(started.data.output, { voice: 'alloy', format: 'pcm16', sample_rate: 24000 });
 
     const before = fake.transcriptionRequests.length;
-    // a 500 ms pause inside the answer is shorter than silence_ms: one turn, not two
-    await streamAudio(client, Buffer.concat([silencePcm(400), first, silencePcm(500), second, silencePcm(1200)]), { chunkMs: 40 });
+    // a pause inside the answer shorter than silence_ms (espeak-ng's own 350 ms after the words, then 300 ms): one turn, not two
+    await streamAudio(client, Buffer.concat([silencePcm(400), first, silencePcm(300), second, silencePcm(1200)]), { chunkMs: 40 });
     const speechStarted = await client.next('speech_started');
     assert.ok(speechStarted.data.audio_start_ms >= 300 && speechStarted.data.audio_start_ms <= 700, `speech began near 400 ms, got ${speechStarted.data.audio_start_ms}`);
     const stopped = await client.next('speech_stopped');
-    const spokenEndMs = 400 + ((first.length + second.length) / 32) + 500;
+    const spokenEndMs = 400 + ((first.length + second.length) / 32) + 300;
     assert.ok(Math.abs(stopped.data.audio_end_ms - spokenEndMs) < 400, `speech ended near ${spokenEndMs} ms, got ${stopped.data.audio_end_ms}`);
 
     const transcription = await client.next('transcription');

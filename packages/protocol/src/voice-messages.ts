@@ -48,8 +48,10 @@ export const voiceStartDataSchema = z.object({
 export type VoiceStartData = z.infer<typeof voiceStartDataSchema>;
 
 /** Base64 as sent by browsers and Node alike; the length check is on the decoded bytes, in the gateway. */
+export const AUDIO_BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
+
 export const audioAppendDataSchema = z.object({
-  audio: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'audio must be base64 of raw PCM16 samples'),
+  audio: z.string().regex(AUDIO_BASE64_PATTERN, 'audio must be base64 of raw PCM16 samples'),
 });
 
 export const playbackTruncateDataSchema = z.object({

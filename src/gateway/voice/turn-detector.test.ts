@@ -29,6 +29,16 @@ describe('TurnDetector', () => {
     assert.equal(stopped.frame, 39, 'ten silent frames after the last speech frame');
   });
 
+  it("counts the detector's hangover as silence: the turn ends silence_ms after speech ended", () => {
+    // the detector still says speech for 5 frames (100 ms) after the speech: they count toward the 300 ms
+    const events = feed(new TurnDetector(300, 100), `${'#'.repeat(20)}${'.'.repeat(12)}`);
+    const stopped = events[1];
+    assert.ok(stopped?.type === 'speech_stopped');
+    assert.equal(stopped.frame, 29, '10 silent frames (200 ms) after the hangover');
+    assert.equal(stopped.trailing_silence_ms, 300);
+    assert.equal(stopped.audio_end_ms, 300, 'speech ended where the hangover began');
+  });
+
   it('waits longer after a pause that sounds unfinished', () => {
     const detector = new TurnDetector(400);
     feed(detector, '#'.repeat(10));

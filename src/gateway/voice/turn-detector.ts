@@ -6,7 +6,9 @@ import { VAD_FRAME_MS } from '../../audio/webrtc-vad.js';
  *
  * - Speech starts when 4 of the last 6 frames are speech (80 ms within 120 ms): a click or a cough of one
  *   or two frames neither starts a turn nor interrupts the interviewer.
- * - The turn ends after `silenceMs` without speech. A pause that sounds unfinished (the interim transcript
+ * - The turn ends after `silenceMs` without speech, counted from where speech ended: the detector's own
+ *   hangover (`hangoverMs`, frames it still calls speech after speech) counts as silence.
+ * - A pause that sounds unfinished (the interim transcript
  *   ends with "and", "so", "um", a comma, 然后, 就是…) gets a longer wait, so a candidate thinking aloud is
  *   not cut off mid-answer.
  */
@@ -32,7 +34,12 @@ export class TurnDetector {
   /** The transcript so far of the utterance in progress (interim), for the unfinished-pause rule. */
   partialTranscript = '';
 
-  constructor(private readonly silenceMs: number) {}
+  private startMs = 0;
+
+  constructor(
+    private readonly silenceMs: number,
+    private readonly hangoverMs = 0,
+  ) {}
 
   get inSpeech(): boolean {
     return this.speaking;
@@ -43,9 +50,9 @@ export class TurnDetector {
     return this.framesSeen * VAD_FRAME_MS;
   }
 
-  /** Milliseconds of silence after the last speech frame. */
+  /** Milliseconds of silence after speech ended: the silent frames and the hangover before them. */
   get trailingSilenceMs(): number {
-    return this.silentFrames * VAD_FRAME_MS;
+    return this.silentFrames === 0 ? 0 : this.silentFrames * VAD_FRAME_MS + this.hangoverMs;
   }
 
   /** The silence that ends the turn now: longer after an unfinished-sounding pause. */
@@ -73,6 +80,7 @@ export class TurnDetector {
       const firstVoiced = this.recent.indexOf(true);
       const startMs = frameEnd - (this.recent.length - firstVoiced) * VAD_FRAME_MS;
       this.recent.length = 0;
+      this.startMs = startMs;
       return { type: 'speech_started', audio_start_ms: startMs };
     }
     if (this.trailingSilenceMs < this.endOfTurnSilenceMs) return null;
@@ -81,7 +89,8 @@ export class TurnDetector {
 
   /** Ends the turn now (audio_commit), whether or not speech was heard. */
   stop(): TurnEvent & { type: 'speech_stopped' } {
-    const event = { type: 'speech_stopped' as const, audio_end_ms: this.speaking ? this.lastVoicedEndMs : this.nowMs, trailing_silence_ms: this.speaking ? this.trailingSilenceMs : 0 };
+    const speechEndMs = this.silentFrames === 0 ? this.lastVoicedEndMs : Math.max(this.startMs, this.lastVoicedEndMs - this.hangoverMs);
+    const event = { type: 'speech_stopped' as const, audio_end_ms: this.speaking ? speechEndMs : this.nowMs, trailing_silence_ms: this.speaking ? this.trailingSilenceMs : 0 };
     this.reset();
     return event;
   }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { LinearResampler, pcm16DurationMs, pcm16Samples, pcm16ToWav } from '../../audio/pcm16.js';
-import { VAD_FRAME_SAMPLES, VAD_SAMPLE_RATE, type WebRtcVad } from '../../audio/webrtc-vad.js';
-import type { InterviewCoordinator, TurnInput, VoiceTurnHooks } from '../../interview/interview-coordinator.js';
+import { VAD_FRAME_SAMPLES, VAD_HANGOVER_MS, VAD_SAMPLE_RATE, type WebRtcVad } from '../../audio/webrtc-vad.js';
+import { PendingInputSettled, type InterviewCoordinator, type TurnAudio, type VoiceTurnHooks } from '../../interview/interview-coordinator.js';
 import type { SpeechRecognizer, SpeechSynthesizer } from '../../interview/interview-ports.js';
 import type { VoiceStage } from '../../observability/metrics.js';
 import { serverMessage, type ServerMessage } from '@viva/protocol/server-messages.js';
@@ -66,6 +66,8 @@ export class VoiceStream {
   private silenceMs = 0;
   private nudged = false;
   private turnsRunning = 0;
+  /** The storing of the newest committed utterance, until its speech_stopped is sent. */
+  private acknowledging: Promise<void> | undefined;
   private readonly speakers: ReplySpeaker[] = [];
   /** Speakers of replies this stream did not start (text or HTTP turns), fed from what the connection is sent. */
   private readonly followed = new WeakSet<ReplySpeaker>();
@@ -75,7 +77,7 @@ export class VoiceStream {
     const input = options.input;
     const pushToTalk = input?.turn_detection === null;
     this.buffer = input ? new UtteranceBuffer(input.sample_rate, pushToTalk ? PUSH_TO_TALK_PREFIX_MS : PREFIX_MS, MAX_UTTERANCE_MS) : null;
-    this.detector = input ? new TurnDetector(input.turn_detection?.silence_ms ?? MAX_UTTERANCE_MS) : null;
+    this.detector = input ? new TurnDetector(input.turn_detection?.silence_ms ?? MAX_UTTERANCE_MS, VAD_HANGOVER_MS) : null;
     this.toVadRate = input && input.sample_rate !== VAD_SAMPLE_RATE ? new LinearResampler(input.sample_rate, VAD_SAMPLE_RATE) : null;
   }
 
@@ -214,7 +216,7 @@ export class VoiceStream {
       this.silenceMs = 0;
       this.nudged = false;
       if (detection === null) return;
-      this.options.send(serverMessage('speech_started', this.options.sessionId, { audio_start_ms: Math.round(event.audio_start_ms) }));
+      this.sendInOrder(serverMessage('speech_started', this.options.sessionId, { audio_start_ms: Math.round(event.audio_start_ms) }));
       if (detection.interrupt_response) this.bargeIn();
       return;
     }
@@ -236,8 +238,8 @@ export class VoiceStream {
     if (buffer === null) return;
     const pcm = buffer.take();
     const trailingSilenceMs = event?.trailing_silence_ms ?? 0;
+    const heardSpeech = this.heardSpeech;
     this.forgetUtterance();
-    this.options.send(serverMessage('speech_stopped', this.options.sessionId, { audio_end_ms: Math.round(event?.audio_end_ms ?? this.streamMs) }));
     if (trailingSilenceMs > 0) this.options.observe('vad_end_of_turn', trailingSilenceMs);
     const detectedAt = performance.now();
     const speechEndedAt = detectedAt - trailingSilenceMs;
@@ -254,33 +256,69 @@ export class VoiceStream {
       },
     };
     const sampleRate = buffer.sampleRate;
-    const input: TurnInput = {
-      kind: 'audio',
-      audio: { audio: pcm16ToWav(pcm, sampleRate), format: 'wav', file_name: 'speech.wav', mime_type: 'audio/wav', duration_ms: Math.round(pcm16DurationMs(pcm.length, sampleRate)) },
-      language: this.options.output?.language,
-      voice: hooks,
+    const audio: TurnAudio = {
+      audio: pcm16ToWav(pcm, sampleRate),
+      format: 'wav',
+      file_name: 'speech.wav',
+      mime_type: 'audio/wav',
+      duration_ms: Math.round(pcm16DurationMs(pcm.length, sampleRate)),
+      // the detector heard speech: no second scan for silence (push-to-talk without speech is measured)
+      ...(heardSpeech ? { silent: false } : {}),
     };
+    const language = this.options.output?.language;
+    const { coordinator, recognizer, sessionId } = this.options;
+    // transcribing starts now, while the utterance is stored and the turn waits for its place in the session
+    const transcribing = new AbortController();
+    const transcription = recognizer.transcribe({ ...audio, language, abortSignal: transcribing.signal, session_id: sessionId });
+    // when the turn never runs, nobody waits for it
+    transcription.catch(() => undefined);
+    const early = { result: transcription, abort: (reason: unknown) => transcribing.abort(reason) };
+    const speechStopped = serverMessage('speech_stopped', sessionId, { audio_end_ms: Math.round(event?.audio_end_ms ?? this.streamMs) });
     this.turnsRunning += 1;
-    this.options.coordinator
-      .processInput(this.options.sessionId, input, {
-        reply: (message) => this.options.send(message),
-        observe: (message) => {
-          if (message.type === 'transcription') this.options.observe('stt', performance.now() - detectedAt);
-          else if (message.type === 'status' && message.data.state === 'thinking') thinkingAt = performance.now();
-          else if (message.type === 'ai_response_delta') {
-            if (firstToken && thinkingAt !== undefined) this.options.observe('model_first_token', performance.now() - thinkingAt);
-            firstToken = false;
-            speaker?.addText(message.data.turn, message.data.delta);
-          }
-        },
-      })
+    // the utterance is stored before speech_stopped acknowledges it, so a node that dies from then on loses nothing
+    const held = coordinator.holdUtterance(sessionId, audio, language);
+    const acknowledged = held.then(
+      () => this.options.send(speechStopped),
+      () => undefined,
+    );
+    this.acknowledging = acknowledged;
+    void acknowledged.then(() => {
+      if (this.acknowledging === acknowledged) this.acknowledging = undefined;
+    });
+    held
+      .then((pending) =>
+        coordinator.processInput(sessionId, { kind: 'audio', audio, language, voice: hooks, pending, transcription: early }, {
+          reply: (message) => this.options.send(message),
+          observe: (message) => {
+            if (message.type === 'transcription') this.options.observe('stt', performance.now() - detectedAt);
+            else if (message.type === 'status' && message.data.state === 'thinking') thinkingAt = performance.now();
+            else if (message.type === 'ai_response_delta') {
+              if (firstToken && thinkingAt !== undefined) this.options.observe('model_first_token', performance.now() - thinkingAt);
+              firstToken = false;
+              speaker?.addText(message.data.turn, message.data.delta);
+            }
+          },
+        }),
+      )
       .catch((error: unknown) => {
         speaker?.stop();
+        transcribing.abort();
+        // answered already by resumePendingInputs (this connection reconnected meanwhile): its messages went out
+        if (error instanceof PendingInputSettled) return;
         this.options.reportError(error);
       })
       .finally(() => {
         this.turnsRunning -= 1;
       });
+  }
+
+  /** Sends a turn event after the acknowledgement of the utterance before it, whose storing may still run. */
+  private sendInOrder(message: ServerMessage): void {
+    if (this.acknowledging === undefined) {
+      this.options.send(message);
+      return;
+    }
+    this.acknowledging = this.acknowledging.then(() => this.options.send(message));
   }
 
   private newSpeaker(): ReplySpeaker | undefined {
@@ -320,6 +358,8 @@ export class VoiceStream {
         file_name: 'speech.wav',
         mime_type: 'audio/wav',
         duration_ms: Math.round(utteranceMs),
+        // the detector heard speech: the recognizer need not scan the audio for silence again
+        silent: false,
         language: this.options.output?.language,
         abortSignal: controller.signal,
         session_id: this.options.sessionId,

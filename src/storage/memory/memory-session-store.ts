@@ -2,7 +2,9 @@
 import type {
   CommitRequest,
   CommitResult,
+  NewPendingInput,
   NewSession,
+  PendingInput,
   SessionPatch,
   SessionRecord,
   SessionStore,
@@ -28,6 +30,8 @@ interface StoredSession {
   /** Index i holds seq i + 1: commit only ever appends. */
   messages: DurableMessage[];
   turns: StoredTurn[];
+  /** Committed utterances whose turns are not stored yet, oldest first. */
+  pending: PendingInput[];
 }
 
 export interface MemorySessionStoreOptions {
@@ -61,7 +65,7 @@ export class MemorySessionStore implements SessionStore {
     if (existing !== undefined) return { session: cloneJson(existing.record), created: false };
     if (this.#erased.has(init.id)) throw erasedSessionError(init.id);
     const record = newSessionRecord(init, this.#timestamp());
-    this.#sessions.set(init.id, { record, messages: [], turns: [] });
+    this.#sessions.set(init.id, { record, messages: [], turns: [], pending: [] });
     return { session: cloneJson(record), created: true };
   }
 
@@ -84,6 +88,13 @@ export class MemorySessionStore implements SessionStore {
     stored.messages.push(...plan.messages);
     if (plan.turn !== null) stored.turns.push(plan.turn);
     stored.record = plan.session;
+    const advanced = request.pending_input;
+    if (advanced !== undefined) {
+      const index = stored.pending.findIndex((input) => input.id === advanced.id);
+      const input = stored.pending[index];
+      if (input !== undefined && advanced.transcript !== undefined) stored.pending[index] = { ...input, audio: Buffer.alloc(0), transcript: advanced.transcript };
+      else if (input !== undefined) stored.pending.splice(index, 1);
+    }
     return { session: cloneJson(plan.session), messages: cloneJson(plan.messages) };
   }
 
@@ -104,6 +115,39 @@ export class MemorySessionStore implements SessionStore {
   async turns(sessionId: string): Promise<StoredTurn[]> {
     this.#assertOpen();
     return cloneJson(this.#sessions.get(sessionId)?.turns ?? []);
+  }
+
+  async addPendingInput(input: NewPendingInput): Promise<void> {
+    const stored = this.#require(input.session_id);
+    if (stored.pending.some((pending) => pending.id === input.id)) throw new Error(`pending input ${input.id} exists already`);
+    stored.pending.push({
+      ...input,
+      audio: Buffer.from(input.audio),
+      duration_ms: Math.max(0, Math.round(input.duration_ms)),
+      transcript: null,
+      created_at: this.#timestamp(),
+    });
+  }
+
+  async pendingInputs(sessionId: string, withAudio = true): Promise<PendingInput[]> {
+    this.#assertOpen();
+    const pending = this.#sessions.get(sessionId)?.pending ?? [];
+    return pending.map((input) => ({ ...input, audio: withAudio ? Buffer.from(input.audio) : Buffer.alloc(0) }));
+  }
+
+  async sessionsWithPendingInputs(limit: number): Promise<string[]> {
+    this.#assertOpen();
+    const ids = [...this.#sessions].filter(([, stored]) => stored.pending.length > 0).map(([id]) => id);
+    return ids.slice(0, normalizeLimit(limit));
+  }
+
+  async dropPendingInput(sessionId: string, id: string): Promise<boolean> {
+    this.#assertOpen();
+    const pending = this.#sessions.get(sessionId)?.pending;
+    const index = pending?.findIndex((input) => input.id === id) ?? -1;
+    if (pending === undefined || index < 0) return false;
+    pending.splice(index, 1);
+    return true;
   }
 
   async markTurnHeard(sessionId: string, turn: number, heardText: string): Promise<boolean> {

@@ -127,6 +127,25 @@ export const postgresMigrations: readonly PostgresMigration[] = [
         WHERE (progress::json -> 'records') IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'pending inputs: committed voice utterances whose turns are not stored yet',
+    // a row lives from speech_stopped until its turn is stored (same transaction), so a node killed in
+    // between loses nothing; position keeps a session's utterances in the order they were committed
+    sql: `
+      CREATE TABLE pending_inputs (
+        position bigserial PRIMARY KEY,
+        session_id text COLLATE "C" NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        id text COLLATE "C" NOT NULL,
+        audio bytea NOT NULL,
+        duration_ms integer NOT NULL CHECK (duration_ms >= 0),
+        language text,
+        transcript text,
+        created_at timestamptz NOT NULL,
+        UNIQUE (session_id, id)
+      );
+    `,
+  },
 ];
 
 /**

@@ -4,7 +4,9 @@ import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import type {
   CommitRequest,
   CommitResult,
+  NewPendingInput,
   NewSession,
+  PendingInput,
   SessionPatch,
   SessionRecord,
   SessionStore,
@@ -316,6 +318,16 @@ export class PostgresSessionStore implements SessionStore {
         records.texts,
         records.keep,
       ]));
+      const advanced = clean.pending_input;
+      if (advanced !== undefined) {
+        await (advanced.transcript === undefined
+          ? client.query('DELETE FROM pending_inputs WHERE session_id = $1 AND id = $2', [plan.session.id, advanced.id])
+          : client.query("UPDATE pending_inputs SET transcript = $1, audio = ''::bytea WHERE session_id = $2 AND id = $3", [
+              withoutNul(advanced.transcript),
+              plan.session.id,
+              advanced.id,
+            ]));
+      }
       return { session: plan.session, messages: plan.messages };
     });
     return { session: rememberWritten(committed.session), messages: committed.messages };
@@ -344,6 +356,32 @@ export class PostgresSessionStore implements SessionStore {
       [sessionId],
     );
     return rows.map(turnFromRow);
+  }
+
+  async addPendingInput(input: NewPendingInput): Promise<void> {
+    await this.#query(
+      `INSERT INTO pending_inputs (session_id, id, audio, duration_ms, language, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [input.session_id, input.id, input.audio, Math.max(0, Math.round(input.duration_ms)), withoutNul(input.language), this.#timestamp()],
+    );
+  }
+
+  async pendingInputs(sessionId: string, withAudio = true): Promise<PendingInput[]> {
+    const { rows } = await this.#query<PendingInput>(
+      `SELECT session_id, id, ${withAudio ? 'audio' : "''::bytea AS audio"}, duration_ms, language, transcript, ${iso('created_at')}
+       FROM pending_inputs WHERE session_id = $1 ORDER BY position`,
+      [sessionId],
+    );
+    return rows;
+  }
+
+  async sessionsWithPendingInputs(limit: number): Promise<string[]> {
+    const { rows } = await this.#query<{ session_id: string }>('SELECT DISTINCT session_id FROM pending_inputs LIMIT $1', [normalizeLimit(limit) ?? null]);
+    return rows.map((row) => row.session_id);
+  }
+
+  async dropPendingInput(sessionId: string, id: string): Promise<boolean> {
+    const result = await this.#query('DELETE FROM pending_inputs WHERE session_id = $1 AND id = $2', [sessionId, id]);
+    return (result.rowCount ?? 0) > 0;
   }
 
   async markTurnHeard(sessionId: string, turn: number, heardText: string): Promise<boolean> {

@@ -122,6 +122,24 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX templates_by_created ON templates (created_at DESC, id);
     `,
   },
+  {
+    version: 6,
+    name: 'pending inputs: committed voice utterances whose turns are not stored yet',
+    // a row lives from speech_stopped until its turn is stored (same transaction), so a process killed in
+    // between loses nothing; the rowid keeps a session's utterances in the order they were committed
+    sql: `
+      CREATE TABLE pending_inputs (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        audio BLOB NOT NULL,
+        duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+        language TEXT,
+        transcript TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (session_id, id)
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import type {
   CommitRequest,
   CommitResult,
+  NewPendingInput,
   NewSession,
+  PendingInput,
   SessionPatch,
   SessionRecord,
   SessionStore,
@@ -29,6 +31,7 @@ import {
 import type { AnswerRecord, InterviewProgress } from '../../interview/interview-types.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { preparePendingInputStatements, type PendingInputStatements } from './sqlite-pending-inputs.js';
 import { prepareRecruitingStatements, type RecruitingStatements } from './sqlite-recruiting.js';
 import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from '../../interview/interview-templates.js';
 import { patchTemplate, templateToRow } from '../template-rows.js';
@@ -168,6 +171,7 @@ export class SqliteSessionStore implements SessionStore {
   readonly #db: Database.Database;
   readonly #statements: Statements;
   readonly #recruiting: RecruitingStatements;
+  readonly #pending: PendingInputStatements;
   readonly #writes: GroupCommit;
   readonly #hot: HotSessionCache;
   readonly #now: () => Date;
@@ -210,6 +214,7 @@ export class SqliteSessionStore implements SessionStore {
     this.#db = db;
     this.#statements = prepareStatements(db);
     this.#recruiting = prepareRecruitingStatements(db, sessionColumns);
+    this.#pending = preparePendingInputStatements(db);
     this.#hot = new HotSessionCache(options.hotSessions ?? 1000);
     this.#dataVersion = this.#statements.dataVersion.get() ?? 0;
     this.#writes = new GroupCommit(db, {
@@ -267,6 +272,7 @@ export class SqliteSessionStore implements SessionStore {
         this.#statements.updateSession.run(this.#sessionRow(plan.session));
       }
       this.#writeProgressRecords(plan.session, current.record.progress.records);
+      if (request.pending_input !== undefined) this.#pending.advance(plan.session.id, request.pending_input);
       // last: the cache changes only once every statement of the savepoint has succeeded
       const turns = current.turns;
       const inputIds = current.inputIds;
@@ -303,6 +309,22 @@ export class SqliteSessionStore implements SessionStore {
     entry.turns ??= this.#statements.turns.all(sessionId).map((row) => deepFreeze(turnFromRow(row)));
     // a fresh array: callers may sort or append; the turns themselves are frozen
     return [...entry.turns];
+  }
+
+  async addPendingInput(input: NewPendingInput): Promise<void> {
+    return this.#writes.run(() => this.#pending.add(input, this.#timestamp()));
+  }
+
+  async pendingInputs(sessionId: string, withAudio = true): Promise<PendingInput[]> {
+    return this.#pending.list(sessionId, withAudio);
+  }
+
+  async sessionsWithPendingInputs(limit: number): Promise<string[]> {
+    return this.#pending.sessions(normalizeLimit(limit) ?? -1);
+  }
+
+  async dropPendingInput(sessionId: string, id: string): Promise<boolean> {
+    return this.#writes.run(() => this.#pending.drop(sessionId, id));
   }
 
   async markTurnHeard(sessionId: string, turn: number, heardText: string): Promise<boolean> {
