@@ -36,6 +36,8 @@ export interface BenchOptions {
   voiceDurationMs: number;
   /** Run only the voice scenario. */
   voiceOnly: boolean;
+  /** Start every voice candidate at once, so their ends of turn coincide (the worst case). */
+  voiceInStep: boolean;
 }
 
 const LIMITS = {
@@ -64,6 +66,8 @@ const HELP = `npm run bench -- [options]
   --voice-candidates 50       hands-free voice candidates of the voice scenario, 0 to skip (env BENCH_VOICE_CANDIDATES)
   --voice-duration-ms 20000   how long the voice candidates talk (env BENCH_VOICE_DURATION_MS)
   --voice-only                run only the voice scenario
+  --voice-in-step             start the voice candidates together, so all their turns end at once (worst case);
+                              by default their starts are spread over one utterance
   --output bench/results/latest.json
   --attack                    instead: normal candidates alone, then beside adversarial senders (crafted audio,
                               deep JSON, a flood, 10,000-digit answers); p99 and the server's worst event-loop
@@ -89,6 +93,7 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
       'voice-candidates': { type: 'string' },
       'voice-duration-ms': { type: 'string' },
       'voice-only': { type: 'boolean', default: false },
+      'voice-in-step': { type: 'boolean', default: false },
       output: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -130,6 +135,7 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
       { min: 2_000, max: 600_000 },
     ),
     voiceOnly: values['voice-only'] === true,
+    voiceInStep: values['voice-in-step'] === true,
   };
 }
 

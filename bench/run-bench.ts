@@ -297,6 +297,7 @@ function printVoice(voice: VoiceBenchResult): void {
   const delays = VOICE_PROVIDER_DELAYS;
   out();
   out(`Voice: ${voice.candidates} hands-free candidates for ${voice.durationMs / 1000} s, ${voice.turns} turns (${voice.bargeIns} barge-ins); fake providers: STT ${delays.sttMs} ms, first token ${delays.firstTokenMs} ms, first audio ${delays.ttsFirstAudioMs} ms.`);
+  out(voice.inStep ? '  candidates started together: every turn ends at the same instant (worst case)' : '  candidates started spread over one utterance, as people do not all stop talking at once (--voice-in-step: together)');
   out(row('added by Viva (end of speech → first audio)', voice.addedMs, VOICE_TARGETS.addedP99Ms));
   out(row('  of which after the end of turn', voice.addedAfterEndOfTurnMs));
   out(row('    speech_stopped → transcription', voice.hopsMs.toTranscription));
@@ -378,6 +379,7 @@ async function main(): Promise<void> {
             voiceSpawnedAt = server.spawnedAt;
           },
           voiceProfileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${voiceProfileDirectory}`] : [],
+          options.voiceInStep,
         )
       : undefined;
   if (voice && voiceProfileDirectory) {

@@ -35,6 +35,8 @@ export const VOICE_TARGETS = { addedP99Ms: 80, bargeInP99Ms: 150 } as const;
 
 export interface VoiceBenchResult {
   candidates: number;
+  /** Whether every candidate started at once (their ends of speech together), or spread over one utterance. */
+  inStep: boolean;
   durationMs: number;
   turns: number;
   bargeIns: number;
@@ -77,6 +79,7 @@ export async function runVoiceBench(
   log: (line: string) => void,
   onServer: (server: { spawnedAt: number }) => void = () => undefined,
   nodeFlags: string[] = [],
+  inStep = false,
 ): Promise<VoiceBenchResult> {
   const providers = await startServer({
     name: 'fake providers',
@@ -131,7 +134,9 @@ export async function runVoiceBench(
     const endAt = performance.now() + durationMs;
     await Promise.all(
       Array.from({ length: candidates }, (_, index) =>
-        candidate(index, httpBase, server.wsBase, utterance, { startMs: speechStartMs, endMs: speechEndMs }, endAt, samples).catch((error: unknown) => {
+        // people do not all stop talking at the same instant: by default the candidates start spread over one
+        // utterance; in step (--voice-in-step), fifty ends of turn land together, the worst case
+        candidate(index, httpBase, server.wsBase, utterance, { startMs: speechStartMs, endMs: speechEndMs }, endAt, samples, inStep ? 0 : (index / candidates) * (utterance.length / 32)).catch((error: unknown) => {
           samples.errors.push(error instanceof Error ? error.message : String(error));
         }),
       ),
@@ -141,6 +146,7 @@ export async function runVoiceBench(
     const audioSeconds = samples.audioBytes / 32_000;
     return {
       candidates,
+      inStep,
       durationMs,
       turns: samples.turns,
       bargeIns: samples.bargeIns,
@@ -187,7 +193,17 @@ interface SpeechSpan {
   endMs: number;
 }
 
-async function candidate(index: number, httpBase: string, wsBase: string, utterance: Buffer, speech: SpeechSpan, endAt: number, samples: Samples): Promise<void> {
+async function candidate(
+  index: number,
+  httpBase: string,
+  wsBase: string,
+  utterance: Buffer,
+  speech: SpeechSpan,
+  endAt: number,
+  samples: Samples,
+  phaseMs: number,
+): Promise<void> {
+  if (phaseMs > 0) await new Promise((resolve) => setTimeout(resolve, phaseMs));
   const started = await fetch(`${httpBase}/api/v1/interview/start`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
