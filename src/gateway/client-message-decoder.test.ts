@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { clientEnvelopeSchema } from '@viva/protocol/client-messages.js';
 import { errorCodeList } from '@viva/protocol/error-codes.js';
+import { audioAppendDataSchema } from '@viva/protocol/voice-messages.js';
 import { decodeClientMessage } from './client-message-decoder.js';
 
 const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'type', 'data', 'id');
@@ -48,5 +50,33 @@ describe('decodeClientMessage under fuzzing', () => {
     assert.equal(result.ok, true);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
+  });
+});
+
+/** What the zod schemas alone make of an audio_append frame: the message, or 'rejected'. */
+function audioAppendBySchemas(frame: string): unknown {
+  const envelope = clientEnvelopeSchema.safeParse(JSON.parse(frame));
+  if (!envelope.success) return 'rejected';
+  const data = audioAppendDataSchema.safeParse(envelope.data.data ?? {});
+  return data.success ? { type: 'audio_append', id: envelope.data.id, data: data.data } : 'rejected';
+}
+
+describe('decodeClientMessage on audio_append (checked without zod when well formed)', () => {
+  it('accepts exactly what the schemas accept, and returns what they return', () => {
+    const base64 = fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64'));
+    const audio = fc.oneof(base64, fc.string({ maxLength: 40 }), base64.map((text) => `${text}!`), anyJson);
+    const data = fc.oneof(fc.record({ audio, extra: anyJson }, { requiredKeys: [] }), anyJson);
+    const frame = fc
+      .record({ type: fc.constant('audio_append'), id: fc.oneof(fc.string({ maxLength: 70 }), anyJson), session_id: anyJson, data }, { requiredKeys: ['type'] })
+      .map((value) => JSON.stringify(value));
+    fc.assert(
+      fc.property(frame, (value) => {
+        const expected = audioAppendBySchemas(value);
+        const result = decodeClientMessage(value);
+        if (expected === 'rejected') assert.equal(result.ok, false, value);
+        else assert.deepEqual(result.ok ? result.message : result.error, expected, value);
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });
