@@ -66,7 +66,7 @@ function recycledConcern(language: InterviewSnapshot['settings']['language'], re
 /** Quotes from the main answers first, so evidence usually comes from each question's `answer` itself. */
 function evidenceFrom(scored: readonly ScoredRecord[]): string[] {
   // evidence is what earned credit: never a recycled, off-topic or weak answer
-  const answered = scored.filter(({ result }) => result.status === 'answered' && !result.recycled && (result.score ?? 1) >= 3);
+  const answered = scored.filter(({ result }) => result.status === 'answered' && earnedCredit(result));
   const fromAnswers = answered.flatMap(({ record }) => pickEvidenceQuotes(record.answer, 2));
   const fromFollowUps =
     fromAnswers.length > 0
@@ -201,7 +201,7 @@ export function evaluateInterview(snapshot: InterviewSnapshot): InterviewReport 
   };
 }
 
-/** Whether an answer may stand behind a strength: on topic, given to this question only, scored 3 or more. */
+/** Whether an answer may stand behind evidence or a strength: given to this question only, scored 3 or more. */
 function earnedCredit(result: QuestionScore): boolean {
   return !result.recycled && (result.score ?? 1) >= 3;
 }
