@@ -1,5 +1,5 @@
 import { normalizeLevel } from '../interview-settings.js';
-import type { InterviewSettings } from '../interview-types.js';
+import type { InterviewPlan, InterviewSettings } from '../interview-types.js';
 
 /**
  * The job settings that define a structured interview's plan: role, level, language, job description,
@@ -16,4 +16,24 @@ export function jobKey(settings: InterviewSettings): string {
     // only a template's focus adds a field, so keys (and seeds) of jobs without one stay as they were
     ...(settings.focus === undefined ? [] : [settings.focus]),
   ]);
+}
+
+/**
+ * Plans kept per job (a key from jobKey), for planners that make a job's plan once and hand it to every
+ * candidate. Past `limit` jobs the oldest is dropped; asked again, its plan is made again, the same.
+ */
+export class PlansByJob {
+  readonly #plans = new Map<string, InterviewPlan>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): InterviewPlan | undefined {
+    return this.#plans.get(key);
+  }
+
+  remember(key: string, plan: InterviewPlan): void {
+    const oldest = this.#plans.keys().next();
+    if (this.#plans.size >= this.limit && oldest.done !== true) this.#plans.delete(oldest.value);
+    this.#plans.set(key, plan);
+  }
 }

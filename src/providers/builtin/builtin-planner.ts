@@ -1,6 +1,6 @@
 import type { InterviewPlanner, PlanRequest } from '../../interview/interview-ports.js';
 import type { InterviewPlan, InterviewSettings } from '../../interview/interview-types.js';
-import { jobKey } from '../../interview/rules/job-key.js';
+import { PlansByJob, jobKey } from '../../interview/rules/job-key.js';
 import { buildInterviewPlan } from './plan-builder.js';
 
 /** Jobs whose plans are kept; past it the oldest is dropped (and rebuilt, identically, when asked again). */
@@ -14,7 +14,7 @@ const MAX_CACHED_JOBS = 500;
  */
 export class BuiltinPlanner implements InterviewPlanner {
   readonly provider = 'builtin';
-  readonly #plans = new Map<string, InterviewPlan>();
+  readonly #plans = new PlansByJob(MAX_CACHED_JOBS);
 
   plan(request: PlanRequest): Promise<InterviewPlan> {
     request.abortSignal?.throwIfAborted();
@@ -27,8 +27,7 @@ export class BuiltinPlanner implements InterviewPlanner {
     const cached = this.#plans.get(key);
     if (cached !== undefined) return cached;
     const plan = deepFreeze(buildInterviewPlan(sessionId, settings));
-    if (this.#plans.size >= MAX_CACHED_JOBS) this.#plans.delete(this.#plans.keys().next().value as string);
-    this.#plans.set(key, plan);
+    this.#plans.remember(key, plan);
     return plan;
   }
 }

@@ -1,7 +1,7 @@
 import type { InterviewPlanner, PlanRequest } from '../../interview/interview-ports.js';
 import { normalizeLevel } from '../../interview/interview-settings.js';
 import type { InterviewPlan, StageName } from '../../interview/interview-types.js';
-import { jobKey } from '../../interview/rules/job-key.js';
+import { PlansByJob, jobKey } from '../../interview/rules/job-key.js';
 import { matchRoleTrack } from '../../interview/rules/role-track.js';
 import { QUESTION_STAGE_ORDER, allocateStages } from '../../interview/rules/stage-allocation.js';
 import type { LanguageModel, ModelMessage } from '../language-model.js';
@@ -56,15 +56,14 @@ export class ModelPlanner implements InterviewPlanner {
     this.provider = model.provider;
   }
 
-  private readonly plans = new Map<string, InterviewPlan>();
+  private readonly plans = new PlansByJob(MAX_CACHED_PLANS);
 
   async plan(request: PlanRequest): Promise<InterviewPlan> {
     const key = jobKey(request.settings);
     const cached = this.plans.get(key);
     if (cached !== undefined) return structuredClone(cached);
     const plan = await this.writePlan(request);
-    if (this.plans.size >= MAX_CACHED_PLANS) this.plans.delete(this.plans.keys().next().value ?? '');
-    this.plans.set(key, plan);
+    this.plans.remember(key, plan);
     return structuredClone(plan);
   }
 
