@@ -307,6 +307,7 @@ function printVoice(voice: VoiceBenchResult): void {
   out(row('barge-in reaction (onset → speech_started)', voice.bargeInReactionMs, VOICE_TARGETS.bargeInP99Ms));
   out(`  server CPU: ${voice.serverCpuMsPerAudioSecond.toFixed(1)} ms per second of streamed audio (${voice.audioSeconds.toFixed(0)} s streamed)`);
   out(row('the bench itself: chunks sent late', voice.chunkLateMs) + `; its event loop delay p99 ${voice.benchLoopDelayP99Ms.toFixed(0)} ms`);
+  if (voice.serverLoopDelayMs) out(`  Viva's event loop delay over the window: p99 ${voice.serverLoopDelayMs.p99.toFixed(0)} ms, max ${voice.serverLoopDelayMs.max.toFixed(0)} ms`);
   out('  speech_started needs 80 ms of speech (4 of 6 frames of 20 ms), part of the barge-in reaction by design.');
   if (voice.errors.length > 0) out(`  errors: ${voice.errors.join('; ')}`);
 }

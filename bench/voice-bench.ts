@@ -56,6 +56,8 @@ export interface VoiceBenchResult {
    */
   chunkLateMs: LatencySummary;
   benchLoopDelayP99Ms: number;
+  /** Viva's event loop delay over the window (its Prometheus gauges, read at the start and the end). */
+  serverLoopDelayMs: { p99: number; max: number } | undefined;
   /** The measured window, epoch milliseconds (to cut a CPU profile to it). */
   window: { start: number; end: number };
 }
@@ -128,6 +130,8 @@ export async function runVoiceBench(
     const speechEndMs = LEAD_MS + lastLoudSampleMs(speech);
     const httpBase = `http://127.0.0.1:${server.port}`;
     log(`  voice: ${candidates} candidates, ${durationMs / 1000} s, utterances of ${(utterance.length / 32000).toFixed(1)} s in ${CHUNK_MS} ms chunks`);
+    // reading the metrics resets prom-client's event-loop histogram: the second reading covers the window
+    await serverLoopDelay(httpBase);
     const cpuBefore = cpuSeconds(server.pid);
     const windowStart = Date.now();
     loopDelay.enable();
@@ -142,6 +146,7 @@ export async function runVoiceBench(
       ),
     );
     const cpuMs = (cpuSeconds(server.pid) - cpuBefore) * 1000;
+    const serverLoopDelayMs = await serverLoopDelay(httpBase);
     loopDelay.disable();
     const audioSeconds = samples.audioBytes / 32_000;
     return {
@@ -164,12 +169,27 @@ export async function runVoiceBench(
       serverCpuMsPerAudioSecond: audioSeconds > 0 ? cpuMs / audioSeconds : 0,
       chunkLateMs: summariseLatencies(samples.chunkLate),
       benchLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      serverLoopDelayMs,
       window: { start: windowStart, end: Date.now() },
     };
   } finally {
     await server.stop();
     await providers.stop();
     rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** Viva's event loop delay since the last reading, from /metrics; undefined when it cannot be read. */
+async function serverLoopDelay(httpBase: string): Promise<{ p99: number; max: number } | undefined> {
+  try {
+    const response = await fetch(`${httpBase}/metrics`, { headers: { authorization: 'Bearer bench-admin-token' } });
+    const text = await response.text();
+    const gauge = (name: string) => Number(new RegExp(`^viva_${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000;
+    const p99 = gauge('nodejs_eventloop_lag_p99_seconds');
+    const max = gauge('nodejs_eventloop_lag_max_seconds');
+    return Number.isFinite(p99) && Number.isFinite(max) ? { p99, max } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,9 +1,9 @@
 import type OpenAI from 'openai';
-import { toFile } from 'openai';
 import type { TranscribeRequest } from '../../interview/interview-ports.js';
 import { ProviderError } from '../provider-error.js';
 import type { RawTranscript, TranscriptionAdapter } from '../speech/transcription-adapter.js';
 import { translateOpenAiError } from './openai-client.js';
+import { encodeMultipart } from './multipart-body.js';
 
 export interface OpenAiTranscriptionAdapterOptions {
   client: OpenAI;
@@ -80,17 +80,17 @@ export class OpenAiTranscriptionAdapter implements TranscriptionAdapter {
 
   private async send(request: TranscribeRequest, signal: AbortSignal): Promise<TranscriptionAnswer> {
     const language = requestLanguage(request.language);
-    const send = async () =>
-      (await this.options.client.audio.transcriptions.create(
-        {
-          // a new File each time: an upload body cannot be sent twice
-          file: await toFile(request.audio, request.file_name, { type: request.mime_type }),
-          model: this.model,
-          ...(language === undefined ? {} : { language }),
-          response_format: this.verbose ? 'verbose_json' : 'json',
-        },
-        { signal },
-      )) as unknown as TranscriptionAnswer | string;
+    // the SDK's generic post, with the multipart body encoded in memory (see multipart-body.ts for why):
+    // the same request `audio.transcriptions.create` makes, with the SDK's headers, errors and parsing
+    const send = async () => {
+      const { body, contentType } = encodeMultipart([
+        { name: 'file', fileName: request.file_name, type: request.mime_type, data: request.audio },
+        { name: 'model', value: this.model },
+        ...(language === undefined ? [] : [{ name: 'language', value: language }]),
+        { name: 'response_format', value: this.verbose ? 'verbose_json' : 'json' },
+      ]);
+      return await this.options.client.post<TranscriptionAnswer | string>('/audio/transcriptions', { body, headers: { 'content-type': contentType }, signal });
+    };
     let answer: TranscriptionAnswer | string;
     try {
       answer = await send();
