@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { clientEnvelopeSchema } from '@viva/protocol/client-messages.js';
 import { errorCodeList } from '@viva/protocol/error-codes.js';
-import { audioAppendDataSchema } from '@viva/protocol/voice-messages.js';
-import { decodeClientMessage } from './client-message-decoder.js';
+import { AUDIO_BASE64_PATTERN, audioAppendDataSchema } from '@viva/protocol/voice-messages.js';
+import { decodeClientMessage, isBase64Text } from './client-message-decoder.js';
 
 const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'type', 'data', 'id');
 const anyJson = fc.jsonValue({ maxDepth: 6 });
@@ -77,6 +77,47 @@ describe('decodeClientMessage on audio_append (checked without zod when well for
         else assert.deepEqual(result.ok ? result.message : result.error, expected, value);
       }),
       { numRuns: 3_000 },
+    );
+  });
+});
+
+describe('the audio_append shortcuts', () => {
+  it('isBase64Text agrees with the schema\'s pattern on any text', () => {
+    const near = fc.stringMatching(/^[A-Za-z0-9+/=!"\\ ]{0,12}$/);
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 20 }), near), (text) => {
+        assert.equal(isBase64Text(text), AUDIO_BASE64_PATTERN.test(text), JSON.stringify(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('a compact frame (as JSON.stringify writes it) decodes as the schemas decode it, whatever its audio text', () => {
+    const audio = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+      fc.string({ maxLength: 40 }),
+      fc.stringMatching(/^[A-Za-z0-9+/=\\"]{0,12}$/),
+    );
+    const frame = fc.oneof(
+      audio.map((text) => JSON.stringify({ type: 'audio_append', data: { audio: text } })),
+      // the same layout written by hand, escapes and all, and near misses of it
+      audio.map((text) => `{"type":"audio_append","data":{"audio":"${text}"}}`),
+      audio.map((text) => `{"type":"audio_append","data":{"audio":"${text}"}} `),
+      audio.map((text) => `{"type":"audio_append","data":{"audio":"${text}","extra":"}}`),
+    );
+    fc.assert(
+      fc.property(frame, (value) => {
+        let expected: unknown;
+        try {
+          expected = audioAppendBySchemas(value);
+        } catch {
+          expected = 'rejected';
+        }
+        const result = decodeClientMessage(value);
+        if (expected === 'rejected') assert.equal(result.ok, false, value);
+        else assert.deepEqual(result.ok ? result.message : result.error, expected, value);
+      }),
+      { numRuns: 5_000 },
     );
   });
 });

@@ -7,6 +7,9 @@ export class BudgetExpired extends Error {
   override name = 'BudgetExpired';
 }
 
+/** The reason a finished call's signal is aborted with: one instance, since an Error's stack costs more than the call's own bookkeeping. */
+const CALL_FINISHED = new Error('call finished');
+
 export class CallScope {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout | undefined;
@@ -44,6 +47,6 @@ export class CallScope {
   close(): void {
     clearTimeout(this.timer);
     this.external?.removeEventListener('abort', this.onExternalAbort);
-    if (!this.controller.signal.aborted) this.controller.abort(new Error('call finished'));
+    if (!this.controller.signal.aborted) this.controller.abort(CALL_FINISHED);
   }
 }
