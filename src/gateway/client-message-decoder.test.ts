@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { clientEnvelopeSchema } from '@viva/protocol/client-messages.js';
 import { errorCodeList } from '@viva/protocol/error-codes.js';
-import { AUDIO_BASE64_PATTERN, audioAppendDataSchema } from '@viva/protocol/voice-messages.js';
-import { decodeClientMessage, isBase64Text } from './client-message-decoder.js';
+import { audioAppendDataSchema } from '@viva/protocol/voice-messages.js';
+import { decodeClientMessage } from './client-message-decoder.js';
 
 const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'type', 'data', 'id');
 const anyJson = fc.jsonValue({ maxDepth: 6 });
@@ -81,17 +81,7 @@ describe('decodeClientMessage on audio_append (checked without zod when well for
   });
 });
 
-describe('the audio_append shortcuts', () => {
-  it('isBase64Text agrees with the schema\'s pattern on any text', () => {
-    const near = fc.stringMatching(/^[A-Za-z0-9+/=!"\\ ]{0,12}$/);
-    fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 20 }), near), (text) => {
-        assert.equal(isBase64Text(text), AUDIO_BASE64_PATTERN.test(text), JSON.stringify(text));
-      }),
-      { numRuns: 5_000 },
-    );
-  });
-
+describe('the compact audio_append shortcut', () => {
   it('a compact frame (as JSON.stringify writes it) decodes as the schemas decode it, whatever its audio text', () => {
     const audio = fc.oneof(
       fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64')),

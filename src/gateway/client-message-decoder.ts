@@ -6,6 +6,7 @@ import {
   type ClientMessage,
 } from '@viva/protocol/client-messages.js';
 import { MAX_JSON_DEPTH, jsonTextTooDeep } from '@viva/protocol/json-nesting.js';
+import { AUDIO_BASE64_PATTERN } from '@viva/protocol/voice-messages.js';
 import { VivaError } from '@viva/protocol/viva-error.js';
 import { invalidMessage } from './error-mapping.js';
 
@@ -73,7 +74,7 @@ function plainAudioAppend(value: object): string | undefined {
   const data = message.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const audio: unknown = (data as { audio?: unknown }).audio;
-  return typeof audio === 'string' && isBase64Text(audio) ? audio : undefined;
+  return typeof audio === 'string' && AUDIO_BASE64_PATTERN.test(audio) ? audio : undefined;
 }
 
 const COMPACT_APPEND_HEAD = '{"type":"audio_append","data":{"audio":"';
@@ -83,29 +84,15 @@ const COMPACT_APPEND_TAIL = '"}}';
  * The audio of an `audio_append` frame laid out exactly as `JSON.stringify({ type, data: { audio } })`
  * writes it (the SDK, the web app), or undefined for any other text. Base64 holds no quote and no
  * backslash, so such a frame parses to that object and nothing else; reading it without the depth scan,
- * JSON.parse and a regex over the audio halves the cost of the most frequent frame of a live voice.
+ * JSON.parse halves the cost of the most frequent frame of a live voice.
  */
 function compactAudioAppend(frame: string): string | undefined {
   if (frame.length < COMPACT_APPEND_HEAD.length + COMPACT_APPEND_TAIL.length) return undefined;
   if (!frame.startsWith(COMPACT_APPEND_HEAD) || !frame.endsWith(COMPACT_APPEND_TAIL)) return undefined;
   const audio = frame.slice(COMPACT_APPEND_HEAD.length, frame.length - COMPACT_APPEND_TAIL.length);
-  return isBase64Text(audio) ? audio : undefined;
+  return AUDIO_BASE64_PATTERN.test(audio) ? audio : undefined;
 }
 
-/** AUDIO_BASE64_PATTERN's verdict (base64 letters, then at most two '='), by a loop over char codes: a regex cost 7 µs a chunk. */
-export function isBase64Text(text: string): boolean {
-  let end = text.length;
-  if (end > 0 && text.charCodeAt(end - 1) === EQUALS) end -= 1;
-  if (end > 0 && text.charCodeAt(end - 1) === EQUALS) end -= 1;
-  for (let index = 0; index < end; index += 1) {
-    const code = text.charCodeAt(index);
-    const letter = (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 43 || code === 47;
-    if (!letter) return false;
-  }
-  return true;
-}
-
-const EQUALS = 61;
 
 /** The message's `id`, if it is a valid one, so even a rejected message can be answered with reply_to. */
 function readableId(value: object): string | undefined {
