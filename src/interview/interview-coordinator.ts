@@ -410,6 +410,21 @@ export class InterviewCoordinator {
   }
 
   /**
+   * The interviewer's latest reply when it answers a spoken turn and still waits for the candidate: no turn
+   * runs or is held for the session, and the reply was not cut short by a barge-in. Voice output that starts
+   * again (a reconnect, a restarted server) speaks it, so a candidate whose turn was answered while nobody
+   * listened hears the question. Asked in the session's order: a turn running now finishes first.
+   */
+  unansweredSpokenReply(sessionId: string): Promise<{ turn: number; reply: string } | undefined> {
+    return this.inLane(sessionId, async () => {
+      if ((await this.options.store.pendingInputs(sessionId, false)).length > 0) return undefined;
+      const last = (await this.options.store.turns(sessionId)).at(-1);
+      if (last === undefined || last.input_kind !== 'audio' || last.cancelled || last.interrupted === true) return undefined;
+      return { turn: last.turn, reply: last.reply };
+    });
+  }
+
+  /**
    * playback_truncate: the candidate heard only `heardText` of that turn's spoken reply. In the session's
    * order, so a turn already running finishes first and the next one is based on what was heard.
    */

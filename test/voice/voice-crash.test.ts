@@ -79,9 +79,13 @@ describe('SIGKILL during a voice turn', () => {
     assert.equal(reply.data.turn, 1);
     assert.ok((reply.seq ?? 0) > (transcription.seq ?? Infinity), 'the transcription comes before its reply');
 
-    // the next voice turn follows it, and the record holds each of them once
+    // the candidate's voice comes back on: the reply nobody heard is spoken, then the next voice turn follows
+    // it, and the record holds each of them once
     again.client.send({ type: 'voice_start', data: {} });
     await again.client.next('voice_started');
+    const spoken = await again.client.next('ai_audio_delta', (message) => message.data.turn === 1, 15_000);
+    assert.equal(spoken.data.text, reply.data.ai_response.split(/(?<=[.?!])\s/)[0], 'its first sentence is spoken first');
+    await again.client.next('ai_audio_done', (message) => message.data.turn === 1, 15_000);
     fake.transcriptionHandler = () => ({ kind: 'transcript', text: SECOND });
     await streamAudio(again.client, Buffer.concat([await speechPcm(SECOND), silencePcm(1000)]));
     const next = await again.client.next('ai_response', () => true, 15_000);

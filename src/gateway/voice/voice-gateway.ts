@@ -105,6 +105,7 @@ export class VoiceGateway {
           return;
         }
         connection.deliver(serverMessage('voice_started', connection.sessionId, stream.settings(), { reply_to: message.id }));
+        if (stream.settings().output !== null) void this.speakEarlierReply(connection, entry, stream);
         return;
       }
       case 'voice_stop': {
@@ -123,6 +124,16 @@ export class VoiceGateway {
         return this.requireStream(entry, message.type).clear();
       case 'playback_truncate':
         return this.requireStream(entry, message.type).truncate(message.data.turn, message.data.played_ms);
+    }
+  }
+
+  /** A reply the candidate has not heard, to a spoken turn answered while no voice listened (a restart, a reconnect). */
+  private async speakEarlierReply(connection: ClientConnection, entry: Entry, stream: VoiceStream): Promise<void> {
+    try {
+      const earlier = await this.options.coordinator.unansweredSpokenReply(connection.sessionId);
+      if (earlier !== undefined && entry.stream === stream && !connection.closed) stream.speakEarlierReply(earlier.turn, earlier.reply);
+    } catch (error) {
+      this.options.logger.warn({ err: error, session_id: connection.sessionId }, 'could not look up the reply to speak again');
     }
   }
 

@@ -167,6 +167,17 @@ export class VoiceStream {
     void speaker?.finish(turn, message.data.ai_response, 0);
   }
 
+  /**
+   * Speaks a reply delivered before this stream's voice output started (see
+   * InterviewCoordinator.unansweredSpokenReply), unless the candidate is already talking again or this
+   * stream speaks that turn already.
+   */
+  speakEarlierReply(turn: number, reply: string): void {
+    if (this.closed || this.heardSpeech || this.turnsRunning > 0) return;
+    if (this.speakers.some((speaker) => speaker.turnNumber === turn)) return;
+    void this.newSpeaker()?.finish(turn, reply, 0);
+  }
+
   private followNewReply(): ReplySpeaker | undefined {
     const speaker = this.newSpeaker();
     if (speaker !== undefined) this.followed.add(speaker);
