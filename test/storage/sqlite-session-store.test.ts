@@ -132,6 +132,61 @@ describe('SqliteSessionStore specifics', () => {
     });
   });
 
+  it('moves the plan, settings and report of a database made before migration 7 out of the row a turn rewrites', async () => {
+    await inTemporaryDirectory(async (directory) => {
+      const path = join(directory, 'viva.db');
+      const plan = { track: 'backend', role: 'Backend engineer', level: 'senior', language: 'en', created_by: 'builtin', questions: [] };
+      const settings = { role: 'Backend engineer', job_description: 'Payments.\n'.repeat(400) };
+      const report = { overall_score: 4, recommendation: 'yes' };
+      const old = new Database(path);
+      try {
+        migrateSqlite(old, sqliteMigrations.filter((migration) => migration.version < 7));
+        old
+          .prepare(
+            `INSERT INTO sessions (id, created_at, updated_at, candidate, settings, plan, progress, report, last_seq, turn_count)
+             VALUES ('planned', 'x', 'x', '{"name":"Ada"}', ?, ?, ?, ?, 0, 0), ('bare', 'x', 'x', '{}', '{}', NULL, ?, NULL, 0, 0)`,
+          )
+          .run(JSON.stringify(settings), JSON.stringify(plan), JSON.stringify(initialProgress()), JSON.stringify(report), JSON.stringify(initialProgress()));
+      } finally {
+        old.close();
+      }
+      const store = SqliteSessionStore.open(path);
+      try {
+        const planned = await store.getSession('planned');
+        assert.deepEqual(planned?.plan, plan);
+        assert.deepEqual(planned?.settings, settings);
+        assert.deepEqual(planned?.report, report);
+        assert.deepEqual(planned?.candidate, { name: 'Ada' });
+        assert.equal((await store.getSession('bare'))?.plan, null);
+        // a turn's write touches the small row only; the documents row keeps its place
+        const probe = new Database(path);
+        try {
+          probe.exec(`CREATE TABLE written (what TEXT);
+            CREATE TRIGGER note_documents AFTER UPDATE ON session_documents BEGIN INSERT INTO written VALUES ('documents'); END;`);
+          await store.commit({ session_id: 'planned', messages: [], patch: { progress: { ...initialProgress(), greeted: true } } });
+          assert.deepEqual(probe.prepare('SELECT what FROM written').pluck().all(), []);
+          await store.updateSession('planned', { report: null });
+          assert.deepEqual(probe.prepare('SELECT what FROM written').pluck().all(), ['documents']);
+          const columns = probe.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all('sessions');
+          assert.ok(!columns.includes('plan') && !columns.includes('settings') && !columns.includes('report'), columns.join(', '));
+        } finally {
+          probe.close();
+        }
+        assert.equal((await store.getSession('planned'))?.report, null);
+        // erasing a session takes its documents with it
+        await store.deleteSession('planned');
+        const left = new Database(path, { readonly: true });
+        try {
+          assert.equal(left.prepare("SELECT COUNT(*) FROM session_documents WHERE session_id = 'planned'").pluck().get(), 0);
+        } finally {
+          left.close();
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   it('writes only the answer a turn changed: a late turn of a long interview rewrites no earlier answer', async () => {
     await inTemporaryDirectory(async (directory) => {
       const path = join(directory, 'viva.db');

@@ -140,6 +140,31 @@ export const sqliteMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'the plan, settings and report in a table of their own',
+    // SQLite rewrites a whole row on UPDATE, overflow pages and all: with the plan in it (4 KB for six
+    // questions with scoring guides, 25 KB for thirty) every turn rewrote the plan to store its progress.
+    // The row a turn updates now holds only what a turn changes and what the lists search; the view puts
+    // the two back together for reads, so a session still reads as one row.
+    sql: `
+      CREATE TABLE session_documents (
+        session_id TEXT PRIMARY KEY NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        settings TEXT NOT NULL,
+        plan TEXT,
+        report TEXT
+      ) STRICT;
+      INSERT INTO session_documents (session_id, settings, plan, report) SELECT id, settings, plan, report FROM sessions;
+      ALTER TABLE sessions DROP COLUMN settings;
+      ALTER TABLE sessions DROP COLUMN plan;
+      ALTER TABLE sessions DROP COLUMN report;
+      CREATE VIEW session_rows AS
+        SELECT sessions.id, sessions.created_at, sessions.updated_at, sessions.candidate, session_documents.settings,
+          session_documents.plan, sessions.progress, session_documents.report, sessions.last_seq, sessions.turn_count,
+          sessions.template_id
+        FROM sessions JOIN session_documents ON session_documents.session_id = sessions.id;
+    `,
+  },
 ];
 
 /**

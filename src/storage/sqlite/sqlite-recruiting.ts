@@ -61,7 +61,7 @@ export function prepareRecruitingStatements(db: Database.Database, sessionColumn
       values.after_at = search.after.created_at;
       values.after_id = search.after.id;
     }
-    const sql = `SELECT ${sessionColumns} FROM sessions ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT ${sessionColumns} FROM session_rows ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at DESC, id ASC LIMIT @limit`;
     let statement = searches.get(sql);
     if (statement === undefined) {

@@ -70,17 +70,24 @@ const turnColumns =
 
 function prepareStatements(db: Database.Database) {
   return {
-    selectSession: db.prepare<[string], SessionRow>(`SELECT ${sessionColumns} FROM sessions WHERE id = ?`),
+    // a session is a row of sessions (what a turn changes, what lists search) and one of session_documents
+    // (plan, settings, report: large and seldom written); the view session_rows joins them (migration 7)
+    selectSession: db.prepare<[string], SessionRow>(`SELECT ${sessionColumns} FROM session_rows WHERE id = ?`),
     insertSession: db.prepare<SessionRow>(
-      `INSERT INTO sessions (${sessionColumns})
-       VALUES (@id, @created_at, @updated_at, @candidate, @settings, @plan, @progress, @report, @last_seq, @turn_count,
-         @template_id)
+      `INSERT INTO sessions (id, created_at, updated_at, candidate, progress, last_seq, turn_count, template_id)
+       VALUES (@id, @created_at, @updated_at, @candidate, @progress, @last_seq, @turn_count, @template_id)
        ON CONFLICT (id) DO NOTHING`,
     ),
+    insertDocuments: db.prepare<Pick<SessionRow, 'id' | 'settings' | 'plan' | 'report'>>(
+      'INSERT INTO session_documents (session_id, settings, plan, report) VALUES (@id, @settings, @plan, @report)',
+    ),
     updateSession: db.prepare<SessionRow>(
-      `UPDATE sessions SET updated_at = @updated_at, candidate = @candidate, settings = @settings, plan = @plan,
-         progress = @progress, report = @report, last_seq = @last_seq, turn_count = @turn_count
+      `UPDATE sessions SET updated_at = @updated_at, candidate = @candidate, progress = @progress, last_seq = @last_seq,
+         turn_count = @turn_count
        WHERE id = @id`,
+    ),
+    updateDocuments: db.prepare<Pick<SessionRow, 'id' | 'settings' | 'plan' | 'report'>>(
+      'UPDATE session_documents SET settings = @settings, plan = @plan, report = @report WHERE session_id = @id',
     ),
     // a turn changes only these: the plan, candidate and settings stay as they were
     updateSessionProgress: db.prepare<Pick<SessionRow, 'id' | 'updated_at' | 'progress' | 'last_seq' | 'turn_count'>>(
@@ -107,7 +114,7 @@ function prepareStatements(db: Database.Database) {
     turns: db.prepare<[string], TurnRow>(`SELECT ${turnColumns}, heard_text, interrupted FROM turns WHERE session_id = ? ORDER BY turn`),
     markTurnHeard: db.prepare<[string, string, number]>('UPDATE turns SET heard_text = ?, interrupted = 1 WHERE session_id = ? AND turn = ?'),
     listSessions: db.prepare<[number, number], SessionRow>(
-      `SELECT ${sessionColumns} FROM sessions ORDER BY created_at DESC, id ASC LIMIT ? OFFSET ?`,
+      `SELECT ${sessionColumns} FROM session_rows ORDER BY created_at DESC, id ASC LIMIT ? OFFSET ?`,
     ),
     countSessions: db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM sessions'),
     // messages and turns go with their session through ON DELETE CASCADE
@@ -233,7 +240,9 @@ export class SqliteSessionStore implements SessionStore {
       if (existing !== undefined) return { session: existing.record, created: false };
       if (this.#statements.selectErased.get(init.id) !== undefined) throw erasedSessionError(init.id);
       const record = newSessionRecord(init, this.#timestamp());
-      const created = this.#statements.insertSession.run(this.#sessionRow(record)).changes === 1;
+      const row = this.#sessionRow(record);
+      const created = this.#statements.insertSession.run(row).changes === 1;
+      if (created) this.#statements.insertDocuments.run(row);
       // a new session has no rows of records to replace
       if (created) this.#writeProgressRecords(record, []);
       return { session: created ? this.#hot.putNew(record).record : this.#load(init.id).record, created };
@@ -249,7 +258,7 @@ export class SqliteSessionStore implements SessionStore {
     return this.#writes.run(() => {
       const current = this.#load(id).record;
       const record = applyPatch(current, patch, this.#timestamp());
-      this.#statements.updateSession.run(this.#sessionRow(record));
+      this.#updateSessionRow(this.#sessionRow(record));
       this.#writeProgressRecords(record, current.progress.records);
       return this.#hot.putRecord(record).record;
     });
@@ -269,7 +278,7 @@ export class SqliteSessionStore implements SessionStore {
         const { id, updated_at, progress, last_seq, turn_count } = plan.session;
         this.#statements.updateSessionProgress.run({ id, updated_at, progress: progressColumn(progress), last_seq, turn_count });
       } else {
-        this.#statements.updateSession.run(this.#sessionRow(plan.session));
+        this.#updateSessionRow(this.#sessionRow(plan.session));
       }
       this.#writeProgressRecords(plan.session, current.record.progress.records);
       if (request.pending_input !== undefined) this.#pending.advance(plan.session.id, request.pending_input);
@@ -436,6 +445,11 @@ export class SqliteSessionStore implements SessionStore {
     if (hot !== undefined) return hot;
     const row = this.#statements.selectSession.get(id);
     return row === undefined ? undefined : this.#hot.putRecord(this.#recordFromRow(row));
+  }
+
+  #updateSessionRow(row: SessionRow): void {
+    this.#statements.updateSession.run(row);
+    this.#statements.updateDocuments.run(row);
   }
 
   /** The session row; its progress column without the answer records, which have rows of their own. */
