@@ -87,6 +87,17 @@ export interface SpeechRequest {
 
 export type SpeechScript = { kind: 'audio'; firstChunkDelayMs?: number; chunkDelayMs?: number } | { kind: 'error'; status: number; message?: string };
 
+/**
+ * 100 ms of a 220 Hz tone at 24 kHz: 22 whole periods, so every chunk of the stream is this one (made once:
+ * computing the tone per request held the fake's event loop for milliseconds, which benchmarks counted as
+ * the server's).
+ */
+const TONE_CHUNK = (() => {
+  const chunk = Buffer.alloc(2_400 * 2);
+  for (let index = 0; index < 2_400; index += 1) chunk.writeInt16LE(Math.round(8_000 * Math.sin((2 * Math.PI * 220 * index) / 24_000)), index * 2);
+  return chunk;
+})();
+
 /** Milliseconds of audio the fake voice makes per character of text. */
 export const FAKE_SPEECH_MS_PER_CHARACTER = 60;
 
@@ -317,12 +328,8 @@ export class FakeOpenAiServer {
       if (start > 0 && script.chunkDelayMs) await delay(script.chunkDelayMs);
       if (response.destroyed || record.abortedByClient) return;
       const count = Math.min(chunkSamples, totalSamples - start);
-      const chunk = Buffer.alloc(count * 2);
-      for (let index = 0; index < count; index += 1) {
-        chunk.writeInt16LE(Math.round(8_000 * Math.sin((2 * Math.PI * 220 * (start + index)) / 24_000)), index * 2);
-      }
       record.firstChunkAt ??= performance.now();
-      response.write(chunk);
+      response.write(TONE_CHUNK.subarray(0, count * 2));
     }
     response.end();
   }
