@@ -25,6 +25,13 @@ interface Segment {
   end_ms: number;
 }
 
+/** How long sending a reply's audio may hold the event loop before it lets other work in, milliseconds. */
+const SLICE_MS = 2;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** When a provider does not say how long its encoded audio plays: a speaking rate to estimate with. */
 const ESTIMATED_MS_PER_CHARACTER = 70;
 const ESTIMATED_MS_PER_CJK_CHARACTER = 220;
@@ -155,6 +162,7 @@ export class ReplySpeaker {
     const startMs = this.durationMs;
     let first = true;
     let complete = false;
+    let sliceStartedAt = performance.now();
     try {
       for await (const chunk of this.synthesizer.synthesize({
         text: sentence,
@@ -181,6 +189,12 @@ export class ReplySpeaker {
           this.resolveFirstAudio(this.firstAudioAt);
         }
         first = false;
+        // a provider that answers faster than real time hands over a whole sentence at once, and reading an
+        // already buffered body never leaves the microtask queue: let other sessions' events in between
+        if (performance.now() - sliceStartedAt > SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStartedAt = performance.now();
+        }
       }
       complete = !signal.aborted;
     } catch (error) {
