@@ -1,15 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { CommitRequest, NewPendingInput, PendingInput } from '../../interview/session-store.js';
 
-interface PendingInputRow {
-  session_id: string;
-  id: string;
-  audio: Buffer;
-  duration_ms: number;
-  language: string | null;
-  transcript: string | null;
-  created_at: string;
-}
+/** A row of pending_inputs: its columns are the record's fields. */
+type PendingInputRow = PendingInput;
 
 const columns = 'session_id, id, audio, duration_ms, language, transcript, created_at';
 // the same row without its audio: an existence check should not read megabytes

@@ -242,9 +242,11 @@ export class SqliteSessionStore implements SessionStore {
       const record = newSessionRecord(init, this.#timestamp());
       const row = this.#sessionRow(record);
       const created = this.#statements.insertSession.run(row).changes === 1;
-      if (created) this.#statements.insertDocuments.run(row);
-      // a new session has no rows of records to replace
-      if (created) this.#writeProgressRecords(record, []);
+      if (created) {
+        this.#statements.insertDocuments.run(row);
+        // a new session has no rows of records to replace
+        this.#writeProgressRecords(record, []);
+      }
       return { session: created ? this.#hot.putNew(record).record : this.#load(init.id).record, created };
     });
   }
