@@ -17,7 +17,7 @@ describe('a node killed after speech_stopped (cluster, PostgreSQL)', { skip }, (
     fake = await FakeOpenAiServer.start();
     fake.chatHandler = interviewModel();
     cluster = await startCluster(2, {
-      env: { LLM_PROVIDER: 'openai', LLM_BASE_URL: fake.baseUrl, STT_PROVIDER: 'openai', STT_BASE_URL: fake.baseUrl, TTS_PROVIDER: 'openai', TTS_BASE_URL: fake.baseUrl },
+      env: fake.providerEnvironment,
     });
   });
   after(async () => {

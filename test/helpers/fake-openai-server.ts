@@ -92,9 +92,10 @@ export type SpeechScript = { kind: 'audio'; firstChunkDelayMs?: number; chunkDel
  * computing the tone per request held the fake's event loop for milliseconds, which benchmarks counted as
  * the server's).
  */
+const TONE_CHUNK_SAMPLES = 2_400;
 const TONE_CHUNK = (() => {
-  const chunk = Buffer.alloc(2_400 * 2);
-  for (let index = 0; index < 2_400; index += 1) chunk.writeInt16LE(Math.round(8_000 * Math.sin((2 * Math.PI * 220 * index) / 24_000)), index * 2);
+  const chunk = Buffer.alloc(TONE_CHUNK_SAMPLES * 2);
+  for (let index = 0; index < TONE_CHUNK_SAMPLES; index += 1) chunk.writeInt16LE(Math.round(8_000 * Math.sin((2 * Math.PI * 220 * index) / 24_000)), index * 2);
   return chunk;
 })();
 
@@ -198,6 +199,12 @@ export class FakeOpenAiServer {
   /** `http://127.0.0.1:PORT/v1`, for LLM_BASE_URL / STT_BASE_URL. */
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  /** Viva's settings that send the model, the recognizer and the voice all to this server. */
+  get providerEnvironment(): Record<string, string> {
+    const baseUrl = this.baseUrl;
+    return { LLM_PROVIDER: 'openai', LLM_BASE_URL: baseUrl, STT_PROVIDER: 'openai', STT_BASE_URL: baseUrl, TTS_PROVIDER: 'openai', TTS_BASE_URL: baseUrl };
   }
 
   /** Answers for the next chat requests, in order, before `chatHandler` is asked. */
@@ -322,12 +329,11 @@ export class FakeOpenAiServer {
     const format = body.response_format ?? 'mp3';
     response.writeHead(200, { 'content-type': format === 'pcm' ? 'audio/pcm' : `audio/${format}` });
     const totalSamples = Math.round((body.input.length * FAKE_SPEECH_MS_PER_CHARACTER * 24_000) / 1000);
-    const chunkSamples = 2_400;
     if (script.firstChunkDelayMs) await delay(script.firstChunkDelayMs);
-    for (let start = 0; start < totalSamples; start += chunkSamples) {
+    for (let start = 0; start < totalSamples; start += TONE_CHUNK_SAMPLES) {
       if (start > 0 && script.chunkDelayMs) await delay(script.chunkDelayMs);
       if (response.destroyed || record.abortedByClient) return;
-      const count = Math.min(chunkSamples, totalSamples - start);
+      const count = Math.min(TONE_CHUNK_SAMPLES, totalSamples - start);
       record.firstChunkAt ??= performance.now();
       response.write(TONE_CHUNK.subarray(0, count * 2));
     }

@@ -27,14 +27,7 @@ describe('barge-in: the candidate speaks over the interviewer', () => {
       },
     });
     fake.speechHandler = () => ({ kind: 'audio', chunkDelayMs: 20 });
-    viva = await startInProcess({
-      LLM_PROVIDER: 'openai',
-      LLM_BASE_URL: fake.baseUrl,
-      STT_PROVIDER: 'openai',
-      STT_BASE_URL: fake.baseUrl,
-      TTS_PROVIDER: 'openai',
-      TTS_BASE_URL: fake.baseUrl,
-    });
+    viva = await startInProcess(fake.providerEnvironment);
   });
   after(async () => {
     await viva?.stop();

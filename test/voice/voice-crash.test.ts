@@ -36,17 +36,6 @@ describe('SIGKILL during a voice turn', () => {
     await fake?.close();
   });
 
-  function environment(): Record<string, string> {
-    return {
-      LLM_PROVIDER: 'openai',
-      LLM_BASE_URL: fake.baseUrl,
-      STT_PROVIDER: 'openai',
-      STT_BASE_URL: fake.baseUrl,
-      TTS_PROVIDER: 'openai',
-      TTS_BASE_URL: fake.baseUrl,
-    };
-  }
-
   async function speakOneTurn(server: VivaProcess): Promise<{ client: TestClient; sessionId: string }> {
     const speech = await speechPcm(SPOKEN);
     const { client, connected } = await TestClient.connect(`${server.wsUrl}/api/v1/ws`);
@@ -60,7 +49,7 @@ describe('SIGKILL during a voice turn', () => {
   it('a turn killed after speech_stopped, while it was transcribed, is transcribed and answered once after the restart', async (t) => {
     if (skipReason !== undefined) return t.skip(skipReason);
     fake.chatHandler = model;
-    const first = await startViva(environment());
+    const first = await startViva(fake.providerEnvironment);
     servers.push(first);
     // the transcription is slow: the process dies while it runs
     fake.transcriptionHandler = () => ({ kind: 'transcript', text: SPOKEN, delayMs: 5_000 });
@@ -70,7 +59,7 @@ describe('SIGKILL during a voice turn', () => {
     assert.ok(!client.messages.some((message) => message.type === 'transcription'), 'killed before the transcript was stored');
 
     fake.transcriptionHandler = () => ({ kind: 'transcript', text: SPOKEN });
-    const second = await startViva({ ...environment(), DATABASE_URL: first.databasePath });
+    const second = await startViva({ ...fake.providerEnvironment, DATABASE_URL: first.databasePath });
     servers.push(second);
     const again = await TestClient.connect(`${second.wsUrl}/api/v1/ws/${sessionId}?resume_from=0`);
     const transcription = await again.client.next('transcription', () => true, 15_000);
@@ -107,7 +96,7 @@ describe('SIGKILL during a voice turn', () => {
       return script.kind === 'reply' && request.body.stream === true ? { ...script, firstChunkDelayMs: 5_000 } : script;
     };
     fake.transcriptionHandler = () => ({ kind: 'transcript', text: SPOKEN });
-    const first = await startViva(environment());
+    const first = await startViva(fake.providerEnvironment);
     servers.push(first);
     const { client, sessionId } = await speakOneTurn(first);
     const stored = await client.next('transcription', () => true, 15_000);
@@ -118,7 +107,7 @@ describe('SIGKILL during a voice turn', () => {
     assert.ok(!client.messages.some((message) => message.type === 'ai_response'), 'killed before the reply was stored');
 
     fake.chatHandler = model;
-    const second = await startViva({ ...environment(), DATABASE_URL: first.databasePath });
+    const second = await startViva({ ...fake.providerEnvironment, DATABASE_URL: first.databasePath });
     servers.push(second);
     const again = await TestClient.connect(`${second.wsUrl}/api/v1/ws/${sessionId}?resume_from=${stored.seq}`);
     const reply = await again.client.next('ai_response', () => true, 15_000);

@@ -21,14 +21,7 @@ describe('voice turns across dropped connections, push-to-talk, and a failing vo
     fake.transcriptionHandler = () => ({ kind: 'transcript', text: SPOKEN, durationS: 3 });
     // replies stream slowly, so a test can drop the connection in the middle of one
     fake.chatHandler = interviewModel({ interviewer: (request) => ({ kind: 'reply', text: replyFor(request), chunkDelayMs: 40 }) });
-    viva = await startInProcess({
-      LLM_PROVIDER: 'openai',
-      LLM_BASE_URL: fake.baseUrl,
-      STT_PROVIDER: 'openai',
-      STT_BASE_URL: fake.baseUrl,
-      TTS_PROVIDER: 'openai',
-      TTS_BASE_URL: fake.baseUrl,
-    });
+    viva = await startInProcess(fake.providerEnvironment);
     if (skipReason === undefined) speech = await speechPcm(SPOKEN);
   });
   after(async () => {
