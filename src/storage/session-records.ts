@@ -96,7 +96,8 @@ export function applyPatch(record: SessionRecord, patch: SessionPatch, now: stri
   const next: SessionRecord = { ...record, updated_at: now };
   if (patch.candidate !== undefined) next.candidate = cloneJson(patch.candidate);
   if (patch.settings !== undefined) next.settings = cloneJson(patch.settings);
-  if (patch.plan !== undefined) next.plan = cloneJson(patch.plan);
+  // a planner's shared frozen plan is kept as it is, not copied per session
+  if (patch.plan !== undefined) next.plan = cloneSharingFrozen(patch.plan);
   if (patch.progress !== undefined) next.progress = cloneSharingFrozen(patch.progress);
   if (patch.report !== undefined) next.report = cloneJson(patch.report);
   return next;

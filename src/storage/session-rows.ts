@@ -54,6 +54,23 @@ function parseNullableJson<T>(text: string | null): T | null {
   return text === null ? null : parseJson<T>(text);
 }
 
+/**
+ * The JSON of a frozen plan, written once: the built-in planner hands every session of a job the same
+ * frozen plan (4-25 KB of JSON), and each new session stores it. Frozen here means frozen all the way
+ * down, as the planner and the stores' caches freeze (see cloneSharingFrozen), so the text cannot go stale.
+ */
+const frozenPlanJson = new WeakMap<object, string>();
+
+function planJson(plan: NonNullable<SessionRecord['plan']>): string {
+  if (!Object.isFrozen(plan)) return JSON.stringify(plan);
+  let json = frozenPlanJson.get(plan);
+  if (json === undefined) {
+    json = JSON.stringify(plan);
+    frozenPlanJson.set(plan, json);
+  }
+  return json;
+}
+
 export function sessionToRow(record: SessionRecord): SessionRow {
   return {
     id: record.id,
@@ -61,7 +78,7 @@ export function sessionToRow(record: SessionRecord): SessionRow {
     updated_at: record.updated_at,
     candidate: JSON.stringify(record.candidate),
     settings: JSON.stringify(record.settings),
-    plan: record.plan === null ? null : JSON.stringify(record.plan),
+    plan: record.plan === null ? null : planJson(record.plan),
     progress: JSON.stringify(record.progress),
     report: record.report === null ? null : JSON.stringify(record.report),
     last_seq: record.last_seq,

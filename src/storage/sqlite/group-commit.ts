@@ -21,14 +21,17 @@ export interface GroupCommitHooks {
   failedBeforeWriting?(error: unknown): boolean;
 }
 
+/** Writes enough to commit at once, without waiting a loop turn for more (see #flushOrWait). */
+const FULL_BATCH = 32;
+
 /** A write threw after it may have written: the batch is rolled back and run again, each write isolated. */
 class IsolateAndRetry extends Error {}
 
 /**
- * Group commit: the writes asked for during one turn of the event loop run together in one SQLite
- * transaction, started by setImmediate once the I/O callbacks of that turn are done. Under load dozens of
- * sessions' turns share one BEGIN/COMMIT and one append of the pages they touch to the WAL, instead of
- * each paying for its own; alone, a write waits for nothing but the end of the current loop turn.
+ * Group commit: the writes asked for during one or two turns of the event loop run together in one SQLite
+ * transaction, started by setImmediate once the I/O callbacks are done (a small batch waits one turn
+ * more). Under load dozens of sessions' turns share one BEGIN/COMMIT and one append of the pages they
+ * touch to the WAL, instead of each paying for its own; alone, a write waits only for the loop to turn.
  *
  * Each write still stands alone: one that throws (a turn out of sequence, say) rolls back only itself and
  * rejects only its caller. Writes that fail while checking (see `failedBeforeWriting`) have nothing to
@@ -39,6 +42,7 @@ class IsolateAndRetry extends Error {}
 export class GroupCommit {
   #pending: PendingWrite[] = [];
   #scheduled: NodeJS.Immediate | undefined;
+  #waited = false;
   readonly #batch: Database.Transaction<(writes: PendingWrite[], isolate: boolean) => Settled[]>;
   readonly #isolated: Database.Transaction<(work: () => unknown) => unknown>;
 
@@ -82,14 +86,31 @@ export class GroupCommit {
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      this.#scheduled ??= setImmediate(() => this.flush());
+      this.#scheduled ??= setImmediate(() => this.#flushOrWait());
     });
+  }
+
+  /**
+   * A small batch waits one more turn of the loop for company. A busy server's loop turns every few
+   * milliseconds with a handful of inputs each, so batches stayed small and each write paid most of a
+   * transaction of its own (BEGIN, COMMIT, the WAL append of its pages); merging two turns' writes halves
+   * that. An idle loop turns again at once, so a lone write waits only microseconds more.
+   */
+  #flushOrWait(): void {
+    if (this.#pending.length >= FULL_BATCH || this.#waited) {
+      this.#waited = false;
+      this.flush();
+      return;
+    }
+    this.#waited = true;
+    this.#scheduled = setImmediate(() => this.#flushOrWait());
   }
 
   /** Runs every queued write now (before closing the database, say). */
   flush(): void {
     if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
+    this.#waited = false;
     const writes = this.#pending;
     if (writes.length === 0) return;
     this.#pending = [];
