@@ -12,9 +12,10 @@ import { resolveSettings } from '../src/interview/interview-settings.js';
  * with other load on the machine. 100 sessions take 60 turns each (30 questions, each with a follow-up),
  * all sessions' commits of one turn in one group commit as under load; it prints the store's CPU per
  * commit over turns 3-8 and over turns 55-60. Before answer records had rows of their own, the late
- * commits cost about three times the early ones.
+ * commits cost about three times the early ones. STORE_SESSIONS=5 shows what small batches cost (a busy
+ * server's loop turns often, with a handful of turns each: see group-commit.ts).
  */
-const SESSIONS = 100;
+const SESSIONS = Number(process.env.STORE_SESSIONS ?? 100);
 const TURNS = 60;
 const PHASE = 6;
 const ANSWER =

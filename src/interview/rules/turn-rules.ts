@@ -297,7 +297,8 @@ export function planTurn(snapshot: InterviewSnapshot, input: CandidateInput, now
     // answered with the hint: the question was answered after all (the hint is weighed once, in the score)
     else if (followUpKind === 'hint') record.unknown = false;
   }
-  const recorded: RecordedInput = { record: structuredClone(record), followUpQuestion, text };
+  // a copy as it stands now (plain data: strings, flags and the follow-ups), before moveOn changes the progress
+  const recorded: RecordedInput = { record: { ...record, follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })) }, followUpQuestion, text };
   const afterRecording = copyProgress(progress);
   const next = moveOn(snapshot, progress, now);
   const remaining = MAX_FOLLOW_UPS[record.stage] - record.follow_ups.length;

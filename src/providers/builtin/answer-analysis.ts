@@ -117,7 +117,25 @@ function countSentences(text: string): number {
   return text.split(/[.!?。！？\n]+/).filter((part) => part.trim().length > 1).length;
 }
 
-export function analyzeAnswer(text: string): AnswerAnalysis {
+// a turn reads the same answer more than once (to pick a follow-up, then to word the acknowledgement),
+// and the report reads every answer again: the last few readings are kept, frozen, so each is done once
+const RECENT_ANALYSES = 16;
+const recentAnalyses = new Map<string, Readonly<AnswerAnalysis>>();
+
+export function analyzeAnswer(text: string): Readonly<AnswerAnalysis> {
+  const known = recentAnalyses.get(text);
+  if (known !== undefined) return known;
+  const analysis = readAnswer(text);
+  Object.freeze(analysis.metrics);
+  if (recentAnalyses.size >= RECENT_ANALYSES) {
+    const oldest = recentAnalyses.keys().next();
+    if (oldest.done !== true) recentAnalyses.delete(oldest.value);
+  }
+  recentAnalyses.set(text, Object.freeze(analysis));
+  return analysis;
+}
+
+function readAnswer(text: string): AnswerAnalysis {
   const words = measureWords(text);
   const sentences = countSentences(text);
   const figures = findFigures(text);
