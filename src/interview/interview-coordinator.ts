@@ -23,6 +23,7 @@ import { resolveSettings } from './interview-settings.js';
 import { describeInterview, endProgress } from './interview-status.js';
 import { InFlightInputs } from './in-flight-inputs.js';
 import { takeTurn } from './rules/turn-runner.js';
+import { InstantReplyHold } from './instant-reply-hold.js';
 
 /** A candidate's input, decoded and validated at the edge. */
 export type TurnInput =
@@ -559,19 +560,41 @@ export class InterviewCoordinator {
     return { ...session, plan, progress: { ...session.progress, state: 'in_progress', started_at: startedAt } };
   }
 
+  /**
+   * A typed turn's status and pieces wait for its reply when the engine writes the reply at once
+   * (instant-reply-hold.ts); a spoken turn's go out as they come, for the voice that speaks them.
+   */
   private async runTurn(
     initial: SessionRecord,
     input: TurnInput | { kind: 'start' },
     inputId: string | undefined,
     origin: TurnOrigin,
   ): Promise<TurnOutcome> {
+    const hold = input.kind === 'audio' ? undefined : new InstantReplyHold((message) => this.sendTransient(initial.id, message));
+    try {
+      return await this.runHeldTurn(initial, input, inputId, origin, hold);
+    } finally {
+      // a turn that failed: what was held goes before the error
+      hold?.release();
+    }
+  }
+
+  private async runHeldTurn(
+    initial: SessionRecord,
+    input: TurnInput | { kind: 'start' },
+    inputId: string | undefined,
+    origin: TurnOrigin,
+    hold: InstantReplyHold | undefined,
+  ): Promise<TurnOutcome> {
     const sessionId = initial.id;
     const sendTransient = (message: ServerMessage) => {
       origin.observe?.(message);
-      this.sendTransient(sessionId, message);
+      if (hold === undefined) this.sendTransient(sessionId, message);
+      else hold.push(message);
     };
     const deliverAll = async (messages: DurableMessage[]) => {
       for (const message of messages) origin.observe?.(message);
+      hold?.release();
       await this.deliverAll(sessionId, messages);
     };
     const startedAt = performance.now();
@@ -667,6 +690,7 @@ export class InterviewCoordinator {
     } finally {
       this.running.delete(sessionId);
     }
+    hold?.replyComplete();
     latency.ai = Math.round(performance.now() - aiStarted);
     this.options.metrics.observeStage('ai', latency.ai);
     if (voice !== undefined) {
