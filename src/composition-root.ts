@@ -93,8 +93,8 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
       [...registry.sessions()].map((connection) => ({
         session_id: connection.sessionId,
         connection_id: connection.id,
-        connected_at: connection.connectedAt.toISOString(),
-        last_activity_at: connection.lastActivityAt.toISOString(),
+        connected_at: new Date(connection.connectedAtMs).toISOString(),
+        last_activity_at: new Date(connection.lastActivityAtMs).toISOString(),
         remote_address: connection.remoteAddress,
         node: nodeId,
       })),

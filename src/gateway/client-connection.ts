@@ -23,8 +23,12 @@ export interface ConnectionEvents {
  */
 export class ClientConnection {
   readonly id = randomUUID();
-  readonly connectedAt = new Date();
-  lastActivityAt = new Date();
+  /** Milliseconds (Date.now()) when it opened; numbers rather than Dates, a few bytes less per idle connection. */
+  readonly connectedAtMs = Date.now();
+  /** Milliseconds (Date.now()) when the client last sent a message. */
+  lastActivityAtMs = this.connectedAtMs;
+  /** Whether the client has sent any message (one that never does is closed after IDLE_CONNECT_TIMEOUT_MS). */
+  spoke = false;
   /** Milliseconds (Date.now()) when anything last arrived: a message or a pong. */
   lastHeardAt = Date.now();
   lastPingAt = 0;

@@ -124,3 +124,31 @@ describe('connection lifecycle: resume, idempotency, replacement, heartbeat', ()
     client.close();
   });
 });
+
+describe('connection lifecycle: a connection that never says anything', () => {
+  let server: VivaProcess;
+  before(async () => {
+    // the idle check rides on the heartbeat sweep (a quarter of the interval)
+    server = await startViva({ HEARTBEAT_INTERVAL_MS: '200', IDLE_CONNECT_TIMEOUT_MS: '600' });
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('is closed with 1008 once IDLE_CONNECT_TIMEOUT_MS has passed, while one that spoke stays open', async () => {
+    const openedAt = Date.now();
+    const { client: silent } = await TestClient.connect(`${server.wsUrl}/api/v1/ws/idle-silent`);
+    const { client: talker } = await TestClient.connect(`${server.wsUrl}/api/v1/ws/idle-talker`);
+    talker.send({ type: 'ping', id: 'p1', data: {} });
+    await talker.next('pong');
+    const outcome = await Promise.race([silent.closed, new Promise((resolve) => setTimeout(() => resolve('still open after 3 s'), 3_000))]);
+    assert.equal(outcome, 1008);
+    const closedAfter = Date.now() - openedAt;
+    assert.ok(closedAfter >= 600 && closedAfter < 2_000, `closed after ${closedAfter} ms`);
+    // well past the limit, the one that spoke is still served
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    talker.send({ type: 'ping', id: 'p2', data: {} });
+    assert.equal((await talker.next('pong')).reply_to, 'p2');
+    talker.close();
+  });
+});

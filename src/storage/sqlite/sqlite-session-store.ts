@@ -165,8 +165,8 @@ function jsonEqual(left: unknown, right: unknown): boolean {
 }
 
 /**
- * The SessionStore on one SQLite file (better-sqlite3, WAL). Writes are grouped: those asked for in one
- * turn of the event loop commit in one transaction (group-commit.ts), each in its own savepoint, and
+ * The SessionStore on one SQLite file (better-sqlite3, WAL). Writes are grouped: those asked for in a
+ * few turns of the event loop commit in one transaction (group-commit.ts), each in its own savepoint, and
  * resolve once committed. Recently used sessions stay in memory (hot-session-cache.ts), so a turn's reads
  * cost no query; PRAGMA data_version tells when another process wrote to the file, and the cache is then
  * dropped, so several processes on one file still see each other's writes (reads at most one turn of the
