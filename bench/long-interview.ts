@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import WebSocket from 'ws';
 import type { LongInterviewPhase, LongInterviewResult } from './bench-report.js';
 import { epochNow } from './closed-loop-candidates.js';
-import { cpuSeconds } from './process-stats.js';
+import { threadCpuSeconds } from './process-stats.js';
 import { turnRequest } from './turn-protocols.js';
 
 /**
@@ -41,7 +41,7 @@ export async function measureLongInterviews(options: LongInterviewOptions): Prom
   const candidates = await Promise.all(Array.from({ length: options.sessions }, (_, index) => LongCandidate.open(options.wsBase, index, timeoutMs)));
   let turns = 0;
   const phase = async (label: string, until: (reply: Reply, candidate: LongCandidate) => boolean): Promise<LongInterviewPhase> => {
-    const cpuBefore = cpuSeconds(options.serverPid);
+    const cpuBefore = threadCpuSeconds(options.serverPid);
     const latencies: number[] = [];
     await Promise.all(
       candidates.map(async (candidate) => {
@@ -51,7 +51,7 @@ export async function measureLongInterviews(options: LongInterviewOptions): Prom
         }
       }),
     );
-    const cpu = cpuSeconds(options.serverPid) - cpuBefore;
+    const cpu = threadCpuSeconds(options.serverPid) - cpuBefore;
     turns += latencies.length;
     return {
       questions: label,
