@@ -26,7 +26,11 @@ export interface BenchOptions {
   peer: boolean;
   /** A freshly started Viva measured without warm-up for this long (0 skips it), milliseconds. */
   coldMs: number;
-  /** Candidates of the 30-question interview scenario (0 skips it). */
+  /**
+   * Candidates of the 30-question interview scenario (0 skips it). 40 by default: a phase then holds 120
+   * late turns; with 60 (20 candidates) the late/early ratio of the same code ranged 0.9-1.6, one heap
+   * collection in a phase of 50 ms of CPU being enough to move it (decision 0010).
+   */
   longInterviews: number;
   quick: boolean;
   outputPath: string;
@@ -62,7 +66,7 @@ const HELP = `npm run bench -- [options]
   --cpu-prof                  write a CPU profile of the Viva child at 50 connections and summarise it
   --no-peer                   skip the original design in FastAPI (bench/peers/; run only when python3 has fastapi and uvicorn)
   --cold-ms 3000              a freshly started Viva without warm-up, its first seconds at 50 connections; 0 skips (env BENCH_COLD_MS)
-  --long-interviews 20        candidates of the 30-question interview scenario (late vs early turns); 0 skips (env BENCH_LONG_INTERVIEWS)
+  --long-interviews 40        candidates of the 30-question interview scenario (late vs early turns); 0 skips (env BENCH_LONG_INTERVIEWS)
   --voice-candidates 50       hands-free voice candidates of the voice scenario, 0 to skip (env BENCH_VOICE_CANDIDATES)
   --voice-duration-ms 20000   how long the voice candidates talk (env BENCH_VOICE_DURATION_MS)
   --voice-only                run only the voice scenario
@@ -123,7 +127,7 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
     coldMs: boundedInteger('cold-ms', values['cold-ms'] ?? environment.BENCH_COLD_MS ?? (quick ? '2000' : '3000'), LIMITS.coldMs),
     longInterviews: boundedInteger(
       'long-interviews',
-      values['long-interviews'] ?? environment.BENCH_LONG_INTERVIEWS ?? (quick ? '10' : '20'),
+      values['long-interviews'] ?? environment.BENCH_LONG_INTERVIEWS ?? (quick ? '10' : '40'),
       LIMITS.longInterviews,
     ),
     quick,

@@ -32,7 +32,8 @@ export interface Turn {
 
 export function openTurn(snapshot: InterviewSnapshot): Turn {
   const language = snapshot.plan.language;
-  const previous = [...snapshot.history].reverse().find((turn) => turn.interviewer.trim() !== '');
+  // from the end, without copying: a long interview's history is read on every turn
+  const previous = snapshot.history.findLast((turn) => turn.interviewer.trim() !== '');
   const name = snapshot.candidate.name?.trim();
   return {
     snapshot,
