@@ -481,12 +481,10 @@ export class WebSocketGateway {
 
   /**
    * The heartbeat of ws's README: ping every interval; a connection heard from in neither of the last
-   * two intervals is closed with 4008 (half-open TCP connections never answer).
-   */
-  /**
-   * Pings, and closes the connections that stopped answering or never sent a message. The idle check
-   * rides on this sweep instead of a timer per connection: an idle connection then holds no timer (about
-   * 200 bytes less each), and is closed within a quarter heartbeat interval after IDLE_CONNECT_TIMEOUT_MS.
+   * two intervals is closed with 4008 (half-open TCP connections never answer). The same sweep closes
+   * connections that never sent a message, instead of a timer per connection: an idle connection then
+   * holds no timer (about 200 bytes less each), and is closed within a quarter heartbeat interval after
+   * IDLE_CONNECT_TIMEOUT_MS.
    */
   private sweepHeartbeats(): void {
     const { HEARTBEAT_INTERVAL_MS: interval, IDLE_CONNECT_TIMEOUT_MS: idleLimit } = this.options.config;
