@@ -121,7 +121,9 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
       values['client-threads'] ?? environment.BENCH_CLIENT_THREADS ?? String(defaultClientThreads()),
       LIMITS.clientThreads,
     ),
-    settleMs: quick ? 1_000 : 3_000,
+    // V8 collects an idle heap about 8 s after allocation stops (its memory reducer): reading sooner counts
+    // the garbage of opening the connections, which is gone a few seconds later (decision 0010)
+    settleMs: quick ? 1_000 : 12_000,
     cpuProfile: values['cpu-prof'] === true,
     peer: values['no-peer'] !== true,
     coldMs: boundedInteger('cold-ms', values['cold-ms'] ?? environment.BENCH_COLD_MS ?? (quick ? '2000' : '3000'), LIMITS.coldMs),
