@@ -24,6 +24,7 @@ import { describeInterview, endProgress } from './interview-status.js';
 import { InFlightInputs } from './in-flight-inputs.js';
 import { takeTurn } from './rules/turn-runner.js';
 import { InstantReplyHold } from './instant-reply-hold.js';
+import { BoundedCache } from './bounded-cache.js';
 
 /** A candidate's input, decoded and validated at the edge. */
 export type TurnInput =
@@ -148,7 +149,8 @@ export class InterviewCoordinator {
    * The provisional report of each running interview, for the session state it was computed from: GET
    * /report is polled, and an evaluation reads every answer. The next turn (or any change) changes the key.
    */
-  private readonly provisionalReports = new Map<string, { key: string; report: Promise<InterviewReport> }>();
+  // bounded: a provisional report is made again on request
+  private readonly provisionalReports = new BoundedCache<{ key: string; report: Promise<InterviewReport> }>(MAX_PROVISIONAL_REPORTS);
   private readonly now: () => Date;
 
   constructor(private readonly options: CoordinatorOptions) {
@@ -474,13 +476,7 @@ export class InterviewCoordinator {
       const snapshot = await this.snapshotOf({ ...session, plan });
       return this.evaluate(snapshot);
     })();
-    // the oldest entry goes first (a Map keeps insertion order), so memory stays bounded
-    this.provisionalReports.delete(sessionId);
-    if (this.provisionalReports.size >= MAX_PROVISIONAL_REPORTS) {
-      const oldest = this.provisionalReports.keys().next().value;
-      if (oldest !== undefined) this.provisionalReports.delete(oldest);
-    }
-    this.provisionalReports.set(sessionId, { key, report });
+    this.provisionalReports.remember(sessionId, { key, report });
     // a failed evaluation is not kept: the next request tries again
     report.catch(() => {
       if (this.provisionalReports.get(sessionId)?.report === report) this.provisionalReports.delete(sessionId);

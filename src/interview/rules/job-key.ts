@@ -1,4 +1,5 @@
 import { normalizeLevel } from '../interview-settings.js';
+import { BoundedCache } from '../bounded-cache.js';
 import type { InterviewPlan, InterviewSettings } from '../interview-types.js';
 
 /**
@@ -22,18 +23,4 @@ export function jobKey(settings: InterviewSettings): string {
  * Plans kept per job (a key from jobKey), for planners that make a job's plan once and hand it to every
  * candidate. Past `limit` jobs the oldest is dropped; asked again, its plan is made again, the same.
  */
-export class PlansByJob {
-  readonly #plans = new Map<string, InterviewPlan>();
-
-  constructor(private readonly limit: number) {}
-
-  get(key: string): InterviewPlan | undefined {
-    return this.#plans.get(key);
-  }
-
-  remember(key: string, plan: InterviewPlan): void {
-    const oldest = this.#plans.keys().next();
-    if (this.#plans.size >= this.limit && oldest.done !== true) this.#plans.delete(oldest.value);
-    this.#plans.set(key, plan);
-  }
-}
+export class PlansByJob extends BoundedCache<InterviewPlan> {}

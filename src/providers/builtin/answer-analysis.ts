@@ -1,4 +1,5 @@
 import type { StageName } from '@viva/protocol/interview-schemas.js';
+import { BoundedCache } from '../../interview/bounded-cache.js';
 import { measureWords } from './text-tools.js';
 
 /** What an answer contains, judged from its text alone (English and Chinese, or a mix). */
@@ -119,19 +120,14 @@ function countSentences(text: string): number {
 
 // a turn reads the same answer more than once (to pick a follow-up, then to word the acknowledgement),
 // and the report reads every answer again: the last few readings are kept, frozen, so each is done once
-const RECENT_ANALYSES = 16;
-const recentAnalyses = new Map<string, Readonly<AnswerAnalysis>>();
+const recentAnalyses = new BoundedCache<Readonly<AnswerAnalysis>>(16);
 
 export function analyzeAnswer(text: string): Readonly<AnswerAnalysis> {
   const known = recentAnalyses.get(text);
   if (known !== undefined) return known;
   const analysis = readAnswer(text);
   Object.freeze(analysis.metrics);
-  if (recentAnalyses.size >= RECENT_ANALYSES) {
-    const oldest = recentAnalyses.keys().next();
-    if (oldest.done !== true) recentAnalyses.delete(oldest.value);
-  }
-  recentAnalyses.set(text, Object.freeze(analysis));
+  recentAnalyses.remember(text, Object.freeze(analysis));
   return analysis;
 }
 
