@@ -48,6 +48,13 @@ export class ClientConnection {
     this.lastHeardAt = Date.now();
   }
 
+  /** A message arrived: heard from, active, and no longer a connection that never spoke. */
+  messageReceived(): void {
+    this.lastHeardAt = Date.now();
+    this.lastActivityAtMs = this.lastHeardAt;
+    this.spoke = true;
+  }
+
   /** Sends now, or holds the message while a replay is being sent. */
   deliver(message: ServerMessage): boolean {
     if (this.closed) return false;

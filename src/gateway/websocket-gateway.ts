@@ -207,9 +207,7 @@ export class WebSocketGateway {
     const meter = this.meterInbound(connection);
     const onMessage = (raw: RawData, isBinary: boolean): void => {
       meter?.messageDone();
-      connection.heard();
-      connection.spoke = true;
-      connection.lastActivityAtMs = Date.now();
+      connection.messageReceived();
       const frame = isBinary ? null : frameBytes(raw);
       if (frame !== null && frame.length > LARGE_FRAME_BYTES) {
         const verdict = limiter.take();

@@ -126,12 +126,17 @@ export type TurnDecision = { kind: 'next' } | { kind: 'follow_up'; question: str
 export function copyProgress(progress: InterviewProgress): InterviewProgress {
   const records = progress.records.slice();
   const last = records.at(-1);
-  if (last !== undefined) records[records.length - 1] = { ...last, follow_ups: last.follow_ups.map((followUp) => ({ ...followUp })) };
+  if (last !== undefined) records[records.length - 1] = copyRecord(last);
   return {
     ...progress,
     ...(progress.non_answers === undefined ? {} : { non_answers: progress.non_answers.slice() }),
     records,
   };
+}
+
+/** A record is plain data (strings, flags and its follow-ups): a copy needs no structuredClone. */
+function copyRecord(record: AnswerRecord): AnswerRecord {
+  return { ...record, follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })) };
 }
 
 /** Questions asked so far, main and follow-up. */
@@ -297,8 +302,8 @@ export function planTurn(snapshot: InterviewSnapshot, input: CandidateInput, now
     // answered with the hint: the question was answered after all (the hint is weighed once, in the score)
     else if (followUpKind === 'hint') record.unknown = false;
   }
-  // a copy as it stands now (plain data: strings, flags and the follow-ups), before moveOn changes the progress
-  const recorded: RecordedInput = { record: { ...record, follow_ups: record.follow_ups.map((followUp) => ({ ...followUp })) }, followUpQuestion, text };
+  // the record as it stands now, before moveOn changes the progress
+  const recorded: RecordedInput = { record: copyRecord(record), followUpQuestion, text };
   const afterRecording = copyProgress(progress);
   const next = moveOn(snapshot, progress, now);
   const remaining = MAX_FOLLOW_UPS[record.stage] - record.follow_ups.length;

@@ -103,7 +103,6 @@ export class GroupCommit {
    */
   #flushOrWait(): void {
     if (this.#pending.length >= FULL_BATCH || this.#waited >= MAX_WAITS) {
-      this.#waited = 0;
       this.flush();
       return;
     }
