@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runClosedLoop, type ClosedLoopResult } from './closed-loop-load.js';
 import { startServer } from './server-process.js';
+import { VIVA_BENCH_SETTINGS } from './viva-bench-settings.js';
 
 /**
  * `npm run bench:compare -- DIR [DIR…]`: Viva from each checkout (a `git worktree` of another commit, say)
@@ -22,19 +23,6 @@ const { values, positionals } = parseArgs({
   },
 });
 
-// the bench's own limits: Viva's abuse limits are raised, everything else is default
-const SETTINGS: Record<string, string> = {
-  HOST: '127.0.0.1',
-  PORT: '0',
-  MAX_CONNECTIONS_PER_IP: '20000',
-  SESSIONS_PER_IP_PER_MINUTE: '1000000',
-  RATE_LIMIT_MESSAGES_PER_S: '1000',
-  HTTP_RATE_LIMIT_PER_MINUTE: '1000000',
-  LOG_LEVEL: 'warn',
-  SERVE_WEB_APP: 'false',
-  ADMIN_TOKEN: 'bench-admin-token',
-};
-
 interface Variant {
   label: string;
   root: string;
@@ -51,7 +39,7 @@ async function measure(variant: Variant): Promise<ClosedLoopResult> {
   const server = await startServer({
     name: variant.label,
     script: join(variant.root, 'src/main.ts'),
-    environment: { ...SETTINGS, DATABASE_URL: join(directory, 'viva.db') },
+    environment: { ...VIVA_BENCH_SETTINGS, DATABASE_URL: join(directory, 'viva.db') },
     nodeFlags: variant.nodeFlags,
   });
   try {

@@ -11,6 +11,7 @@ import { idleTable, loadTable, targetsTable } from './results-table.js';
 import { REPO_ROOT } from './raised-limit-spawn.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { PEER_MISSING, findPeerPython, withPeer } from './original-design-peer.js';
+import { VIVA_BENCH_SETTINGS } from './viva-bench-settings.js';
 import { measureLongInterviews } from './long-interview.js';
 import { VOICE_PROVIDER_DELAYS, VOICE_TARGETS, runVoiceBench, type VoiceBenchResult } from './voice-bench.js';
 
@@ -19,19 +20,6 @@ import { VOICE_PROVIDER_DELAYS, VOICE_TARGETS, runVoiceBench, type VoiceBenchRes
  * it, under the same closed-loop load and the same idle-connection test, printed side by side with
  * Viva/echo ratios and the issue's targets. Everything stays on 127.0.0.1 and ends by itself.
  */
-
-/** Limits raised so the bench is not refused by Viva's own abuse limits; everything else is default. */
-const VIVA_SETTINGS: Record<string, string> = {
-  HOST: '127.0.0.1',
-  PORT: '0',
-  MAX_CONNECTIONS_PER_IP: '20000',
-  SESSIONS_PER_IP_PER_MINUTE: '1000000',
-  RATE_LIMIT_MESSAGES_PER_S: '1000',
-  HTTP_RATE_LIMIT_PER_MINUTE: '1000000',
-  LOG_LEVEL: 'warn',
-  SERVE_WEB_APP: 'false',
-  ADMIN_TOKEN: 'bench-admin-token',
-};
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -51,7 +39,7 @@ async function withViva<T>(
   const server = await startServer({
     name: `viva (${label})`,
     script: join(REPO_ROOT, 'src/main.ts'),
-    environment: { ...VIVA_SETTINGS, DATABASE_URL: join(directory, 'viva.db') },
+    environment: { ...VIVA_BENCH_SETTINGS, DATABASE_URL: join(directory, 'viva.db') },
     nodeFlags,
   });
   serverOpenFilesLimit ??= server.openFilesLimit;
@@ -397,7 +385,7 @@ async function main(): Promise<void> {
       memoryMiB: Math.round(totalmem() / 1024 / 1024),
     },
     options,
-    vivaSettings: VIVA_SETTINGS,
+    vivaSettings: VIVA_BENCH_SETTINGS,
     ...(serverOpenFilesLimit !== undefined ? { serverOpenFilesLimit } : {}),
     load,
     ...(idle ? { idle } : {}),
