@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { epochNow, type CandidatesOutcome, type CandidatesSpec } from './closed-loop-candidates.js';
 import { summariseLatencies, type LatencySummary } from './latency-stats.js';
-import { cpuSeconds, machineBusySeconds, residentBytes } from './process-stats.js';
+import { cpuSeconds, machineBusySeconds, mainThreadCpuSeconds, residentBytes } from './process-stats.js';
 
 export interface ClosedLoopOptions {
   target: CandidatesSpec['target'];
@@ -43,6 +43,10 @@ export interface ClosedLoopResult {
      * figure least moved by other load on the machine.
      */
     cpuMicrosecondsPerTurn: number;
+    /** The main thread's share (the event loop), 100 = one core: near 100 it is saturated. */
+    mainThreadCpuPercent: number;
+    /** The main thread's CPU per answered turn, microseconds; the rest is the helper threads (GC, JIT, checkpoints). */
+    mainThreadMicrosecondsPerTurn: number;
   };
   /** CPU of the bench process (all its client threads), 100 = one core. */
   clientCpuPercent: number;
@@ -95,6 +99,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
   const failures: Record<string, number> = {};
   for (const outcome of outcomes) for (const [kind, count] of Object.entries(outcome.failures)) failures[kind] = (failures[kind] ?? 0) + count;
   const seconds = options.durationMs / 1000;
+  const perTurn = (cpuPercent: number) => (latencies.length > 0 ? ((cpuPercent / 100) * seconds * 1e6) / latencies.length : 0);
   return {
     connections: options.connections,
     clientThreads: threads,
@@ -108,7 +113,8 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     ...usage,
     server: {
       ...usage.server,
-      cpuMicrosecondsPerTurn: latencies.length > 0 ? ((usage.server.cpuPercent / 100) * seconds * 1e6) / latencies.length : 0,
+      cpuMicrosecondsPerTurn: perTurn(usage.server.cpuPercent),
+      mainThreadMicrosecondsPerTurn: perTurn(usage.server.mainThreadCpuPercent),
     },
   };
 }
@@ -141,7 +147,7 @@ function runThread(spec: CandidatesSpec, deadline: number): Promise<CandidatesOu
 }
 
 interface Usage {
-  server: Omit<ClosedLoopResult['server'], 'cpuMicrosecondsPerTurn'>;
+  server: Omit<ClosedLoopResult['server'], 'cpuMicrosecondsPerTurn' | 'mainThreadMicrosecondsPerTurn'>;
   clientCpuPercent: number;
   otherCpuPercent: number;
 }
@@ -150,6 +156,7 @@ interface Usage {
 async function meterWindow(pid: number, windowStart: number, windowEnd: number): Promise<Usage> {
   await pause(windowStart - epochNow());
   const serverCpuAtStart = cpuSeconds(pid);
+  const mainThreadAtStart = mainThreadCpuSeconds(pid);
   const clientCpuAtStart = process.cpuUsage();
   const machineAtStart = machineBusySeconds();
   const rssStartBytes = residentBytes(pid);
@@ -164,10 +171,11 @@ async function meterWindow(pid: number, windowStart: number, windowEnd: number):
   const client = process.cpuUsage(clientCpuAtStart);
   const rssEndBytes = residentBytes(pid);
   const serverCpuPercent = ((cpuSeconds(pid) - serverCpuAtStart) / seconds) * 100;
+  const mainThreadCpuPercent = ((mainThreadCpuSeconds(pid) - mainThreadAtStart) / seconds) * 100;
   const clientCpuPercent = ((client.user + client.system) / 1e6 / seconds) * 100;
   const machinePercent = ((machineBusySeconds() - machineAtStart) / seconds) * 100;
   return {
-    server: { rssStartBytes, rssEndBytes, rssPeakBytes: Math.max(rssPeakBytes, rssEndBytes), cpuPercent: serverCpuPercent },
+    server: { rssStartBytes, rssEndBytes, rssPeakBytes: Math.max(rssPeakBytes, rssEndBytes), cpuPercent: serverCpuPercent, mainThreadCpuPercent },
     clientCpuPercent,
     otherCpuPercent: Math.max(0, machinePercent - serverCpuPercent - clientCpuPercent),
   };

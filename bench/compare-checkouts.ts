@@ -62,6 +62,7 @@ function line(result: ClosedLoopResult): string {
   return (
     `${result.turnsPerSecond.toFixed(0).padStart(6)} turns/s  p50 ${result.latencyMs.p50.toFixed(1).padStart(5)} ms` +
     `  p99 ${result.latencyMs.p99.toFixed(1).padStart(5)} ms  CPU ${result.server.cpuMicrosecondsPerTurn.toFixed(0).padStart(5)} µs/turn` +
+    ` (main ${result.server.mainThreadMicrosecondsPerTurn.toFixed(0).padStart(5)})` +
     (failures > 0 ? `  failures ${failures}` : '')
   );
 }

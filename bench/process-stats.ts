@@ -39,6 +39,15 @@ export function threadCpuSeconds(pid: number): number {
 }
 
 /**
+ * CPU time of a process's main thread so far, seconds, to the nanosecond (its schedstat). For a Node server
+ * this is the event loop: at 100% of a core it is saturated and every reply queues behind the others,
+ * whatever the collector's and compiler's helper threads (the rest of cpuSeconds) are doing.
+ */
+export function mainThreadCpuSeconds(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ', 1)[0]) / 1e9;
+}
+
+/**
  * CPU time the whole machine has spent busy so far (all CPUs, every process and the kernel), seconds:
  * the `cpu` line of /proc/stat without idle and iowait. The bench subtracts its own processes to show
  * how much else was running (other test suites on a shared machine skew every figure).
