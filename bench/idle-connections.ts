@@ -14,6 +14,11 @@ export interface IdleOptions {
   /** Unique per run and server, so every Viva connection creates a session. */
   idPrefix: string;
   settleMs: number;
+  /**
+   * Collects the server's garbage before each reading (a Node server with an inspector), so that neither
+   * reading counts garbage the collector had not got to yet: what is left is what the connections hold.
+   */
+  collectGarbage?: (() => Promise<void>) | undefined;
   /** Upper bound on opening all of them, milliseconds. @default 300000 */
   openBudgetMs?: number;
 }
@@ -35,16 +40,19 @@ const WARMUP_CONNECTIONS = 200;
 /**
  * Memory per idle connection: warm the server's code paths with a small batch, let it settle, read RSS,
  * open `count` connections from a client child, let it settle, read RSS again. The difference divided by
- * the connections that opened is the figure.
+ * the connections that opened is the figure. With `collectGarbage`, each reading follows a full collection.
  */
 export async function measureIdleConnections(options: IdleOptions): Promise<IdleResult> {
   const warmup = await openIdleClients({ ...options, count: Math.min(WARMUP_CONNECTIONS, options.count), idPrefix: `${options.idPrefix}-warm` });
   await warmup.release();
-  await pause(options.settleMs);
-  const rssBeforeBytes = residentBytes(options.serverPid);
+  const settledResidentBytes = async () => {
+    await pause(options.settleMs);
+    await options.collectGarbage?.();
+    return residentBytes(options.serverPid);
+  };
+  const rssBeforeBytes = await settledResidentBytes();
   const clients = await openIdleClients(options);
-  await pause(options.settleMs);
-  const rssAfterBytes = residentBytes(options.serverPid);
+  const rssAfterBytes = await settledResidentBytes();
   const closed = await clients.release();
   const { ready } = clients;
   return {

@@ -54,8 +54,8 @@ async function withViva<T>(
   }
 }
 
-async function withEcho<T>(use: (server: ServerProcess) => Promise<T>): Promise<T> {
-  const server = await startServer({ name: 'echo', script: join(REPO_ROOT, 'bench/echo-server.ts'), environment: { HOST: '127.0.0.1', PORT: '0' } });
+async function withEcho<T>(use: (server: ServerProcess) => Promise<T>, nodeFlags: string[] = []): Promise<T> {
+  const server = await startServer({ name: 'echo', script: join(REPO_ROOT, 'bench/echo-server.ts'), environment: { HOST: '127.0.0.1', PORT: '0' }, nodeFlags });
   serverOpenFilesLimit ??= server.openFilesLimit;
   try {
     return await use(server);
@@ -141,6 +141,14 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
   return level;
 }
 
+/**
+ * The Node servers of the idle measurement run with an inspector on a free loopback port, through which
+ * the bench collects their garbage before each RSS reading (bench/inspector-gc.ts). Without it the same
+ * code read 1.4-9.1 KiB per connection (5,000 open), depending on what the collector had left; with it,
+ * 2.7-6.1 (5,000 open) and 4.6-4.9 (10,000, the default).
+ */
+const INSPECT_FOR_GC = '--inspect=127.0.0.1:0';
+
 async function measureIdle(options: BenchOptions, runId: string): Promise<IdleComparison> {
   const idle: IdleComparison = { errors: [] };
   const common = { count: options.idleConnections, settleMs: options.settleMs };
@@ -153,15 +161,25 @@ async function measureIdle(options: BenchOptions, runId: string): Promise<IdleCo
     }
   };
   await run('echo', () =>
-    withEcho((server) =>
-      measureIdleConnections({ ...common, serverPid: server.pid, urlBase: `${server.wsBase}/`, ready: 'open', idPrefix: `echo-${runId}` }),
+    withEcho(
+      (server) =>
+        measureIdleConnections({
+          ...common,
+          serverPid: server.pid,
+          collectGarbage: server.collectGarbage,
+          urlBase: `${server.wsBase}/`,
+          ready: 'open',
+          idPrefix: `echo-${runId}`,
+        }),
+      [INSPECT_FOR_GC],
     ),
   );
   await run('viva', () =>
-    withViva('idle', [], (server) =>
+    withViva('idle', [INSPECT_FOR_GC], (server) =>
       measureIdleConnections({
         ...common,
         serverPid: server.pid,
+        collectGarbage: server.collectGarbage,
         urlBase: `${server.wsBase}/api/v1/ws/`,
         ready: 'connected',
         idPrefix: `bench-${runId}`,
@@ -228,7 +246,8 @@ function printReport(report: BenchReport): void {
   if (report.idle) {
     out();
     out(`Idle connections: ${options.idleConnections.toLocaleString('en')} per server (Viva: /api/v1/ws/<unique id>, each a new session, ready at \`connected\`).`);
-    out(`  Memory per connection = (RSS after - RSS before) / opened, each read after ${options.settleMs / 1000} s of settling.`);
+    out(`  Memory per connection = (RSS after - RSS before) / opened, each read after ${options.settleMs / 1000} s of settling`);
+    out('  and, for echo and Viva, a full garbage collection asked through the inspector (the peer, CPython, frees as it goes).');
     out(idleTable(report.idle));
   }
   if (report.longInterview) {

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnNodeWithRaisedLimit, spawnWithRaisedLimit } from './raised-limit-spawn.js';
 import { openFilesLimit } from './process-stats.js';
+import { collectGarbage } from './inspector-gc.js';
 
 export interface ServerProcess {
   readonly name: string;
@@ -15,6 +16,11 @@ export interface ServerProcess {
   outputTail(): string;
   /** Log lines at warn or above seen so far (pino level >= 40). */
   warnings(): number;
+  /**
+   * Collects all the server's garbage (through its inspector: a Node server started with
+   * `--inspect=127.0.0.1:0`); undefined for a server without one.
+   */
+  collectGarbage: (() => Promise<void>) | undefined;
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. Resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -33,6 +39,8 @@ export interface ServerStart {
 
 const TAIL_BYTES = 16 * 1024;
 const BANNER = /listening on http:\/\/[^:\s]+:(\d+)/;
+/** What Node prints at start when run with --inspect. */
+const INSPECTOR_BANNER = /Debugger listening on (ws:\/\/\S+)/;
 
 /** Starts a server child and resolves once its banner ("… listening on http://HOST:PORT") is printed. */
 export async function startServer(start: ServerStart): Promise<ServerProcess> {
@@ -73,6 +81,8 @@ export async function startServer(start: ServerStart): Promise<ServerProcess> {
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${start.name} has no pid`);
+  // printed before the server's own banner, so already in the tail
+  const inspectorUrl = INSPECTOR_BANNER.exec(tail)?.[1];
   return {
     name: start.name,
     pid,
@@ -82,6 +92,7 @@ export async function startServer(start: ServerStart): Promise<ServerProcess> {
     spawnedAt,
     outputTail: () => tail,
     warnings: () => warnings,
+    collectGarbage: inspectorUrl === undefined ? undefined : () => collectGarbage(inspectorUrl),
     async stop(graceMs = 20_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
