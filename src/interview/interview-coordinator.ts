@@ -25,6 +25,7 @@ import { InFlightInputs } from './in-flight-inputs.js';
 import { takeTurn } from './rules/turn-runner.js';
 import { InstantReplyHold } from './instant-reply-hold.js';
 import { BoundedCache } from './bounded-cache.js';
+import { AbortControllerPool } from './abort-controller-pool.js';
 
 /** A candidate's input, decoded and validated at the edge. */
 export type TurnInput =
@@ -144,6 +145,8 @@ export class InterviewCoordinator {
   /** Pending inputs a live caller of this process is about to run or runs: resumePendingInputs leaves them. */
   private readonly heldHere = new Set<string>();
   private readonly running = new Map<string, AbortController>();
+  /** The controllers of provider calls (abort-controller-pool.ts). */
+  private readonly abortControllers = new AbortControllerPool();
   private readonly pendingReports = new Map<string, Promise<InterviewReport>>();
   /**
    * The provisional report of each running interview, for the session state it was computed from: GET
@@ -666,7 +669,7 @@ export class InterviewCoordinator {
     const snapshot = await this.snapshotOf(session);
     const turn = session.turn_count + 1;
     const aiStarted = performance.now();
-    const controller = new AbortController();
+    const controller = this.abortControllers.take();
     this.running.set(sessionId, controller);
     let result;
     try {
@@ -685,6 +688,7 @@ export class InterviewCoordinator {
       );
     } finally {
       this.running.delete(sessionId);
+      this.abortControllers.giveBack(controller);
     }
     hold?.replyComplete();
     latency.ai = Math.round(performance.now() - aiStarted);
@@ -812,9 +816,10 @@ export class InterviewCoordinator {
   private async withDeadline<T>(
     milliseconds: number,
     call: (signal: AbortSignal) => Promise<T>,
-    controller = new AbortController(),
+    given?: AbortController,
     errors: DeadlineErrors = MODEL_ERRORS,
   ): Promise<T> {
+    const controller = given ?? this.abortControllers.take();
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_resolve, reject) => {
@@ -836,6 +841,8 @@ export class InterviewCoordinator {
       throw errors.failure(error);
     } finally {
       clearTimeout(timer);
+      // aborted at the deadline, it is not given back: the call left behind may still hold it
+      if (given === undefined) this.abortControllers.giveBack(controller);
     }
   }
 }

@@ -13,6 +13,10 @@ import type {
 /**
  * The interview domain's view of its collaborators. Implementations live in src/providers (built-in
  * engine, OpenAI-compatible models) and are picked in src/main.ts.
+ *
+ * A request's `abortSignal` belongs to its call: an implementation must not use it once the call has
+ * settled. The coordinator may hand a signal that was never aborted, and that nobody listens to any more,
+ * to a later call (abort-controller-pool.ts).
  */
 
 export interface PlanRequest {
