@@ -11,9 +11,15 @@ export interface HotSession {
 }
 
 /**
- * The most recently used sessions of a store that is their only writer, least recently used evicted
- * first. A turn reads its session, its history and its idempotency record; with this they are map
+ * The most recently written sessions of a store that is their only writer, the least recently written
+ * evicted first. A turn reads its session, its history and its idempotency record; with this they are map
  * lookups instead of queries that parse the plan and every earlier turn again.
+ *
+ * Only a write moves a session to the end of the order, not a read: a turn reads its session four times
+ * and writes it once, and each move is a delete and an insert, which leaves a hole in the Map's table.
+ * Every thousand or so holes V8 copies the whole table into a new one, and that copy, held by a Map that
+ * lives long, survives the young generation. A session that is only read is still found here until a
+ * thousand others have been written since; after that it is read from the database again.
  */
 export class HotSessionCache {
   readonly #entries = new Map<string, HotSession>();
@@ -22,13 +28,7 @@ export class HotSessionCache {
   constructor(private readonly capacity: number) {}
 
   get(id: string): HotSession | undefined {
-    const entry = this.#entries.get(id);
-    if (entry !== undefined) {
-      // re-inserting moves it to the end of the Map's order: the most recently used
-      this.#entries.delete(id);
-      this.#entries.set(id, entry);
-    }
-    return entry;
+    return this.#entries.get(id);
   }
 
   /** Stores the record (frozen here) and keeps what was known of its turns and input ids. */
@@ -56,6 +56,7 @@ export class HotSessionCache {
 
   #put(entry: HotSession): void {
     if (this.capacity <= 0) return;
+    // re-inserting moves it to the end of the Map's order: the most recently written
     this.#entries.delete(entry.record.id);
     this.#entries.set(entry.record.id, entry);
     if (this.#entries.size > this.capacity) {
