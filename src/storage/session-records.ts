@@ -115,9 +115,11 @@ export function numberMessage(message: UnnumberedMessage, sessionId: string, seq
     timestamp: message.timestamp,
   };
   if (message.reply_to !== undefined) numbered.reply_to = message.reply_to;
-  // serialised once: the copy is parsed from it, the row stores it and the connection sends it
+  // serialised once: the row stores it and the connection sends it. The message's data is a copy parsed
+  // from it, so callers never alias stored state; frozen data cannot change, and is kept as it is (as
+  // cloneSharingFrozen keeps frozen parts)
   const json = JSON.stringify(message.data);
-  numbered.data = JSON.parse(json) as unknown;
+  numbered.data = Object.isFrozen(message.data) ? message.data : (JSON.parse(json) as unknown);
   rememberDataJson(numbered, json);
   return numbered as DurableMessage;
 }
