@@ -1,7 +1,7 @@
 /**
  * Values kept by key, at most `limit` of them: remembering one more drops the one remembered longest ago
  * (a Map keeps insertion order). For caches whose entries are cheap to make again: a job's plan, an
- * answer's analysis, a provisional report.
+ * answer's analysis, a provisional report, a store's hot sessions.
  */
 export class BoundedCache<V> {
   readonly #values = new Map<string, V>();
@@ -24,5 +24,9 @@ export class BoundedCache<V> {
 
   delete(key: string): void {
     this.#values.delete(key);
+  }
+
+  clear(): void {
+    this.#values.clear();
   }
 }

@@ -1,3 +1,4 @@
+import { BoundedCache } from '../interview/bounded-cache.js';
 import type { SessionRecord, StoredTurn } from '../interview/session-store.js';
 
 /** What a store knows about one recently used session without asking its database. */
@@ -22,10 +23,12 @@ export interface HotSession {
  * thousand others have been written since; after that it is read from the database again.
  */
 export class HotSessionCache {
-  readonly #entries = new Map<string, HotSession>();
+  readonly #entries: BoundedCache<HotSession>;
 
   /** @param capacity sessions kept; 0 keeps none. */
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.#entries = new BoundedCache(Math.max(1, capacity));
+  }
 
   get(id: string): HotSession | undefined {
     return this.#entries.get(id);
@@ -55,14 +58,8 @@ export class HotSessionCache {
   }
 
   #put(entry: HotSession): void {
-    if (this.capacity <= 0) return;
-    // re-inserting moves it to the end of the Map's order: the most recently written
-    this.#entries.delete(entry.record.id);
-    this.#entries.set(entry.record.id, entry);
-    if (this.#entries.size > this.capacity) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done !== true) this.#entries.delete(oldest.value);
-    }
+    // remembering again moves it to the end of the order: the most recently written
+    if (this.capacity > 0) this.#entries.remember(entry.record.id, entry);
   }
 }
 
