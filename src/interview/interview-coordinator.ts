@@ -26,6 +26,7 @@ import { takeTurn } from './rules/turn-runner.js';
 import { InstantReplyHold } from './instant-reply-hold.js';
 import { BoundedCache } from './bounded-cache.js';
 import { AbortControllerPool } from './abort-controller-pool.js';
+import { deepFreeze } from './deep-freeze.js';
 
 /** A candidate's input, decoded and validated at the edge. */
 export type TurnInput =
@@ -715,9 +716,7 @@ export class InterviewCoordinator {
     };
     // frozen all through, the store keeps it as the stored message's data instead of copying it through
     // JSON (numberMessage): one parse and about a kilobyte less per turn, and it is done with here
-    Object.freeze(latency);
-    Object.freeze(aiResponse.interview);
-    Object.freeze(aiResponse);
+    deepFreeze(aiResponse);
     const messages: UnnumberedMessage[] = [
       {
         type: 'ai_response',

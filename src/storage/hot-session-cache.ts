@@ -1,4 +1,5 @@
 import { BoundedCache } from '../interview/bounded-cache.js';
+import { deepFreeze } from '../interview/deep-freeze.js';
 import type { SessionRecord, StoredTurn } from '../interview/session-store.js';
 
 /** What a store knows about one recently used session without asking its database. */
@@ -61,12 +62,4 @@ export class HotSessionCache {
     // remembering again moves it to the end of the order: the most recently written
     if (this.capacity > 0) this.#entries.remember(entry.record.id, entry);
   }
-}
-
-/** Freezes a JSON-like value and everything in it; already frozen parts are skipped. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
-  return value;
 }

@@ -15,7 +15,7 @@ import type {
 import type { DurableMessage } from '@viva/protocol/server-messages.js';
 import { VivaError } from '@viva/protocol/viva-error.js';
 import type { AnswerRecord } from '../../interview/interview-types.js';
-import { deepFreeze } from '../hot-session-cache.js';
+import { deepFreeze } from '../../interview/deep-freeze.js';
 import { applyPatch, erasedSessionError, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
 import {
   messageFromRow,

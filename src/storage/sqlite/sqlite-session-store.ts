@@ -15,7 +15,8 @@ import type {
 } from '../../interview/session-store.js';
 import type { DurableMessage } from '@viva/protocol/server-messages.js';
 import { VivaError } from '@viva/protocol/viva-error.js';
-import { HotSessionCache, deepFreeze, type HotSession } from '../hot-session-cache.js';
+import { HotSessionCache, type HotSession } from '../hot-session-cache.js';
+import { deepFreeze } from '../../interview/deep-freeze.js';
 import { TurnSequenceError, applyPatch, erasedSessionError, newSessionRecord, normalizeLimit, normalizeOffset, planCommit } from '../session-records.js';
 import {
   messageFromRow,
