@@ -89,15 +89,7 @@ export async function createViva(config: Config, overrides: VivaOverrides = {}):
       voiceGateway?.observeDelivered(sessionId, message);
       return registry.deliverNow(sessionId, message);
     },
-    list: () =>
-      [...registry.sessions()].map((connection) => ({
-        session_id: connection.sessionId,
-        connection_id: connection.id,
-        connected_at: new Date(connection.connectedAtMs).toISOString(),
-        last_activity_at: new Date(connection.lastActivityAtMs).toISOString(),
-        remote_address: connection.remoteAddress,
-        node: nodeId,
-      })),
+    list: () => [...registry.sessions()].map((connection) => connection.describe(nodeId)),
     stats: () => ({ connections_active: registry.size, ...pick(metrics.totals()) }),
     closeSession: (sessionId, reason) => registry.get(sessionId)?.close(CloseCode.NORMAL, reason),
     closeReplaced: (sessionId, keepConnectionId) => {

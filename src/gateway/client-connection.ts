@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { CloseCode } from '@viva/protocol/close-codes.js';
 import type { ServerMessage } from '@viva/protocol/server-messages.js';
 import { messageJson } from '@viva/protocol/message-json.js';
+import type { ConnectedSessionInfo } from '../cluster/cluster-node.js';
 
 export interface ConnectionLimits {
   /** Send buffer past which the client is too slow and is closed with 4002, bytes. */
@@ -53,6 +54,18 @@ export class ClientConnection {
     this.lastHeardAt = Date.now();
     this.lastActivityAtMs = this.lastHeardAt;
     this.spoke = true;
+  }
+
+  /** The connection as the cluster lists it: presence, and the management API's connected sessions. */
+  describe(node: string): ConnectedSessionInfo {
+    return {
+      session_id: this.sessionId,
+      connection_id: this.id,
+      connected_at: new Date(this.connectedAtMs).toISOString(),
+      last_activity_at: new Date(this.lastActivityAtMs).toISOString(),
+      remote_address: this.remoteAddress,
+      node,
+    };
   }
 
   /** Sends now, or holds the message while a replay is being sent. */

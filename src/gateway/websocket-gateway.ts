@@ -323,14 +323,7 @@ export class WebSocketGateway {
     if (connection.socket.readyState !== connection.socket.OPEN) return false;
     const previous = registry.attach(connection);
     previous?.close(CloseCode.REPLACED, 'replaced by a newer connection to the same session');
-    await this.options.cluster.connectionOpened({
-      session_id: connection.sessionId,
-      connection_id: connection.id,
-      connected_at: new Date(connection.connectedAtMs).toISOString(),
-      last_activity_at: new Date(connection.lastActivityAtMs).toISOString(),
-      remote_address: connection.remoteAddress,
-      node: this.options.cluster.nodeId,
-    });
+    await this.options.cluster.connectionOpened(connection.describe(this.options.cluster.nodeId));
     metrics.connectionsOpened.inc();
     metrics.connectionsActive.set(registry.size);
     connection.send(this.connectedMessage(session, !created, created));
