@@ -27,15 +27,15 @@ export function cpuSeconds(pid: number): number {
  * short windows of a process whose threads live on (the server's do).
  */
 export function threadCpuSeconds(pid: number): number {
-  let nanoseconds = 0;
+  let seconds = 0;
   for (const thread of readdirSync(`/proc/${pid}/task`)) {
     try {
-      nanoseconds += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ', 1)[0]);
+      seconds += onCpuSeconds(pid, thread);
     } catch {
       // the thread ended after it was listed
     }
   }
-  return nanoseconds / 1e9;
+  return seconds;
 }
 
 /**
@@ -44,7 +44,12 @@ export function threadCpuSeconds(pid: number): number {
  * whatever the collector's and compiler's helper threads (the rest of cpuSeconds) are doing.
  */
 export function mainThreadCpuSeconds(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ', 1)[0]) / 1e9;
+  return onCpuSeconds(pid, String(pid));
+}
+
+/** A thread's time on a CPU so far, seconds: the first field of its schedstat, in nanoseconds. */
+function onCpuSeconds(pid: number, thread: string): number {
+  return Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ', 1)[0]) / 1e9;
 }
 
 /**
