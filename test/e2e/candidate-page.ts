@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** Drives the candidate app the way a person does: labels, buttons and the keyboard. */
 
@@ -56,6 +56,24 @@ export async function answer(page: Page, text: string): Promise<string> {
   const texts = await interviewerTexts(page);
   assert.equal(texts.length, before + 1, 'exactly one new reply');
   return texts.at(-1) ?? '';
+}
+
+/**
+ * Answers until the interview ends and returns the "View your report" button. The closing reply and
+ * `interview_ended` are two messages, handled one after the other: between them the reply is on screen
+ * and the answer box still there. So the end is read from the closing reply itself (its status puts the
+ * progress at "Completed"), not from the button, which only `interview_ended` brings.
+ */
+export async function answerUntilEnded(page: Page, answers: readonly string[], options: { first?: number; limit?: number } = {}): Promise<Locator> {
+  const { first = 0, limit = 8 } = options;
+  const completed = page.locator('.progress-stage', { hasText: /^(Completed|已完成)$/ });
+  for (let index = first; (await completed.count()) === 0; index++) {
+    assert.ok(index < limit, 'the interview ends after a few answers');
+    await answer(page, answers[index % answers.length] ?? '');
+  }
+  const viewReport = page.getByRole('button', { name: /View your report|查看你的报告/ });
+  await viewReport.waitFor();
+  return viewReport;
 }
 
 export async function savedSession(page: Page): Promise<{ sessionId: string; token?: string; lastSeq: number }> {

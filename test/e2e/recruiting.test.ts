@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { launchChromium, saveScreenshot, watchPageErrors } from './browser.js';
-import { answer, richAnswers } from './candidate-page.js';
+import { answerUntilEnded, richAnswers } from './candidate-page.js';
 import { ensureWebBuild } from './web-build.js';
 
 /**
@@ -69,11 +69,7 @@ describe('recruiting: template, invite link, dashboard', () => {
     await candidate.locator('.message-interviewer:not(.is-streaming)').first().waitFor();
     assert.equal(new URL(candidate.url()).search, '', 'the invite leaves the address bar, so a reload resumes');
 
-    const viewReport = candidate.getByRole('button', { name: 'View your report' });
-    for (let index = 0; !(await viewReport.isVisible()); index++) {
-      assert.ok(index < 8, 'the interview ends after a few answers');
-      await answer(candidate, richAnswers[index % richAnswers.length] ?? '');
-    }
+    const viewReport = await answerUntilEnded(candidate, richAnswers);
     await viewReport.click();
     await candidate.getByRole('heading', { name: 'Thank you for your interview' }).waitFor();
     const seen = await candidate.locator('main').innerText();
