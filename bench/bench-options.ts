@@ -27,11 +27,13 @@ export interface BenchOptions {
   /** A freshly started Viva measured without warm-up for this long (0 skips it), milliseconds. */
   coldMs: number;
   /**
-   * Candidates of the 30-question interview scenario (0 skips it). 40 by default: a phase then holds 120
-   * late turns; with 60 (20 candidates) the late/early ratio of the same code ranged 0.9-1.6, one heap
-   * collection in a phase of 50 ms of CPU being enough to move it (decision 0010).
+   * Candidates of a cohort of the 30-question interview scenario (0 skips it). 40 by default; with 20 the
+   * late/early ratio of the same code ranged 0.9-1.6, one heap collection in a phase of 50 ms of CPU being
+   * enough to move it (decision 0010).
    */
   longInterviews: number;
+  /** Measured cohorts of the scenario, one after another after a warm-up cohort; their phases are pooled. */
+  longCohorts: number;
   quick: boolean;
   outputPath: string;
   /** Hands-free voice candidates of the voice scenario; 0 skips it. */
@@ -53,6 +55,7 @@ const LIMITS = {
   clientThreads: { min: 1, max: 32 },
   coldMs: { min: 0, max: 60_000 },
   longInterviews: { min: 0, max: 500 },
+  longCohorts: { min: 1, max: 20 },
 } as const;
 
 const HELP = `npm run bench -- [options]
@@ -67,6 +70,7 @@ const HELP = `npm run bench -- [options]
   --no-peer                   skip the original design in FastAPI (bench/peers/; run only when python3 has fastapi and uvicorn)
   --cold-ms 3000              a freshly started Viva without warm-up, its first seconds at 50 connections; 0 skips (env BENCH_COLD_MS)
   --long-interviews 40        candidates of the 30-question interview scenario (late vs early turns); 0 skips (env BENCH_LONG_INTERVIEWS)
+  --long-cohorts 3            cohorts of them measured one after another, after one that warms the server up (env BENCH_LONG_COHORTS)
   --voice-candidates 50       hands-free voice candidates of the voice scenario, 0 to skip (env BENCH_VOICE_CANDIDATES)
   --voice-duration-ms 20000   how long the voice candidates talk (env BENCH_VOICE_DURATION_MS)
   --voice-only                run only the voice scenario
@@ -94,6 +98,7 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
       'no-peer': { type: 'boolean', default: false },
       'cold-ms': { type: 'string' },
       'long-interviews': { type: 'string' },
+      'long-cohorts': { type: 'string' },
       'voice-candidates': { type: 'string' },
       'voice-duration-ms': { type: 'string' },
       'voice-only': { type: 'boolean', default: false },
@@ -132,6 +137,7 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
       values['long-interviews'] ?? environment.BENCH_LONG_INTERVIEWS ?? (quick ? '10' : '40'),
       LIMITS.longInterviews,
     ),
+    longCohorts: boundedInteger('long-cohorts', values['long-cohorts'] ?? environment.BENCH_LONG_COHORTS ?? (quick ? '1' : '3'), LIMITS.longCohorts),
     quick,
     outputPath: values.output ?? 'bench/results/latest.json',
     voiceCandidates: boundedInteger('voice-candidates', values['voice-candidates'] ?? environment.BENCH_VOICE_CANDIDATES ?? '50', { min: 0, max: 500 }),

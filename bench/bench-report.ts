@@ -81,13 +81,21 @@ export interface BenchReport {
 
 /** The 30-question interview scenario (bench/long-interview.ts). */
 export interface LongInterviewResult {
+  /** Candidates of a cohort. */
   sessions: number;
-  /** Server CPU per turn and mean latency, per phase of the interviews. */
+  /** Measured cohorts (after the warm-up one). */
+  cohorts: number;
+  /** Server CPU per turn and mean latency, per phase of the interviews, the measured cohorts pooled. */
   early: LongInterviewPhase;
   late: LongInterviewPhase;
-  /** late / early server CPU per turn. */
+  /** late / early server CPU per turn, pooled. */
   cpuRatio: number;
-  /** Database file size (after the server closed it) divided by the turns stored. */
+  /** Each measured cohort's own late / early ratio, in the order they ran. */
+  cohortRatios: number[];
+  /** The same ratios of the server's main thread alone (the turns' own work, without helper threads). */
+  mainThreadRatio: number;
+  cohortMainThreadRatios: number[];
+  /** Database file size (after the server closed it) divided by the turns stored (the warm-up cohort's too). */
   bytesPerTurn: number;
   turns: number;
 }
@@ -97,6 +105,7 @@ export interface LongInterviewPhase {
   questions: string;
   turns: number;
   cpuMicrosecondsPerTurn: number;
+  mainThreadMicrosecondsPerTurn: number;
   meanLatencyMs: number;
 }
 

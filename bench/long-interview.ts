@@ -2,20 +2,30 @@ import { statSync } from 'node:fs';
 import WebSocket from 'ws';
 import type { LongInterviewPhase, LongInterviewResult } from './bench-report.js';
 import { epochNow } from './closed-loop-candidates.js';
-import { threadCpuSeconds } from './process-stats.js';
+import { mainThreadCpuSeconds, threadCpuSeconds } from './process-stats.js';
 import { turnRequest } from './turn-protocols.js';
 
 /**
  * Issue 15's "flat cost" scenario: `sessions` candidates at once each take a 30-question interview with
  * the built-in interviewer (follow-ups included), answering as fast as replies come. The server's CPU is
- * read while every candidate answers the first three main questions, and again while every candidate
- * answers the last three, so the two figures are the same work at the two ends of an interview. The
- * database file is measured after the server closed it, for the bytes one turn leaves on disk.
+ * read while every candidate takes its first ten turns from the first question on, and again while
+ * every candidate takes ten turns from the ninth question before the last, so the two figures are the
+ * same work at the two ends of an interview.
+ *
+ * One such cohort gives phases of 0.1-0.2 s of CPU, and one collection of the heap inside a phase moved
+ * the ratio of the same code between 0.83 and 1.27 (decision 0010). So cohorts run one after another on
+ * the same server: the first warms it up (the JIT compiles during a fresh server's first turns, which made
+ * early turns look dear) and is not counted; the ratio pools the measured cohorts' phases, and each
+ * cohort's own ratio is kept to show the spread. The database file is measured after the server closed
+ * it, for the bytes one turn leaves on disk.
  */
 export interface LongInterviewOptions {
   wsBase: string;
   serverPid: number;
+  /** Candidates of a cohort, all interviewing at once. */
   sessions: number;
+  /** Measured cohorts, after one that warms the server up. @default 3 */
+  cohorts?: number;
   /** Per reply, milliseconds. @default 20000 */
   turnTimeoutMs?: number;
 }
@@ -27,8 +37,11 @@ export interface LongInterviewRun {
 }
 
 const QUESTIONS = 30;
-// the first three and the last three main questions the candidates answer
-const PHASE_QUESTIONS = 3;
+// turns each candidate takes in a phase: about the first five questions with their follow-ups, and the
+// last eight questions (late in an interview the built-in interviewer asks fewer follow-ups)
+const PHASE_TURNS = 10;
+/** The late phase starts at this many questions before the last. */
+const LATE_FROM_END = 9;
 
 interface Reply {
   questionNumber: number;
@@ -36,57 +49,121 @@ interface Reply {
   ended: boolean;
 }
 
+/** What a phase measured: the server's CPU and each turn's latency. */
+interface PhaseSample {
+  /** The question numbers its turns answered, lowest and highest. */
+  questions: [number, number];
+  cpuSeconds: number;
+  mainThreadCpuSeconds: number;
+  latencies: number[];
+}
+
+interface CohortSample {
+  early: PhaseSample;
+  late: PhaseSample;
+  /** Every turn the cohort took, the greetings included. */
+  turns: number;
+}
+
 export async function measureLongInterviews(options: LongInterviewOptions): Promise<LongInterviewRun> {
   const timeoutMs = options.turnTimeoutMs ?? 20_000;
-  const candidates = await Promise.all(Array.from({ length: options.sessions }, (_, index) => LongCandidate.open(options.wsBase, index, timeoutMs)));
+  const cohorts = options.cohorts ?? 3;
+  // the warm-up cohort's turns are stored too: they count for the bytes per turn, not for the CPU
+  const warmUp = await runCohort(options, timeoutMs, 0);
+  const measured: CohortSample[] = [];
+  for (let cohort = 1; cohort <= cohorts; cohort += 1) measured.push(await runCohort(options, timeoutMs, cohort));
+  const turns = warmUp.turns + measured.reduce((sum, cohort) => sum + cohort.turns, 0);
+  const early = pooled(measured.map((cohort) => cohort.early));
+  const late = pooled(measured.map((cohort) => cohort.late));
+  let bytesPerTurn = 0;
+  return {
+    sizeOnDisk(databasePath) {
+      bytesPerTurn = statSync(databasePath).size / Math.max(1, turns);
+    },
+    result: () => ({
+      sessions: options.sessions,
+      cohorts: measured.length,
+      early,
+      late,
+      cpuRatio: ratio(late, early),
+      cohortRatios: measured.map((cohort) => ratio(pooled([cohort.late]), pooled([cohort.early]))),
+      mainThreadRatio: ratio(late, early, 'mainThreadMicrosecondsPerTurn'),
+      cohortMainThreadRatios: measured.map((cohort) => ratio(pooled([cohort.late]), pooled([cohort.early]), 'mainThreadMicrosecondsPerTurn')),
+      bytesPerTurn,
+      turns,
+    }),
+  };
+}
+
+/** One cohort's interviews from the greeting to the end, with its early and late phases measured. */
+async function runCohort(options: LongInterviewOptions, timeoutMs: number, cohort: number): Promise<CohortSample> {
+  const candidates = await Promise.all(
+    Array.from({ length: options.sessions }, (_, index) => LongCandidate.open(options.wsBase, `${cohort}-${index}`, timeoutMs)),
+  );
   let turns = 0;
-  const phase = async (label: string, until: (reply: Reply, candidate: LongCandidate) => boolean): Promise<LongInterviewPhase> => {
+  /**
+   * Each candidate answers until `until` holds, or `turnsEach` times when given (stopping early only at
+   * the interview's last question). The questions the phase's turns answered label it.
+   */
+  const phase = async (until: (reply: Reply) => boolean, turnsEach = Number.POSITIVE_INFINITY): Promise<PhaseSample> => {
     const cpuBefore = threadCpuSeconds(options.serverPid);
+    const mainBefore = mainThreadCpuSeconds(options.serverPid);
     const latencies: number[] = [];
+    const questions: number[] = [];
     await Promise.all(
       candidates.map(async (candidate) => {
-        while (!candidate.lastReply || !until(candidate.lastReply, candidate)) {
-          if (candidate.lastReply?.ended) throw new Error(`interview ${candidate.index} ended before ${label}`);
+        for (let taken = 0; taken < turnsEach && !(candidate.lastReply && until(candidate.lastReply)); taken += 1) {
+          if (candidate.lastReply?.ended) throw new Error(`interview ${candidate.name} ended before its phase was over`);
+          questions.push(candidate.lastReply?.questionNumber ?? 0);
           latencies.push(await candidate.answer());
         }
       }),
     );
-    const cpu = threadCpuSeconds(options.serverPid) - cpuBefore;
     turns += latencies.length;
     return {
-      questions: label,
-      turns: latencies.length,
-      cpuMicrosecondsPerTurn: latencies.length > 0 ? (cpu * 1e6) / latencies.length : 0,
-      meanLatencyMs: latencies.length > 0 ? latencies.reduce((sum, value) => sum + value, 0) / latencies.length : 0,
+      questions: [Math.min(...questions), Math.max(...questions)],
+      cpuSeconds: threadCpuSeconds(options.serverPid) - cpuBefore,
+      mainThreadCpuSeconds: mainThreadCpuSeconds(options.serverPid) - mainBefore,
+      latencies,
     };
   };
   try {
     // the greeting turn (plan made, first question asked) is set-up, not an answer: it is left out
-    for (const candidate of candidates) if (!candidate.lastReply) await candidate.answer();
-    const early = await phase(`1-${PHASE_QUESTIONS}`, (reply) => reply.questionNumber > PHASE_QUESTIONS);
-    const total = Math.min(...candidates.map((candidate) => candidate.lastReply?.totalQuestions ?? QUESTIONS));
-    const lateFrom = total - PHASE_QUESTIONS;
-    await phase('middle', (reply) => reply.questionNumber >= lateFrom);
-    const late = await phase(`${lateFrom}-${total - 1}`, (reply) => reply.questionNumber >= total);
-    // the rest (the last answer, the closing reply and the report) is not measured
-    await phase('end', (reply) => reply.ended);
-    let bytesPerTurn = 0;
-    return {
-      sizeOnDisk(databasePath) {
-        bytesPerTurn = statSync(databasePath).size / Math.max(1, turns + candidates.length);
-      },
-      result: () => ({
-        sessions: candidates.length,
-        early,
-        late,
-        cpuRatio: early.cpuMicrosecondsPerTurn > 0 ? late.cpuMicrosecondsPerTurn / early.cpuMicrosecondsPerTurn : 0,
-        bytesPerTurn,
-        turns: turns + candidates.length,
-      }),
-    };
+    await phase((reply) => reply.questionNumber >= 1);
+    const total = () => Math.min(...candidates.map((candidate) => candidate.lastReply?.totalQuestions ?? QUESTIONS));
+    const atLastQuestion = (reply: Reply) => reply.questionNumber >= total();
+    // every candidate takes as many turns in each phase, so both phases run at the same concurrency: a phase
+    // that ends with a few candidates still answering commits in small batches, which cost more per turn
+    const early = await phase(atLastQuestion, PHASE_TURNS);
+    await phase((reply) => reply.questionNumber > total() - LATE_FROM_END);
+    const late = await phase(atLastQuestion, PHASE_TURNS);
+    // the rest (the last answers, the closing reply and the report) is not measured
+    await phase((reply) => reply.ended);
+    return { early, late, turns };
   } finally {
     for (const candidate of candidates) candidate.close();
   }
+}
+
+/** The phases of several cohorts as one: their CPU and turns added up. */
+function pooled(samples: PhaseSample[]): LongInterviewPhase {
+  const latencies = samples.flatMap((sample) => sample.latencies);
+  const perTurn = (seconds: number) => (latencies.length > 0 ? (seconds * 1e6) / latencies.length : 0);
+  return {
+    questions: `${Math.min(...samples.map((sample) => sample.questions[0]))}-${Math.max(...samples.map((sample) => sample.questions[1]))}`,
+    turns: latencies.length,
+    cpuMicrosecondsPerTurn: perTurn(samples.reduce((sum, sample) => sum + sample.cpuSeconds, 0)),
+    mainThreadMicrosecondsPerTurn: perTurn(samples.reduce((sum, sample) => sum + sample.mainThreadCpuSeconds, 0)),
+    meanLatencyMs: latencies.length > 0 ? latencies.reduce((sum, value) => sum + value, 0) / latencies.length : 0,
+  };
+}
+
+function ratio(
+  late: LongInterviewPhase,
+  early: LongInterviewPhase,
+  figure: 'cpuMicrosecondsPerTurn' | 'mainThreadMicrosecondsPerTurn' = 'cpuMicrosecondsPerTurn',
+): number {
+  return early[figure] > 0 ? late[figure] / early[figure] : 0;
 }
 
 class LongCandidate {
@@ -95,7 +172,7 @@ class LongCandidate {
   #waiting: ((frame: Record<string, unknown>) => void) | undefined;
 
   private constructor(
-    readonly index: number,
+    readonly name: string,
     private readonly socket: WebSocket,
     private readonly timeoutMs: number,
   ) {
@@ -105,9 +182,9 @@ class LongCandidate {
     });
   }
 
-  static async open(wsBase: string, index: number, timeoutMs: number): Promise<LongCandidate> {
+  static async open(wsBase: string, name: string, timeoutMs: number): Promise<LongCandidate> {
     const socket = new WebSocket(`${wsBase}/api/v1/ws`, { perMessageDeflate: false });
-    const candidate = new LongCandidate(index, socket, timeoutMs);
+    const candidate = new LongCandidate(name, socket, timeoutMs);
     await candidate.#until((frame) => frame.type === 'connected', 'connected');
     const settings = { type: 'connect', data: { interview: { role: 'Backend engineer', level: 'senior', question_count: QUESTIONS, max_minutes: 240 } } };
     socket.send(JSON.stringify(settings));
@@ -117,7 +194,7 @@ class LongCandidate {
 
   /** Sends the next answer and resolves with the milliseconds until its `ai_response`. */
   async answer(): Promise<number> {
-    const id = `long${this.index}-t${this.#turn}`;
+    const id = `long${this.name}-t${this.#turn}`;
     const sentAt = epochNow();
     this.socket.send(turnRequest(id, this.#turn));
     this.#turn += 1;
@@ -146,7 +223,7 @@ class LongCandidate {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiting = undefined;
-        reject(new Error(`long interview ${this.index}: no ${what} within ${this.timeoutMs} ms`));
+        reject(new Error(`long interview ${this.name}: no ${what} within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       this.#waiting = (frame) => {
         let matched: boolean;

@@ -253,11 +253,17 @@ function printReport(report: BenchReport): void {
   if (report.longInterview) {
     const long = report.longInterview;
     out();
-    out(`Long interviews: ${long.sessions} candidates at once, each a 30-question interview with follow-ups, ${long.turns} turns in all.`);
-    out('  Server CPU per turn in each phase (all candidates in the same phase; connections stay open):');
+    out(
+      `Long interviews: cohorts of ${long.sessions} candidates at once, each a 30-question interview with follow-ups; one cohort warms the server up, then ${long.cohorts} measured; ${long.turns} turns in all.`,
+    );
+    out('  Server CPU per turn in each phase (all candidates of a cohort in the same phase; connections stay open), cohorts pooled:');
     for (const phase of [long.early, long.late]) {
-      out(`  questions ${phase.questions.padEnd(6)} ${String(phase.turns).padStart(5)} turns  ${phase.cpuMicrosecondsPerTurn.toFixed(0).padStart(5)} µs/turn  mean latency ${phase.meanLatencyMs.toFixed(2)} ms`);
+      out(
+        `  questions ${phase.questions.padEnd(6)} ${String(phase.turns).padStart(5)} turns  ${phase.cpuMicrosecondsPerTurn.toFixed(0).padStart(5)} µs/turn (main thread ${phase.mainThreadMicrosecondsPerTurn.toFixed(0)})  mean latency ${phase.meanLatencyMs.toFixed(2)} ms`,
+      );
     }
+    out(`  each cohort's late/early: ${long.cohortRatios.map((value) => times(value)).join(', ')}`);
+    out(`  main thread alone: ${times(long.mainThreadRatio)} pooled; each cohort ${long.cohortMainThreadRatios.map((value) => times(value)).join(', ')}`);
     out(`  late/early CPU per turn: ${times(long.cpuRatio)}; stored: ${long.bytesPerTurn.toFixed(0)} bytes per turn (database file after close / turns)`);
   }
   out();
@@ -358,13 +364,18 @@ async function main(): Promise<void> {
   let longInterview: BenchReport['longInterview'];
   if (options.longInterviews > 0 && !options.voiceOnly) {
     try {
-      log(`long interviews: ${options.longInterviews} 30-question interviews against viva`);
+      log(`long interviews: ${options.longCohorts + 1} cohorts of ${options.longInterviews} 30-question interviews against viva`);
       let measure: ((databasePath: string) => void) | undefined;
       const result = await withViva(
         'long interviews',
         [],
         async (server) => {
-          const measured = await measureLongInterviews({ wsBase: server.wsBase, serverPid: server.pid, sessions: options.longInterviews });
+          const measured = await measureLongInterviews({
+            wsBase: server.wsBase,
+            serverPid: server.pid,
+            sessions: options.longInterviews,
+            cohorts: options.longCohorts,
+          });
           measure = measured.sizeOnDisk;
           return measured;
         },
