@@ -32,7 +32,7 @@ export interface BenchOptions {
    * enough to move it (decision 0010).
    */
   longInterviews: number;
-  /** Measured cohorts of the scenario, one after another after a warm-up cohort; their phases are pooled. */
+  /** Measured cohorts of the scenario, one after another after two warm-up cohorts; their phases are pooled. */
   longCohorts: number;
   quick: boolean;
   outputPath: string;
@@ -70,7 +70,7 @@ const HELP = `npm run bench -- [options]
   --no-peer                   skip the original design in FastAPI (bench/peers/; run only when python3 has fastapi and uvicorn)
   --cold-ms 3000              a freshly started Viva without warm-up, its first seconds at 50 connections; 0 skips (env BENCH_COLD_MS)
   --long-interviews 40        candidates of the 30-question interview scenario (late vs early turns); 0 skips (env BENCH_LONG_INTERVIEWS)
-  --long-cohorts 3            cohorts of them measured one after another, after one that warms the server up (env BENCH_LONG_COHORTS)
+  --long-cohorts 3            cohorts of them measured one after another, after two that warm the server up (env BENCH_LONG_COHORTS)
   --voice-candidates 50       hands-free voice candidates of the voice scenario, 0 to skip (env BENCH_VOICE_CANDIDATES)
   --voice-duration-ms 20000   how long the voice candidates talk (env BENCH_VOICE_DURATION_MS)
   --voice-only                run only the voice scenario

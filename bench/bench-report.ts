@@ -83,7 +83,7 @@ export interface BenchReport {
 export interface LongInterviewResult {
   /** Candidates of a cohort. */
   sessions: number;
-  /** Measured cohorts (after the warm-up one). */
+  /** Measured cohorts (after the two warm-up ones). */
   cohorts: number;
   /** Server CPU per turn and mean latency, per phase of the interviews, the measured cohorts pooled. */
   early: LongInterviewPhase;
@@ -95,7 +95,7 @@ export interface LongInterviewResult {
   /** The same ratios of the server's main thread alone (the turns' own work, without helper threads). */
   mainThreadRatio: number;
   cohortMainThreadRatios: number[];
-  /** Database file size (after the server closed it) divided by the turns stored (the warm-up cohort's too). */
+  /** Database file size (after the server closed it) divided by the turns stored (the warm-up cohorts' too). */
   bytesPerTurn: number;
   turns: number;
 }

@@ -14,17 +14,19 @@ import { turnRequest } from './turn-protocols.js';
  *
  * One such cohort gives phases of 0.1-0.2 s of CPU, and one collection of the heap inside a phase moved
  * the ratio of the same code between 0.83 and 1.27 (decision 0010). So cohorts run one after another on
- * the same server: the first warms it up (the JIT compiles during a fresh server's first turns, which made
- * early turns look dear) and is not counted; the ratio pools the measured cohorts' phases, and each
- * cohort's own ratio is kept to show the spread. The database file is measured after the server closed
- * it, for the bytes one turn leaves on disk.
+ * the same server, and the ratio pools the measured cohorts' phases; each cohort's own ratio is kept to
+ * show the spread. The first two cohorts warm the server up and are not counted: a fresh server's early
+ * turns ran while the JIT was still compiling, at up to twice the main thread's steady cost and with
+ * helper threads busy, which made a single cohort's late turns look cheap (0.5-0.9x) when in the steady
+ * state they cost more. The database file is measured after the server closed it, for the bytes one turn
+ * leaves on disk.
  */
 export interface LongInterviewOptions {
   wsBase: string;
   serverPid: number;
   /** Candidates of a cohort, all interviewing at once. */
   sessions: number;
-  /** Measured cohorts, after one that warms the server up. @default 3 */
+  /** Measured cohorts, after the two that warm the server up. @default 3 */
   cohorts?: number;
   /** Per reply, milliseconds. @default 20000 */
   turnTimeoutMs?: number;
@@ -68,11 +70,11 @@ interface CohortSample {
 export async function measureLongInterviews(options: LongInterviewOptions): Promise<LongInterviewRun> {
   const timeoutMs = options.turnTimeoutMs ?? 20_000;
   const cohorts = options.cohorts ?? 3;
-  // the warm-up cohort's turns are stored too: they count for the bytes per turn, not for the CPU
-  const warmUp = await runCohort(options, timeoutMs, 0);
+  // the warm-up cohorts' turns are stored too: they count for the bytes per turn, not for the CPU
+  const warmUp = [await runCohort(options, timeoutMs, -2), await runCohort(options, timeoutMs, -1)];
   const measured: CohortSample[] = [];
   for (let cohort = 1; cohort <= cohorts; cohort += 1) measured.push(await runCohort(options, timeoutMs, cohort));
-  const turns = warmUp.turns + measured.reduce((sum, cohort) => sum + cohort.turns, 0);
+  const turns = warmUp.reduce((sum, cohort) => sum + cohort.turns, 0) + measured.reduce((sum, cohort) => sum + cohort.turns, 0);
   const early = pooled(measured.map((cohort) => cohort.early));
   const late = pooled(measured.map((cohort) => cohort.late));
   let bytesPerTurn = 0;

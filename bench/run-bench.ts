@@ -254,7 +254,7 @@ function printReport(report: BenchReport): void {
     const long = report.longInterview;
     out();
     out(
-      `Long interviews: cohorts of ${long.sessions} candidates at once, each a 30-question interview with follow-ups; one cohort warms the server up, then ${long.cohorts} measured; ${long.turns} turns in all.`,
+      `Long interviews: cohorts of ${long.sessions} candidates at once, each a 30-question interview with follow-ups; two cohorts warm the server up, then ${long.cohorts} measured; ${long.turns} turns in all.`,
     );
     out('  Server CPU per turn in each phase (all candidates of a cohort in the same phase; connections stay open), cohorts pooled:');
     for (const phase of [long.early, long.late]) {
@@ -364,7 +364,7 @@ async function main(): Promise<void> {
   let longInterview: BenchReport['longInterview'];
   if (options.longInterviews > 0 && !options.voiceOnly) {
     try {
-      log(`long interviews: ${options.longCohorts + 1} cohorts of ${options.longInterviews} 30-question interviews against viva`);
+      log(`long interviews: ${options.longCohorts + 2} cohorts of ${options.longInterviews} 30-question interviews against viva`);
       let measure: ((databasePath: string) => void) | undefined;
       const result = await withViva(
         'long interviews',
