@@ -124,6 +124,11 @@ export function aspectOfFollowUp(text: string): MissingAspect | undefined {
   return ASPECT_BY_TEXT.get(text) ?? (/^You mentioned "|^你提到了“/.test(text) ? 'example' : undefined);
 }
 
+/** The questions already asked in an interview, by their exact wording (a Set of them will do). */
+export interface AskedQuestions {
+  has(text: string): boolean;
+}
+
 export interface FollowUpChoice {
   text: string;
   aspect: MissingAspect;
@@ -139,7 +144,7 @@ export function chooseFollowUp(options: {
   stage: StageName;
   language: Language;
   answer: string;
-  alreadyAsked: ReadonlySet<string>;
+  alreadyAsked: AskedQuestions;
   seed: string;
 }): FollowUpChoice | undefined {
   const aspect = options.missing[0];
@@ -217,7 +222,7 @@ export function chooseDepthQuestion(options: {
   kind: 'probe' | 'hint';
   stage: StageName;
   language: Language;
-  alreadyAsked: ReadonlySet<string>;
+  alreadyAsked: AskedQuestions;
   seed: string;
 }): string | undefined {
   const texts = (options.kind === 'probe' ? PROBES : HINTS)[options.language][options.stage === 'technical' ? 'technical' : 'story'];

@@ -4,7 +4,7 @@ import type { RecordedInput, TurnPlan } from '../../interview/rules/turn-rules.j
 import { analyzeAnswer, missingAspects } from './answer-analysis.js';
 import { isOnTopic, isRecycled, otherAnswers } from './answer-judgement.js';
 import type { AnswerAnalysis, MissingAspect } from './answer-analysis.js';
-import { aspectOfFollowUp, chooseDepthQuestion, chooseFollowUp } from './follow-up-questions.js';
+import { aspectOfFollowUp, chooseDepthQuestion, chooseFollowUp, type AskedQuestions } from './follow-up-questions.js';
 import { sayStep } from './interview-pacing.js';
 import { nonAnswerPhrasesFor } from './non-answer-phrasing.js';
 import { findKeywordMention } from './keyword-matching.js';
@@ -52,12 +52,17 @@ function acknowledge(turn: Turn, answer: string, analysis: AnswerAnalysis, quest
   say(turn, kind === 'strong' ? phrases.acknowledgeStrong : phrases.acknowledgeAfterFollowUp, `acknowledge-${kind}`);
 }
 
-/** Every follow-up asked so far in the interview, so none is ever asked twice. */
-function followUpsAsked(snapshot: InterviewSnapshot): Set<string> {
+/**
+ * Whether a wording was asked as a follow-up so far in the interview, so none is ever asked twice. A scan
+ * of the records for the few wordings a turn considers: building the set of every follow-up asked, on
+ * every turn, cost more the longer the interview ran.
+ */
+function followUpsAsked(snapshot: InterviewSnapshot): AskedQuestions {
   const progress = snapshot.progress;
-  const asked = new Set(progress.records.flatMap((record) => record.follow_ups.map((followUp) => followUp.question)));
-  if (progress.pending_follow_up !== null) asked.add(progress.pending_follow_up);
-  return asked;
+  return {
+    has: (text) =>
+      text === progress.pending_follow_up || progress.records.some((record) => record.follow_ups.some((followUp) => followUp.question === text)),
+  };
 }
 
 /** A follow-up question when the answer lacks something not yet asked about. */
