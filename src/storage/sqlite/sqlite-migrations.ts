@@ -165,6 +165,17 @@ export const sqliteMigrations: readonly Migration[] = [
         FROM sessions JOIN session_documents ON session_documents.session_id = sessions.id;
     `,
   },
+  {
+    version: 8,
+    name: 'messages: no index by reply_to',
+    // every turn wrote an entry for its reply into this index, in the part of it that belongs to the
+    // session: a page of its own for each session in a batch once a session is long, a sixth of the pages a
+    // late turn wrote. Only the question "which inputs has this session answered" read it, once per session
+    // brought into memory; the primary key's session prefix answers that from the session's own rows.
+    sql: `
+      DROP INDEX messages_by_reply_to;
+    `,
+  },
 ];
 
 /**
