@@ -56,12 +56,12 @@ function loadRow(label: string, result: ClosedLoopResult): string[] {
 }
 
 export function idleTable(idle: IdleComparison): string {
-  const header = ['server', 'opened', 'failed', 'open s', 'RSS before MiB', 'RSS after MiB', 'per conn KiB', 'dropped idle'];
+  const header = ['server', 'opened', 'failed', 'open s', 'RSS before MiB', 'RSS after MiB', 'RSS KiB/conn', 'JS KiB/conn', 'per conn KiB', 'dropped idle'];
   const rows: string[][] = [];
   for (const [name, result] of [['echo', idle.echo], ['peer', idle.peer], ['viva', idle.viva]] as const) if (result) rows.push(idleRow(name, result));
-  rows.push(['viva/echo', '', '', '', '', '', times(idle.bytesPerConnectionRatio), '']);
+  rows.push(['viva/echo', '', '', '', '', '', '', '', times(idle.bytesPerConnectionRatio), '']);
   if (idle.peer && idle.viva && idle.peer.bytesPerConnection > 0) {
-    rows.push(['viva/peer', '', '', '', '', '', times(idle.viva.bytesPerConnection / idle.peer.bytesPerConnection), '']);
+    rows.push(['viva/peer', '', '', '', '', '', '', '', times(idle.viva.bytesPerConnection / idle.peer.bytesPerConnection), '']);
   }
   return [formatTable(header, rows), ...idle.errors.map((error) => `ERROR: ${firstLine(error)}`)].join('\n');
 }
@@ -75,6 +75,8 @@ function idleRow(name: string, result: IdleResult): string[] {
     result.openSeconds.toFixed(1),
     (result.rssBeforeBytes / MiB).toFixed(1),
     (result.rssAfterBytes / MiB).toFixed(1),
+    (result.rssBytesPerConnection / 1024).toFixed(2),
+    result.javascriptBytesPerConnection === undefined ? '' : (result.javascriptBytesPerConnection / 1024).toFixed(2),
     (result.bytesPerConnection / 1024).toFixed(2),
     String(result.droppedWhileIdle),
   ];

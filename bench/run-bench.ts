@@ -167,6 +167,7 @@ async function measureIdle(options: BenchOptions, runId: string): Promise<IdleCo
           ...common,
           serverPid: server.pid,
           collectGarbage: server.collectGarbage,
+          javascriptBytes: server.javascriptBytes,
           urlBase: `${server.wsBase}/`,
           ready: 'open',
           idPrefix: `echo-${runId}`,
@@ -180,6 +181,7 @@ async function measureIdle(options: BenchOptions, runId: string): Promise<IdleCo
         ...common,
         serverPid: server.pid,
         collectGarbage: server.collectGarbage,
+        javascriptBytes: server.javascriptBytes,
         urlBase: `${server.wsBase}/api/v1/ws/`,
         ready: 'connected',
         idPrefix: `bench-${runId}`,
@@ -246,8 +248,10 @@ function printReport(report: BenchReport): void {
   if (report.idle) {
     out();
     out(`Idle connections: ${options.idleConnections.toLocaleString('en')} per server (Viva: /api/v1/ws/<unique id>, each a new session, ready at \`connected\`).`);
-    out(`  Memory per connection = (RSS after - RSS before) / opened, each read after ${options.settleMs / 1000} s of settling`);
+    out(`  RSS KiB/conn = (RSS after - RSS before) / opened, each read after ${options.settleMs / 1000} s of settling`);
     out('  and, for echo and Viva, a full garbage collection asked through the inspector (the peer, CPython, frees as it goes).');
+    out('  JS KiB/conn = the same for the JavaScript heap in use plus external memory (process.memoryUsage(), echo and Viva).');
+    out('  per conn KiB = the larger of the two: RSS alone can read near zero when connections reuse pages kept from before.');
     out(idleTable(report.idle));
   }
   if (report.longInterview) {

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnNodeWithRaisedLimit, spawnWithRaisedLimit } from './raised-limit-spawn.js';
 import { openFilesLimit } from './process-stats.js';
-import { collectGarbage } from './inspector-gc.js';
+import { collectGarbage, javascriptBytes } from './inspector-gc.js';
 
 export interface ServerProcess {
   readonly name: string;
@@ -21,6 +21,8 @@ export interface ServerProcess {
    * `--inspect=127.0.0.1:0`); undefined for a server without one.
    */
   collectGarbage: (() => Promise<void>) | undefined;
+  /** What the server's JavaScript holds (heap in use and external), through the same inspector. */
+  javascriptBytes: (() => Promise<number>) | undefined;
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. Resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -93,6 +95,7 @@ export async function startServer(start: ServerStart): Promise<ServerProcess> {
     outputTail: () => tail,
     warnings: () => warnings,
     collectGarbage: inspectorUrl === undefined ? undefined : () => collectGarbage(inspectorUrl),
+    javascriptBytes: inspectorUrl === undefined ? undefined : () => javascriptBytes(inspectorUrl),
     async stop(graceMs = 20_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
