@@ -1,6 +1,7 @@
 import type { InterviewPlanner, PlanRequest } from '../../interview/interview-ports.js';
 import type { InterviewPlan, InterviewSettings } from '../../interview/interview-types.js';
 import { PlansByJob, jobKey } from '../../interview/rules/job-key.js';
+import { deepFreeze } from '../../interview/deep-freeze.js';
 import { buildInterviewPlan } from './plan-builder.js';
 
 /** Jobs whose plans are kept; past it the oldest is dropped (and rebuilt, identically, when asked again). */
@@ -26,17 +27,9 @@ export class BuiltinPlanner implements InterviewPlanner {
     const key = JSON.stringify([settings.role, jobKey(settings)]);
     const cached = this.#plans.get(key);
     if (cached !== undefined) return cached;
+    // frozen all the way down, so a session that shares the plan cannot change another's
     const plan = deepFreeze(buildInterviewPlan(sessionId, settings));
     this.#plans.remember(key, plan);
     return plan;
   }
-}
-
-/** Frozen all the way down, so a session that shares the plan cannot change another's. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }
