@@ -74,9 +74,10 @@ export async function measureLongInterviews(options: LongInterviewOptions): Prom
   const warmUp = [await runCohort(options, timeoutMs, -2), await runCohort(options, timeoutMs, -1)];
   const measured: CohortSample[] = [];
   for (let cohort = 1; cohort <= cohorts; cohort += 1) measured.push(await runCohort(options, timeoutMs, cohort));
-  const turns = warmUp.reduce((sum, cohort) => sum + cohort.turns, 0) + measured.reduce((sum, cohort) => sum + cohort.turns, 0);
+  const turns = [...warmUp, ...measured].reduce((sum, cohort) => sum + cohort.turns, 0);
   const early = pooled(measured.map((cohort) => cohort.early));
   const late = pooled(measured.map((cohort) => cohort.late));
+  const eachCohort = measured.map((cohort) => ({ early: pooled([cohort.early]), late: pooled([cohort.late]) }));
   let bytesPerTurn = 0;
   return {
     sizeOnDisk(databasePath) {
@@ -88,9 +89,9 @@ export async function measureLongInterviews(options: LongInterviewOptions): Prom
       early,
       late,
       cpuRatio: ratio(late, early),
-      cohortRatios: measured.map((cohort) => ratio(pooled([cohort.late]), pooled([cohort.early]))),
+      cohortRatios: eachCohort.map((cohort) => ratio(cohort.late, cohort.early)),
       mainThreadRatio: ratio(late, early, 'mainThreadMicrosecondsPerTurn'),
-      cohortMainThreadRatios: measured.map((cohort) => ratio(pooled([cohort.late]), pooled([cohort.early]), 'mainThreadMicrosecondsPerTurn')),
+      cohortMainThreadRatios: eachCohort.map((cohort) => ratio(cohort.late, cohort.early, 'mainThreadMicrosecondsPerTurn')),
       bytesPerTurn,
       turns,
     }),
@@ -132,12 +133,12 @@ async function runCohort(options: LongInterviewOptions, timeoutMs: number, cohor
   try {
     // the greeting turn (plan made, first question asked) is set-up, not an answer: it is left out
     await phase((reply) => reply.questionNumber >= 1);
-    const total = () => Math.min(...candidates.map((candidate) => candidate.lastReply?.totalQuestions ?? QUESTIONS));
-    const atLastQuestion = (reply: Reply) => reply.questionNumber >= total();
+    const total = Math.min(...candidates.map((candidate) => candidate.lastReply?.totalQuestions ?? QUESTIONS));
+    const atLastQuestion = (reply: Reply) => reply.questionNumber >= total;
     // every candidate takes as many turns in each phase, so both phases run at the same concurrency: a phase
     // that ends with a few candidates still answering commits in small batches, which cost more per turn
     const early = await phase(atLastQuestion, PHASE_TURNS);
-    await phase((reply) => reply.questionNumber > total() - LATE_FROM_END);
+    await phase((reply) => reply.questionNumber > total - LATE_FROM_END);
     const late = await phase(atLastQuestion, PHASE_TURNS);
     // the rest (the last answers, the closing reply and the report) is not measured
     await phase((reply) => reply.ended);

@@ -143,7 +143,7 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
 
 /**
  * The Node servers of the idle measurement run with an inspector on a free loopback port, through which
- * the bench collects their garbage before each RSS reading (bench/inspector-gc.ts). Without it the same
+ * the bench collects their garbage before each reading and reads their JavaScript memory (bench/inspector-gc.ts). Without it the same
  * code read 1.4-9.1 KiB per connection (5,000 open), depending on what the collector had left; with it,
  * 2.7-6.1 (5,000 open) and 4.6-4.9 (10,000, the default).
  */
