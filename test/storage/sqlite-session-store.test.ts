@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { initialProgress, type AnswerRecord } from '../../src/interview/interview-types.js';
+import { initialProgress, type AnswerRecord, type InterviewProgress } from '../../src/interview/interview-types.js';
 import { serverMessage } from '@viva/protocol/server-messages.js';
 import { TurnSequenceError } from '../../src/storage/session-records.js';
 import { migrateSqlite, sqliteMigrations } from '../../src/storage/sqlite/sqlite-migrations.js';
@@ -183,6 +183,48 @@ describe('SqliteSessionStore specifics', () => {
         }
       } finally {
         await store.close();
+      }
+    });
+  });
+
+  it('keeps the answer records of a database made before migration 9 when their table gains rowids', async () => {
+    await inTemporaryDirectory(async (directory) => {
+      const path = join(directory, 'viva.db');
+      const records = [0, 1, 2].map((index) => answerRecord(index));
+      const progress: InterviewProgress = { ...initialProgress(), state: 'in_progress', current_index: 2, greeted: true, records };
+      const old = new Database(path);
+      try {
+        migrateSqlite(old, sqliteMigrations.filter((migration) => migration.version < 9));
+        old.prepare("INSERT INTO sessions (id, created_at, updated_at, candidate, progress) VALUES ('kept', 'x', 'x', '{}', ?)").run(
+          JSON.stringify({ ...progress, records: undefined }),
+        );
+        old.prepare("INSERT INTO session_documents (session_id, settings) VALUES ('kept', '{}')").run();
+        const insert = old.prepare<[number, string]>("INSERT INTO progress_records (session_id, position, data) VALUES ('kept', ?, ?)");
+        // stored out of order: the copy must not depend on the order rows were written in
+        for (const position of [2, 0, 1]) insert.run(position, JSON.stringify(records[position]));
+      } finally {
+        old.close();
+      }
+      const store = SqliteSessionStore.open(path);
+      try {
+        assert.deepEqual((await store.getSession('kept'))?.progress, progress);
+        // the table works as before: a turn's upsert replaces the newest record, erasing takes them all
+        const changed = [...records.slice(0, 2), { ...answerRecord(2), answer: 'changed' }];
+        await store.commit({ session_id: 'kept', messages: [], patch: { progress: { ...progress, records: changed } } });
+        assert.equal((await store.getSession('kept'))?.progress.records[2]?.answer, 'changed');
+      } finally {
+        await store.close();
+      }
+      const db = new Database(path);
+      try {
+        const table = db.prepare<[], string>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'progress_records'").pluck().get();
+        assert.ok(table !== undefined && !/WITHOUT ROWID/i.test(table), table);
+        assert.equal(db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'progress_records_with_rowid'").pluck().get(), 0);
+        db.pragma('foreign_keys = ON');
+        db.prepare("DELETE FROM sessions WHERE id = 'kept'").run();
+        assert.equal(db.prepare("SELECT COUNT(*) FROM progress_records WHERE session_id = 'kept'").pluck().get(), 0);
+      } finally {
+        db.close();
       }
     });
   });

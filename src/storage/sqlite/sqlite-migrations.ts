@@ -176,6 +176,27 @@ export const sqliteMigrations: readonly Migration[] = [
       DROP INDEX messages_by_reply_to;
     `,
   },
+  {
+    version: 9,
+    name: 'answer records: a table with rowids',
+    // WITHOUT ROWID keeps whole rows in the primary key's B-tree, which pays only for rows far smaller than a
+    // page; an answer record is about a kilobyte, so a leaf held three or four and the upsert every turn
+    // makes split and rebalanced leaves. With rowids the records sit in the table's B-tree and the key's index
+    // holds only (session_id, position): in paired runs of the store bench a commit cost 13% less
+    // (decision 0011). Copied in key order, so a session's existing records stay together.
+    sql: `
+      CREATE TABLE progress_records_with_rowid (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position >= 0),
+        data TEXT NOT NULL,
+        PRIMARY KEY (session_id, position)
+      ) STRICT;
+      INSERT INTO progress_records_with_rowid (session_id, position, data)
+        SELECT session_id, position, data FROM progress_records ORDER BY session_id, position;
+      DROP TABLE progress_records;
+      ALTER TABLE progress_records_with_rowid RENAME TO progress_records;
+    `,
+  },
 ];
 
 /**
