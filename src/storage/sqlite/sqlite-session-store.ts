@@ -130,7 +130,7 @@ function prepareStatements(db: Database.Database) {
     insertSetting: db.prepare<[string, string]>(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
     ),
-    // a session's answer records (progress.records), one row each (migration 2)
+    // a session's answer records (progress.records), one row each (migrations 3 and 9)
     progressRecords: db.prepare<[string], string>('SELECT data FROM progress_records WHERE session_id = ? ORDER BY position').pluck(),
     upsertProgressRecord: db.prepare<[string, number, string]>(
       `INSERT INTO progress_records (session_id, position, data) VALUES (?, ?, ?)
@@ -473,9 +473,11 @@ export class SqliteSessionStore implements SessionStore {
    */
   #writeProgressRecords(record: SessionRecord, previous: readonly AnswerRecord[] | undefined): void {
     const next = record.progress.records;
-    for (const [position, answer] of next.entries()) {
+    // an index, not entries(): that made a pair per answer, every turn, for every answer so far
+    for (let position = 0; position < next.length; position += 1) {
+      const answer = next[position];
       const stored = previous?.[position];
-      if (stored !== undefined && (stored === answer || jsonEqual(stored, answer))) continue;
+      if (answer === undefined || (stored !== undefined && (stored === answer || jsonEqual(stored, answer)))) continue;
       this.#statements.upsertProgressRecord.run(record.id, position, JSON.stringify(answer));
     }
     if (previous === undefined || previous.length > next.length) this.#statements.deleteProgressRecordsFrom.run(record.id, next.length);
