@@ -32,7 +32,11 @@ export interface BenchOptions {
    * enough to move it (decision 0010).
    */
   longInterviews: number;
-  /** Measured cohorts of the scenario, one after another after two warm-up cohorts; their phases are pooled. */
+  /**
+   * Measured cohorts of the scenario, one after another after two warm-up cohorts; their phases are pooled.
+   * 8 by default: a single cohort's ratio of the same code ranged 0.76-1.65, so three pooled still read
+   * 1.0-1.3 from run to run, and eight 1.05-1.13 (decision 0011). A cohort takes about a second.
+   */
   longCohorts: number;
   quick: boolean;
   outputPath: string;
@@ -70,7 +74,7 @@ const HELP = `npm run bench -- [options]
   --no-peer                   skip the original design in FastAPI (bench/peers/; run only when python3 has fastapi and uvicorn)
   --cold-ms 3000              a freshly started Viva without warm-up, its first seconds at 50 connections; 0 skips (env BENCH_COLD_MS)
   --long-interviews 40        candidates of the 30-question interview scenario (late vs early turns); 0 skips (env BENCH_LONG_INTERVIEWS)
-  --long-cohorts 3            cohorts of them measured one after another, after two that warm the server up (env BENCH_LONG_COHORTS)
+  --long-cohorts 8            cohorts of them measured one after another, after two that warm the server up (env BENCH_LONG_COHORTS)
   --voice-candidates 50       hands-free voice candidates of the voice scenario, 0 to skip (env BENCH_VOICE_CANDIDATES)
   --voice-duration-ms 20000   how long the voice candidates talk (env BENCH_VOICE_DURATION_MS)
   --voice-only                run only the voice scenario
@@ -137,7 +141,7 @@ export function readBenchOptions(argv: string[], environment: NodeJS.ProcessEnv)
       values['long-interviews'] ?? environment.BENCH_LONG_INTERVIEWS ?? (quick ? '10' : '40'),
       LIMITS.longInterviews,
     ),
-    longCohorts: boundedInteger('long-cohorts', values['long-cohorts'] ?? environment.BENCH_LONG_COHORTS ?? (quick ? '1' : '3'), LIMITS.longCohorts),
+    longCohorts: boundedInteger('long-cohorts', values['long-cohorts'] ?? environment.BENCH_LONG_COHORTS ?? (quick ? '1' : '8'), LIMITS.longCohorts),
     quick,
     outputPath: values.output ?? 'bench/results/latest.json',
     voiceCandidates: boundedInteger('voice-candidates', values['voice-candidates'] ?? environment.BENCH_VOICE_CANDIDATES ?? '50', { min: 0, max: 500 }),

@@ -26,7 +26,7 @@ export interface LongInterviewOptions {
   serverPid: number;
   /** Candidates of a cohort, all interviewing at once. */
   sessions: number;
-  /** Measured cohorts, after the two that warm the server up. @default 3 */
+  /** Measured cohorts, after the two that warm the server up. @default 8 */
   cohorts?: number;
   /** Per reply, milliseconds. @default 20000 */
   turnTimeoutMs?: number;
@@ -69,7 +69,7 @@ interface CohortSample {
 
 export async function measureLongInterviews(options: LongInterviewOptions): Promise<LongInterviewRun> {
   const timeoutMs = options.turnTimeoutMs ?? 20_000;
-  const cohorts = options.cohorts ?? 3;
+  const cohorts = options.cohorts ?? 8;
   // the warm-up cohorts' turns are stored too: they count for the bytes per turn, not for the CPU
   const warmUp = [await runCohort(options, timeoutMs, -2), await runCohort(options, timeoutMs, -1)];
   const measured: CohortSample[] = [];
