@@ -35,7 +35,7 @@ export interface BenchOptions {
   /**
    * Measured cohorts of the scenario, one after another after two warm-up cohorts; their phases are pooled.
    * 8 by default: a single cohort's ratio of the same code ranged 0.76-1.65, so three pooled still read
-   * 1.0-1.3 from run to run, and eight 1.05-1.13 (decision 0011). A cohort takes about a second.
+   * 1.0-1.3 from run to run, and eight 1.05-1.18 in four runs (decision 0011). A cohort takes about a second.
    */
   longCohorts: number;
   quick: boolean;
