@@ -82,11 +82,17 @@ export function requestedLanguage(text: string): 'en' | 'zh' | undefined {
   return undefined;
 }
 
+/** `text` with every run of whitespace made one space; `text` itself when that changes nothing. */
+function collapseWhitespace(text: string): string {
+  return /\s\s|[^\S ]/.test(text) ? text.replace(/\s+/g, ' ') : text;
+}
+
 /** Reads a candidate message as something other than an answer (see CandidateIntent), or as `none`. */
 export function detectIntent(text: string): CandidateIntent {
   // whitespace runs become one space: `^\s*(sorry|…)\s*[?？]?\s*$` splits a long run between its two
-  // `\s*` every possible way before it gives up, which is quadratic in the run's length
-  const trimmed = text.trim().replace(/\s+/g, ' ');
+  // `\s*` every possible way before it gives up, which is quadratic in the run's length. Most answers have
+  // no run and no other whitespace than single spaces: for them the test spares a copy of the answer
+  const trimmed = collapseWhitespace(text.trim());
   if (trimmed === '') return 'none';
   if (INJECTION_PATTERN.test(trimmed)) return 'injection';
   const words = measureWords(trimmed);
