@@ -65,7 +65,10 @@ function shareFrozen(value: unknown): unknown {
   const prototype: unknown = Object.getPrototypeOf(value);
   if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return cloneJson(value);
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+  const source = value as Record<string, unknown>;
+  // keys, not entries: the same own enumerable keys in the same order, without a pair for each of them
+  for (const key of Object.keys(source)) {
+    const item = source[key];
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
     copy[key] = shareFrozen(item);
   }

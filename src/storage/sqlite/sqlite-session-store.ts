@@ -159,10 +159,19 @@ function jsonEqual(left: unknown, right: unknown): boolean {
     return Array.isArray(right) && left.length === right.length && left.every((item, index) => jsonEqual(item, right[index]));
   }
   if (Array.isArray(right)) return false;
-  const leftEntries = Object.entries(left).filter(([, value]) => value !== undefined);
+  // JSON drops undefined properties, so they count as absent on either side
+  const leftRecord = left as Record<string, unknown>;
   const rightRecord = right as Record<string, unknown>;
-  const rightCount = Object.values(right).filter((value) => value !== undefined).length;
-  return leftEntries.length === rightCount && leftEntries.every(([key, value]) => jsonEqual(value, rightRecord[key]));
+  let leftCount = 0;
+  for (const key of Object.keys(leftRecord)) {
+    const value = leftRecord[key];
+    if (value === undefined) continue;
+    leftCount += 1;
+    if (!jsonEqual(value, rightRecord[key])) return false;
+  }
+  let rightCount = 0;
+  for (const key of Object.keys(rightRecord)) if (rightRecord[key] !== undefined) rightCount += 1;
+  return leftCount === rightCount;
 }
 
 /**
