@@ -7,6 +7,7 @@ import { flacPaddingFlood, mp4FreeBoxFlood, oggEmptyPageFlood } from '../test/he
 import { summariseCpuProfile, type ProfileWindow } from './cpu-profile-summary.js';
 import { summariseLatencies, type LatencySummary } from './latency-stats.js';
 import { REPO_ROOT } from './raised-limit-spawn.js';
+import { builtServerScript } from './built-server.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
 /**
@@ -254,8 +255,8 @@ export async function runAttackBench(options: AttackOptions): Promise<void> {
   const server = await startServer({
     nodeFlags: options.cpuProfile === true ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : [],
     name: 'viva (attack)',
-    // BENCH_ATTACK_SERVER: another checkout's src/main.ts, to measure code from before a change
-    script: process.env.BENCH_ATTACK_SERVER ?? join(REPO_ROOT, 'src/main.ts'),
+    // BENCH_ATTACK_SERVER: another checkout's root, to measure code from before a change
+    script: builtServerScript(process.env.BENCH_ATTACK_SERVER ?? REPO_ROOT, log),
     environment: { ...SETTINGS, RATE_LIMIT_MESSAGES_PER_S: '20', DATABASE_URL: join(directory, 'viva.db') },
   });
   try {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runClosedLoop, type ClosedLoopResult } from './closed-loop-load.js';
 import { startServer } from './server-process.js';
+import { builtServerScript } from './built-server.js';
 import { VIVA_BENCH_SETTINGS } from './viva-bench-settings.js';
 
 /**
@@ -11,7 +12,8 @@ import { VIVA_BENCH_SETTINGS } from './viva-bench-settings.js';
  * under the same closed-loop load, the checkouts alternating round after round, so a change is compared
  * with what it changes in the same minutes. On a machine whose speed drifts between runs (this one's CPU
  * per turn moved by half within an hour), only such paired runs tell a 10% change from the drift.
- * `DIR@--node-flag …` adds Node flags for that variant. Each checkout needs its dependencies installed.
+ * `DIR@--node-flag …` adds Node flags for that variant. Each checkout needs its dependencies installed; its
+ * server is built (dist/, as `npm start` builds it) before it is first measured.
  */
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -38,7 +40,7 @@ async function measure(variant: Variant): Promise<ClosedLoopResult> {
   const directory = mkdtempSync(join(tmpdir(), 'viva-compare-'));
   const server = await startServer({
     name: variant.label,
-    script: join(variant.root, 'src/main.ts'),
+    script: builtServerScript(variant.root),
     environment: { ...VIVA_BENCH_SETTINGS, DATABASE_URL: join(directory, 'viva.db') },
     nodeFlags: variant.nodeFlags,
   });

@@ -9,6 +9,7 @@ import { summariseCpuProfile, type ProfileSummary, type ProfileWindow } from './
 import { measureIdleConnections, type IdleResult } from './idle-connections.js';
 import { idleTable, loadTable, targetsTable } from './results-table.js';
 import { REPO_ROOT } from './raised-limit-spawn.js';
+import { builtServerScript } from './built-server.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { PEER_MISSING, findPeerPython, withPeer } from './original-design-peer.js';
 import { VIVA_BENCH_SETTINGS } from './viva-bench-settings.js';
@@ -38,7 +39,7 @@ async function withViva<T>(
   const directory = mkdtempSync(join(tmpdir(), 'viva-bench-'));
   const server = await startServer({
     name: `viva (${label})`,
-    script: join(REPO_ROOT, 'src/main.ts'),
+    script: builtServerScript(REPO_ROOT, log),
     environment: { ...VIVA_BENCH_SETTINGS, DATABASE_URL: join(directory, 'viva.db') },
     nodeFlags,
   });
@@ -114,7 +115,7 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
         return runClosedLoop({ ...common, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid });
       });
       level.rounds.viva.push(result);
-      // only the measured window: start-up (tsx compiling every module) and the warm-up are left out
+      // only the measured window: start-up (loading every module) and the warm-up are left out
       if (profile) level.cpuProfile = summariseLargestProfile(profile, { fromMs: result.window.start - spawnedAt, toMs: result.window.end - spawnedAt });
     } catch (error) {
       level.errors.push(`viva: ${describe(error)}`);
@@ -215,7 +216,7 @@ function printReport(report: BenchReport): void {
   out(`Viva bench  ${report.startedAt}  node ${report.machine.node}, ${report.machine.cpus} CPUs (${report.machine.cpuModel})`);
   out(`Viva settings: ${Object.entries(report.vivaSettings).map(([key, value]) => `${key}=${value}`).join(' ')}`);
   out('  (fresh SQLite file in a temp dir per server; HEARTBEAT_INTERVAL_MS and every other setting default)');
-  out(`Servers: each a child process, node --import tsx, open-files limit ${report.serverOpenFilesLimit ?? 'unknown'}; one fresh server per measurement.`);
+  out(`Servers: each a child process (Viva: node dist/src/main.js, built as npm start builds it; the others: node --import tsx), open-files limit ${report.serverOpenFilesLimit ?? 'unknown'}; one fresh server per measurement.`);
   if (existsSync(join(REPO_ROOT, '.env'))) out('Note: a .env file is present in the working directory; Viva reads settings the bench does not set from it.');
   if (report.load.length > 0) {
     out();

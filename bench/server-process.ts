@@ -29,7 +29,7 @@ export interface ServerProcess {
 
 export interface ServerStart {
   name: string;
-  /** Script run with `node --import tsx`, relative to the working directory. */
+  /** Script run with node: a `.ts` one through tsx (`node --import tsx`), a compiled `.js` one as it is. */
   script: string;
   /** Runs `script` with this program instead of node (the Python peer: `/usr/bin/python3`). */
   interpreter?: string;
@@ -49,7 +49,7 @@ export async function startServer(start: ServerStart): Promise<ServerProcess> {
   const spawnedAt = Date.now();
   const child =
     start.interpreter === undefined
-      ? spawnNodeWithRaisedLimit([...(start.nodeFlags ?? []), '--import', 'tsx', start.script], start.environment)
+      ? spawnNodeWithRaisedLimit([...(start.nodeFlags ?? []), ...(start.script.endsWith('.ts') ? ['--import', 'tsx'] : []), start.script], start.environment)
       : spawnWithRaisedLimit(start.interpreter, [start.script], start.environment);
   let tail = '';
   let warnings = 0;

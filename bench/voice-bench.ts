@@ -7,6 +7,7 @@ import { silencePcm, speechPcm } from '../test/helpers/voice-audio.js';
 import { summariseLatencies, type LatencySummary } from './latency-stats.js';
 import { cpuSeconds } from './process-stats.js';
 import { REPO_ROOT } from './raised-limit-spawn.js';
+import { builtServerScript } from './built-server.js';
 import { startServer } from './server-process.js';
 
 /**
@@ -99,7 +100,7 @@ export async function runVoiceBench(
   const directory = mkdtempSync(join(tmpdir(), 'viva-voice-bench-'));
   const server = await startServer({
     name: 'viva (voice)',
-    script: join(REPO_ROOT, 'src/main.ts'),
+    script: builtServerScript(REPO_ROOT, log),
     nodeFlags,
     environment: {
       HOST: '127.0.0.1',
