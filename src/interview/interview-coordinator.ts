@@ -27,6 +27,7 @@ import { InstantReplyHold } from './instant-reply-hold.js';
 import { BoundedCache } from './bounded-cache.js';
 import { AbortControllerPool } from './abort-controller-pool.js';
 import { deepFreeze } from './deep-freeze.js';
+import { timestampNow } from '@viva/protocol/timestamps.js';
 
 /** A candidate's input, decoded and validated at the edge. */
 export type TurnInput =
@@ -156,10 +157,14 @@ export class InterviewCoordinator {
   // bounded: a provisional report is made again on request
   private readonly provisionalReports = new BoundedCache<{ key: string; report: Promise<InterviewReport> }>(MAX_PROVISIONAL_REPORTS);
   private readonly now: () => Date;
+  /** `now()` as a message's timestamp; without a clock of the caller's, made once per millisecond. */
+  private readonly timestamp: () => string;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.queue = new SessionTaskQueue(options.maxQueuedInputs);
-    this.now = options.now ?? (() => new Date());
+    const clock = options.now;
+    this.now = clock ?? (() => new Date());
+    this.timestamp = clock === undefined ? timestampNow : () => clock().toISOString();
   }
 
   /** Creates the session if needed; `created` says whether this call made it. */
@@ -451,7 +456,7 @@ export class InterviewCoordinator {
     const data = { message: notice.message, from: notice.from, ...(notice.data ? { data: notice.data } : {}) };
     const committed = await this.options.store.commit({
       session_id: sessionId,
-      messages: [{ type: 'notice', session_id: sessionId, timestamp: this.now().toISOString(), data }],
+      messages: [{ type: 'notice', session_id: sessionId, timestamp: this.timestamp(), data }],
     });
     const message = committed.messages[0];
     if (message === undefined) throw new VivaError('INTERNAL_ERROR');
@@ -556,7 +561,7 @@ export class InterviewCoordinator {
     const plan = await this.withDeadline(this.options.aiTimeoutMs, (signal) =>
       this.options.planner.plan({ session_id: session.id, candidate: session.candidate, settings, abortSignal: signal }),
     );
-    const startedAt = session.progress.started_at ?? this.now().toISOString();
+    const startedAt = session.progress.started_at ?? this.timestamp();
     return { ...session, plan, progress: { ...session.progress, state: 'in_progress', started_at: startedAt } };
   }
 
@@ -639,7 +644,7 @@ export class InterviewCoordinator {
           {
             type: 'transcription',
             session_id: sessionId,
-            timestamp: this.now().toISOString(),
+            timestamp: this.timestamp(),
             ...(inputId !== undefined ? { reply_to: inputId } : {}),
             data: {
               text,
@@ -721,7 +726,7 @@ export class InterviewCoordinator {
       {
         type: 'ai_response',
         session_id: sessionId,
-        timestamp: this.now().toISOString(),
+        timestamp: this.timestamp(),
         ...(inputId !== undefined ? { reply_to: inputId } : {}),
         data: aiResponse,
       },
@@ -766,7 +771,7 @@ export class InterviewCoordinator {
     return {
       type: 'interview_ended',
       session_id: sessionId,
-      timestamp: this.now().toISOString(),
+      timestamp: this.timestamp(),
       ...(inputId !== undefined ? { reply_to: inputId } : {}),
       data: { reason, report_url: this.options.reportUrl(sessionId) },
     };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorCodeList, type ErrorCode } from './error-codes.js';
 import { endReasonSchema, interviewStatusSchema } from './interview-schemas.js';
 import { capabilitiesSchema, voiceServerDataSchemas } from './voice-messages.js';
+import { timestampNow } from './timestamps.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -127,7 +128,7 @@ export function serverMessage<K extends ServerMessageType>(
   const message: Record<string, unknown> = {
     type,
     session_id: sessionId,
-    timestamp: extra.timestamp ?? new Date().toISOString(),
+    timestamp: extra.timestamp ?? timestampNow(),
     data,
   };
   if (extra.seq !== undefined) message.seq = extra.seq;

@@ -24,6 +24,7 @@ import {
 } from '../session-records.js';
 import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from '../../interview/interview-templates.js';
 import { matchesSearch, patchTemplate } from '../template-rows.js';
+import { timestampNow } from '@viva/protocol/timestamps.js';
 
 interface StoredSession {
   record: SessionRecord;
@@ -52,11 +53,13 @@ export class MemorySessionStore implements SessionStore {
   readonly #erased = new Set<string>();
   readonly #settings = new Map<string, string>();
   readonly #templates = new Map<string, InterviewTemplate>();
-  readonly #now: () => Date;
+  /** The clock's time for created_at, updated_at and turns; without a clock of the caller's, made once per millisecond. */
+  readonly #timestamp: () => string;
   #closed = false;
 
   constructor(options: MemorySessionStoreOptions = {}) {
-    this.#now = options.now ?? (() => new Date());
+    const clock = options.now;
+    this.#timestamp = clock === undefined ? timestampNow : () => clock().toISOString();
   }
 
   async createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }> {
@@ -272,9 +275,6 @@ export class MemorySessionStore implements SessionStore {
     this.#closed = true;
   }
 
-  #timestamp(): string {
-    return this.#now().toISOString();
-  }
 
   #assertOpen(): void {
     // mirrors a closed database handle, so tests catch use-after-close with the memory store too

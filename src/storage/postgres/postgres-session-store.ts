@@ -31,6 +31,7 @@ import { isTransientPostgresError, storeUnavailable } from './postgres-errors.js
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresRecruiting } from './postgres-recruiting.js';
 import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from '../../interview/interview-templates.js';
+import { timestampNow } from '@viva/protocol/timestamps.js';
 
 export interface PostgresSessionStoreOptions {
   /** Connections in the pool. @default 10 */
@@ -192,7 +193,8 @@ const commitWrites = `
 export class PostgresSessionStore implements SessionStore {
   readonly kind = 'postgres';
   readonly #pool: Pool;
-  readonly #now: () => Date;
+  /** The clock's time for created_at, updated_at and turns; without a clock of the caller's, made once per millisecond. */
+  readonly #timestamp: () => string;
   readonly #recruiting: PostgresRecruiting;
   #closed = false;
 
@@ -236,7 +238,8 @@ export class PostgresSessionStore implements SessionStore {
 
   private constructor(pool: Pool, options: PostgresSessionStoreOptions) {
     this.#pool = pool;
-    this.#now = options.now ?? (() => new Date());
+    const clock = options.now;
+    this.#timestamp = clock === undefined ? timestampNow : () => clock().toISOString();
     this.#recruiting = new PostgresRecruiting((text, values) => this.#query(text, values), sessionColumns);
   }
 
@@ -535,9 +538,6 @@ export class PostgresSessionStore implements SessionStore {
     return { record: recordFromRow(row), storedRecords: row.records };
   }
 
-  #timestamp(): string {
-    return this.#now().toISOString();
-  }
 }
 
 const statementNames = new Map<string, string>();

@@ -37,6 +37,7 @@ import { prepareRecruitingStatements, type RecruitingStatements } from './sqlite
 import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from '../../interview/interview-templates.js';
 import { patchTemplate, templateToRow } from '../template-rows.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
+import { timestampNow } from '@viva/protocol/timestamps.js';
 
 export interface SqliteSessionStoreOptions {
   /**
@@ -191,7 +192,8 @@ export class SqliteSessionStore implements SessionStore {
   readonly #pending: PendingInputStatements;
   readonly #writes: GroupCommit;
   readonly #hot: HotSessionCache;
-  readonly #now: () => Date;
+  /** The clock's time for created_at, updated_at and turns; without a clock of the caller's, made once per millisecond. */
+  readonly #timestamp: () => string;
   #dataVersion: number;
   #lookedThisTurn = false;
 
@@ -241,7 +243,8 @@ export class SqliteSessionStore implements SessionStore {
       // both are thrown by #load and planCommit, before a write's first statement
       failedBeforeWriting: (error) => error instanceof TurnSequenceError || (error instanceof VivaError && error.code === 'SESSION_NOT_FOUND'),
     });
-    this.#now = options.now ?? (() => new Date());
+    const clock = options.now;
+    this.#timestamp = clock === undefined ? timestampNow : () => clock().toISOString();
   }
 
   async createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }> {
@@ -447,9 +450,6 @@ export class SqliteSessionStore implements SessionStore {
     await this.checkpointer?.stop();
   }
 
-  #timestamp(): string {
-    return this.#now().toISOString();
-  }
 
   /** The session from memory, else from the database (then kept in memory); undefined when there is none. */
   #find(id: string): HotSession | undefined {
