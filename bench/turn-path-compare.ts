@@ -1,0 +1,174 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { builtServerScript } from './built-server.js';
+import type * as coordinatorModule from '../src/interview/interview-coordinator.js';
+import type * as storeModule from '../src/storage/sqlite/sqlite-session-store.js';
+import type * as engineModule from '../src/providers/builtin/index.js';
+import type * as speechModule from '../src/providers/speech/no-speech-recognizer.js';
+import type * as metricsModule from '../src/observability/metrics.js';
+import type * as leasesModule from '../src/interview/session-leases.js';
+import type * as messageJsonModule from '../packages/protocol/src/message-json.js';
+
+/**
+ * `npm run bench:turns -- DIR [DIR…]`: the turn path of each checkout (the coordinator, the built-in
+ * interviewer, the SQLite store with its group commit, each message serialised as a connection would),
+ * loaded from its `dist/` into this one process, with no sockets. The checkouts take turns, round after
+ * round, and it prints each one's main-thread CPU per turn and its ratio to the first checkout's in the
+ * same round.
+ *
+ * `bench:compare` runs whole servers one after another. Over a minute this machine's speed drifted by half,
+ * so a change of a few per cent drowned there (ten rounds could not tell a change of about 4 µs a turn).
+ * Here the variants alternate every second or two in one process, and the same change read 0.96x in eight
+ * rounds of eight. What this leaves out (sockets, ws, the gateway, connection set-up) is what
+ * `bench:compare` is for.
+ */
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    rounds: { type: 'string', default: '8' },
+    sessions: { type: 'string', default: '1500' },
+    candidates: { type: 'string', default: '50' },
+  },
+});
+
+const TURNS_PER_SESSION = 5;
+const ANSWERS = [
+  'I led the migration of our payments service to an event-driven design; the hardest part was keeping exactly-once semantics while both paths ran.',
+  'We measured first: the p99 came from lock contention, so we split the hot table, and the latency halved within a week.',
+  'I would start with the users, write down what they need, then pick the simplest design that meets it, with a way to roll back.',
+];
+
+// the shapes of the modules loaded from each checkout's dist/: this checkout's, assumed alike in the others
+type CoordinatorModule = typeof coordinatorModule;
+type StoreModule = typeof storeModule;
+type EngineModule = typeof engineModule;
+type SpeechModule = typeof speechModule;
+type MetricsModule = typeof metricsModule;
+type LeasesModule = typeof leasesModule;
+type MessageJsonModule = typeof messageJsonModule;
+
+interface Checkout {
+  root: string;
+  /** Runs `sessions` sessions of five turns, `candidates` at a time; main-thread CPU µs per turn. */
+  run(sessions: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** CPU time of this process's main thread (its task in /proc has the process's id), microseconds. */
+function mainThreadMicroseconds(): number {
+  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime, in clock ticks of 10 ms
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+async function load<T>(root: string, path: string): Promise<T> {
+  return (await import(pathToFileURL(join(root, path)).href)) as T;
+}
+
+let sessionCounter = 0;
+
+async function openCheckout(root: string, candidates: number): Promise<Checkout> {
+  builtServerScript(root, (line) => process.stderr.write(`${line}\n`));
+  const { InterviewCoordinator } = await load<CoordinatorModule>(root, 'dist/src/interview/interview-coordinator.js');
+  const { SqliteSessionStore } = await load<StoreModule>(root, 'dist/src/storage/sqlite/sqlite-session-store.js');
+  const { createBuiltinEngine } = await load<EngineModule>(root, 'dist/src/providers/builtin/index.js');
+  const { NoSpeechRecognizer } = await load<SpeechModule>(root, 'dist/src/providers/speech/no-speech-recognizer.js');
+  const { Metrics } = await load<MetricsModule>(root, 'dist/src/observability/metrics.js');
+  const { localSessionLeases } = await load<LeasesModule>(root, 'dist/src/interview/session-leases.js');
+  const { messageJson } = await load<MessageJsonModule>(root, 'packages/protocol/dist/message-json.js');
+
+  const directory = mkdtempSync(join(tmpdir(), 'viva-turn-path-'));
+  // as the server opens it (composition root): the WAL checkpointed by a worker thread
+  const store = SqliteSessionStore.open(join(directory, 'viva.db'), { checkpointInBackground: true });
+  const engine = createBuiltinEngine();
+  // a connection serialises every message it sends; the text is dropped here
+  let serialisedCharacters = 0;
+  const serialise = (message: { data: unknown }) => {
+    serialisedCharacters += messageJson(message).length;
+  };
+  const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const coordinator = new InterviewCoordinator({
+    store,
+    planner: engine.planner,
+    interviewer: engine.interviewer,
+    evaluator: engine.evaluator,
+    speech: new NoSpeechRecognizer(),
+    sink: {
+      deliver: async (_sessionId, message) => {
+        serialise(message);
+        return true;
+      },
+    },
+    leases: localSessionLeases,
+    metrics: new Metrics({ collectProcessMetrics: false }),
+    maxQueuedInputs: 16,
+    aiTimeoutMs: 30_000,
+    sttTimeoutMs: 30_000,
+    logger: quiet,
+    reportUrl: (sessionId) => `/api/v1/interview/${sessionId}/report`,
+  });
+
+  const session = async () => {
+    sessionCounter += 1;
+    const sessionId = `turn-path-${sessionCounter}`;
+    await coordinator.openSession(sessionId);
+    for (let turn = 0; turn < TURNS_PER_SESSION; turn += 1) {
+      const text = ANSWERS[turn % ANSWERS.length] ?? '';
+      await coordinator.processInput(sessionId, { kind: 'text', id: `${sessionId}-${turn}`, text }, { reply: serialise });
+    }
+  };
+
+  return {
+    root,
+    async run(sessions) {
+      const before = mainThreadMicroseconds();
+      let left = sessions;
+      await Promise.all(
+        Array.from({ length: candidates }, async () => {
+          while (left > 0) {
+            left -= 1;
+            await session();
+          }
+        }),
+      );
+      if (serialisedCharacters === 0) throw new Error(`${root}: no message was serialised`);
+      return (mainThreadMicroseconds() - before) / (sessions * TURNS_PER_SESSION);
+    },
+    async close() {
+      await coordinator.drained();
+      await store.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const roots = (positionals.length > 0 ? positionals : ['.']).map((root) => resolve(root));
+  const rounds = Number(values.rounds);
+  const sessions = Number(values.sessions);
+  const checkouts: Checkout[] = [];
+  for (const root of roots) checkouts.push(await openCheckout(root, Number(values.candidates)));
+  // a first run, not counted, warms each checkout's code up
+  for (const checkout of checkouts) await checkout.run(Math.ceil(sessions / 2));
+  const perTurn = checkouts.map((): number[] => []);
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const [index, checkout] of checkouts.entries()) perTurn[index]?.push(await checkout.run(sessions));
+  }
+  process.stdout.write(`turn path, ${sessions} sessions of ${TURNS_PER_SESSION} turns a round, ${rounds} rounds; main-thread CPU µs per turn:\n`);
+  const first = perTurn[0] ?? [];
+  for (const [index, checkout] of checkouts.entries()) {
+    const figures = perTurn[index] ?? [];
+    const ratios = figures.map((figure, round) => figure / (first[round] ?? figure)).sort((a, b) => a - b);
+    const median = ratios[Math.floor(ratios.length / 2)] ?? 1;
+    process.stdout.write(`  ${checkout.root}\n    ${figures.map((figure) => figure.toFixed(0)).join(' ')}  median ratio to the first: ${median.toFixed(3)}x\n`);
+  }
+  for (const checkout of checkouts) await checkout.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`turn-path-compare failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
