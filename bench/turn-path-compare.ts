@@ -16,20 +16,20 @@ import type * as messageJsonModule from '../packages/protocol/src/message-json.j
  * `npm run bench:turns -- DIR [DIR…]`: the turn path of each checkout (the coordinator, the built-in
  * interviewer, the SQLite store with its group commit, each message serialised as a connection would),
  * loaded from its `dist/` into this one process, with no sockets. The checkouts take turns, round after
- * round, and it prints each one's main-thread CPU per turn and its ratio to the first checkout's in the
- * same round.
+ * round, and it prints each one's main-thread CPU per turn and the median of its ratios to the first
+ * checkout's in the same rounds.
  *
  * `bench:compare` runs whole servers one after another. Over a minute this machine's speed drifted by half,
  * so a change of a few per cent drowned there (ten rounds could not tell a change of about 4 µs a turn).
- * Here the variants alternate every second or two in one process, and the same change read 0.96x in eight
- * rounds of eight. What this leaves out (sockets, ws, the gateway, connection set-up) is what
- * `bench:compare` is for.
+ * Here the variants alternate every few tenths of a second in one process, and the median of the rounds'
+ * ratios is what to read: single rounds still differ by a third. What this leaves out (sockets, ws, the
+ * gateway, connection set-up, about two thirds of a server's turn) is what `bench:compare` is for.
  */
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    rounds: { type: 'string', default: '8' },
-    sessions: { type: 'string', default: '1500' },
+    rounds: { type: 'string', default: '20' },
+    sessions: { type: 'string', default: '600' },
     candidates: { type: 'string', default: '50' },
   },
 });
@@ -57,11 +57,14 @@ interface Checkout {
   close(): Promise<void>;
 }
 
-/** CPU time of this process's main thread (its task in /proc has the process's id), microseconds. */
-function mainThreadMicroseconds(): number {
-  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime, in clock ticks of 10 ms
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+/**
+ * CPU time of this process's main thread (its task has the process's id), microseconds, from the
+ * scheduler's own count in nanoseconds: /proc's stat counts in ticks of 10 ms, too coarse for rounds of a
+ * tenth of a second, and process.cpuUsage() adds the store's checkpointer thread, whose work comes in bursts.
+ */
+function cpuMicroseconds(): number {
+  const [runNanoseconds = '0'] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+  return Number(runNanoseconds) / 1000;
 }
 
 async function load<T>(root: string, path: string): Promise<T> {
@@ -124,7 +127,7 @@ async function openCheckout(root: string, candidates: number): Promise<Checkout>
   return {
     root,
     async run(sessions) {
-      const before = mainThreadMicroseconds();
+      const before = cpuMicroseconds();
       let left = sessions;
       await Promise.all(
         Array.from({ length: candidates }, async () => {
@@ -135,7 +138,7 @@ async function openCheckout(root: string, candidates: number): Promise<Checkout>
         }),
       );
       if (serialisedCharacters === 0) throw new Error(`${root}: no message was serialised`);
-      return (mainThreadMicroseconds() - before) / (sessions * TURNS_PER_SESSION);
+      return (cpuMicroseconds() - before) / (sessions * TURNS_PER_SESSION);
     },
     async close() {
       await coordinator.drained();
@@ -151,8 +154,8 @@ async function main(): Promise<void> {
   const sessions = Number(values.sessions);
   const checkouts: Checkout[] = [];
   for (const root of roots) checkouts.push(await openCheckout(root, Number(values.candidates)));
-  // a first run, not counted, warms each checkout's code up
-  for (const checkout of checkouts) await checkout.run(Math.ceil(sessions / 2));
+  // first runs, not counted, warm each checkout's code up
+  for (let warmUp = 0; warmUp < 3; warmUp += 1) for (const checkout of checkouts) await checkout.run(sessions);
   const perTurn = checkouts.map((): number[] => []);
   for (let round = 1; round <= rounds; round += 1) {
     for (const [index, checkout] of checkouts.entries()) perTurn[index]?.push(await checkout.run(sessions));
