@@ -20,3 +20,43 @@ describe('splitIntoPieces', () => {
     assert.deepEqual(splitIntoPieces(''), []);
   });
 });
+
+/** The scan as it was first written, one character string at a time: the oracle for random replies. */
+function splitByCharacters(reply: string): string[] {
+  const ends = new Set(['.', '!', '?', '。', '！', '？', '：', ':', ';', '；']);
+  const closing = new Set(['"', '”', '’', ')', '）', '」']);
+  const pieces: string[] = [];
+  let start = 0;
+  let index = 0;
+  while (index < reply.length) {
+    const character = reply.charAt(index);
+    index++;
+    if (!ends.has(character)) continue;
+    while (index < reply.length && (ends.has(reply.charAt(index)) || closing.has(reply.charAt(index)))) index++;
+    const next = reply[index];
+    const breaks = next === undefined || /\s/.test(next) || /[\u3400-\u9fff]/.test(next);
+    if (!breaks || /(^|\s)(e\.g|i\.e|etc|vs|mr|ms|mrs|dr)\.$/i.test(reply.slice(start, index))) continue;
+    while (index < reply.length && /\s/.test(reply.charAt(index))) index++;
+    pieces.push(reply.slice(start, index));
+    start = index;
+  }
+  if (start < reply.length) pieces.push(reply.slice(start));
+  return pieces;
+}
+
+describe('splitIntoPieces on random replies', () => {
+  it('cuts exactly where a scan of one-character strings cuts', () => {
+    const parts = ['a', 'Z', '3', ' ', '  ', '\n', '\t', '.', '!', '?', '。', '！', '？', '：', ':', ';', '；', '"', '”', '’', ')', '）', '」', '好', '谢', 'e.g.', ' i.e.', ' etc.', ' Dr.', '3.5', '\u00a0', '😀'];
+    let seed = 20261205;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let sample = 0; sample < 2000; sample += 1) {
+      let reply = '';
+      const length = Math.floor(random() * 40);
+      for (let part = 0; part < length; part += 1) reply += parts[Math.floor(random() * parts.length)] ?? '';
+      assert.deepEqual(splitIntoPieces(reply), splitByCharacters(reply), JSON.stringify(reply));
+    }
+  });
+});

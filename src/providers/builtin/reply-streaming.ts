@@ -1,4 +1,6 @@
 const SENTENCE_END = new Set(['.', '!', '?', '。', '！', '？', '：', ':', ';', '；']);
+// the scan looks at every character of every reply: by code, not by a one-character string each
+const SENTENCE_END_CODES = new Set([...SENTENCE_END].map((mark) => mark.charCodeAt(0)));
 const CLOSING_MARKS = new Set(['"', '”', '’', ')', '）', '」']);
 
 const ABBREVIATIONS = /(^|\s)(e\.g|i\.e|etc|vs|mr|ms|mrs|dr)\.$/i;
@@ -17,9 +19,9 @@ export function splitIntoPieces(reply: string): string[] {
   let start = 0;
   let index = 0;
   while (index < reply.length) {
-    const character = reply.charAt(index);
+    const code = reply.charCodeAt(index);
     index++;
-    if (!SENTENCE_END.has(character)) continue;
+    if (!SENTENCE_END_CODES.has(code)) continue;
     while (index < reply.length && (SENTENCE_END.has(reply.charAt(index)) || CLOSING_MARKS.has(reply.charAt(index)))) index++;
     if (!isBreakAfter(reply[index]) || ABBREVIATIONS.test(reply.slice(start, index))) continue;
     while (index < reply.length && /\s/.test(reply.charAt(index))) index++;
