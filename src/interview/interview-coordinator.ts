@@ -27,7 +27,7 @@ import { InstantReplyHold } from './instant-reply-hold.js';
 import { BoundedCache } from './bounded-cache.js';
 import { AbortControllerPool } from './abort-controller-pool.js';
 import { deepFreeze } from './deep-freeze.js';
-import { timestampNow } from '@viva/protocol/timestamps.js';
+import { timestampsOf } from '@viva/protocol/timestamps.js';
 
 /** A candidate's input, decoded and validated at the edge. */
 export type TurnInput =
@@ -162,9 +162,8 @@ export class InterviewCoordinator {
 
   constructor(private readonly options: CoordinatorOptions) {
     this.queue = new SessionTaskQueue(options.maxQueuedInputs);
-    const clock = options.now;
-    this.now = clock ?? (() => new Date());
-    this.timestamp = clock === undefined ? timestampNow : () => clock().toISOString();
+    this.now = options.now ?? (() => new Date());
+    this.timestamp = timestampsOf(options.now);
   }
 
   /** Creates the session if needed; `created` says whether this call made it. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { timestampNow } from './timestamps.js';
+import { timestampNow, timestampsOf } from './timestamps.js';
 
 test('timestampNow is the current time in ISO 8601, to the millisecond, and follows the clock', async () => {
   const before = Date.now();
@@ -13,4 +13,10 @@ test('timestampNow is the current time in ISO 8601, to the millisecond, and foll
   const later = timestampNow();
   assert.ok(Date.parse(later) >= after + 5 - 1, `${later} did not move on with the clock`);
   assert.ok(later > first);
+});
+
+test('timestampsOf formats a given clock, and is timestampNow without one', () => {
+  const fixed = new Date('2026-01-02T03:04:05.678Z');
+  assert.equal(timestampsOf(() => fixed)(), '2026-01-02T03:04:05.678Z');
+  assert.equal(timestampsOf(undefined), timestampNow);
 });

@@ -14,3 +14,11 @@ export function timestampNow(): string {
   }
   return stamp;
 }
+
+/**
+ * What stamps a record's times: `clock`'s time formatted, or, with no clock given, `timestampNow`. The
+ * coordinator and every store take an optional clock (the tests' fake ones) and stamp through this.
+ */
+export function timestampsOf(clock: (() => Date) | undefined): () => string {
+  return clock === undefined ? timestampNow : () => clock().toISOString();
+}

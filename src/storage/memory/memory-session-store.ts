@@ -24,7 +24,7 @@ import {
 } from '../session-records.js';
 import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from '../../interview/interview-templates.js';
 import { matchesSearch, patchTemplate } from '../template-rows.js';
-import { timestampNow } from '@viva/protocol/timestamps.js';
+import { timestampsOf } from '@viva/protocol/timestamps.js';
 
 interface StoredSession {
   record: SessionRecord;
@@ -58,8 +58,7 @@ export class MemorySessionStore implements SessionStore {
   #closed = false;
 
   constructor(options: MemorySessionStoreOptions = {}) {
-    const clock = options.now;
-    this.#timestamp = clock === undefined ? timestampNow : () => clock().toISOString();
+    this.#timestamp = timestampsOf(options.now);
   }
 
   async createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }> {
@@ -274,7 +273,6 @@ export class MemorySessionStore implements SessionStore {
   async close(): Promise<void> {
     this.#closed = true;
   }
-
 
   #assertOpen(): void {
     // mirrors a closed database handle, so tests catch use-after-close with the memory store too

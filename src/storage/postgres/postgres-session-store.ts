@@ -31,7 +31,7 @@ import { isTransientPostgresError, storeUnavailable } from './postgres-errors.js
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresRecruiting } from './postgres-recruiting.js';
 import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from '../../interview/interview-templates.js';
-import { timestampNow } from '@viva/protocol/timestamps.js';
+import { timestampsOf } from '@viva/protocol/timestamps.js';
 
 export interface PostgresSessionStoreOptions {
   /** Connections in the pool. @default 10 */
@@ -238,8 +238,7 @@ export class PostgresSessionStore implements SessionStore {
 
   private constructor(pool: Pool, options: PostgresSessionStoreOptions) {
     this.#pool = pool;
-    const clock = options.now;
-    this.#timestamp = clock === undefined ? timestampNow : () => clock().toISOString();
+    this.#timestamp = timestampsOf(options.now);
     this.#recruiting = new PostgresRecruiting((text, values) => this.#query(text, values), sessionColumns);
   }
 
@@ -537,7 +536,6 @@ export class PostgresSessionStore implements SessionStore {
     if (row === undefined) throw new VivaError('SESSION_NOT_FOUND', undefined, { details: { session_id: id } });
     return { record: recordFromRow(row), storedRecords: row.records };
   }
-
 }
 
 const statementNames = new Map<string, string>();

@@ -37,7 +37,7 @@ import { prepareRecruitingStatements, type RecruitingStatements } from './sqlite
 import type { InterviewTemplate, SessionSearch, TemplatePatch, TemplateSummary } from '../../interview/interview-templates.js';
 import { patchTemplate, templateToRow } from '../template-rows.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
-import { timestampNow } from '@viva/protocol/timestamps.js';
+import { timestampsOf } from '@viva/protocol/timestamps.js';
 
 export interface SqliteSessionStoreOptions {
   /**
@@ -243,8 +243,7 @@ export class SqliteSessionStore implements SessionStore {
       // both are thrown by #load and planCommit, before a write's first statement
       failedBeforeWriting: (error) => error instanceof TurnSequenceError || (error instanceof VivaError && error.code === 'SESSION_NOT_FOUND'),
     });
-    const clock = options.now;
-    this.#timestamp = clock === undefined ? timestampNow : () => clock().toISOString();
+    this.#timestamp = timestampsOf(options.now);
   }
 
   async createSession(init: NewSession): Promise<{ session: SessionRecord; created: boolean }> {
