@@ -27,6 +27,7 @@ import { InstantReplyHold } from './instant-reply-hold.js';
 import { BoundedCache } from './bounded-cache.js';
 import { AbortControllerPool } from './abort-controller-pool.js';
 import { deepFreeze } from './deep-freeze.js';
+import { conversationOf } from './conversation-history.js';
 import { timestampsOf } from '@viva/protocol/timestamps.js';
 
 /** A candidate's input, decoded and validated at the edge. */
@@ -532,13 +533,7 @@ export class InterviewCoordinator {
       settings: resolveSettings(session.settings),
       plan: session.plan,
       progress: session.progress,
-      // a spoken reply cut short counts for what the candidate heard of it (docs/protocol.md §9)
-      history: turns.map((turn) => ({
-        candidate: turn.candidate_text,
-        interviewer: turn.interrupted === true ? (turn.heard_text ?? '') : turn.reply,
-        cancelled: turn.cancelled,
-        ...(turn.interrupted === true ? { interrupted: true } : {}),
-      })),
+      history: conversationOf(turns),
     };
   }
 
