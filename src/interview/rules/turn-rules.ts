@@ -141,8 +141,9 @@ function copyRecord(record: AnswerRecord): AnswerRecord {
 
 /** Questions asked so far, main and follow-up. */
 export function questionsAsked(progress: InterviewProgress): number {
-  const followUps = progress.records.reduce((total, record) => total + record.follow_ups.length, 0);
-  return progress.records.length + followUps + (progress.pending_follow_up === null ? 0 : 1);
+  let asked = progress.records.length + (progress.pending_follow_up === null ? 0 : 1);
+  for (const record of progress.records) asked += record.follow_ups.length;
+  return asked;
 }
 
 /** Whether `max_minutes` have passed since the interview started (by the request's clock). */
@@ -158,12 +159,15 @@ export function currentRecord(plan: InterviewPlan, progress: InterviewProgress):
   return question !== undefined && record?.question_id === question.id ? record : undefined;
 }
 
-/** The next plan question after the current one that was never asked (a plan may repeat itself). */
+/**
+ * The next plan question after the current one that was never asked (a plan may repeat itself). Nearly
+ * always the very next one, so the records are searched for it rather than gathered into a set first: a
+ * set of every question asked, made on every turn, cost more the longer the interview ran.
+ */
 export function nextQuestionIndex(plan: InterviewPlan, progress: InterviewProgress): number | undefined {
-  const asked = new Set(progress.records.map((record) => record.question));
   for (let index = progress.current_index + 1; index < plan.questions.length; index++) {
     const question = plan.questions[index];
-    if (question !== undefined && !asked.has(question.text)) return index;
+    if (question !== undefined && !progress.records.some((record) => record.question === question.text)) return index;
   }
   return undefined;
 }
