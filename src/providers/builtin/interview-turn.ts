@@ -53,15 +53,23 @@ function acknowledge(turn: Turn, answer: string, analysis: AnswerAnalysis, quest
 }
 
 /**
- * Whether a wording was asked as a follow-up so far in the interview, so none is ever asked twice. A scan
- * of the records for the few wordings a turn considers: building the set of every follow-up asked, on
- * every turn, cost more the longer the interview ran.
+ * Whether a wording was asked as a follow-up so far in the interview, so none is ever asked twice. The set
+ * of every follow-up asked is made only when a turn first asks, and once: most turns ask nothing, and one
+ * that looks for a fresh wording late in a long interview asks about every ready-made one (they have all
+ * been used by then), which scanned every record once per wording.
  */
 function followUpsAsked(snapshot: InterviewSnapshot): AskedQuestions {
   const progress = snapshot.progress;
+  let asked: Set<string> | undefined;
   return {
-    has: (text) =>
-      text === progress.pending_follow_up || progress.records.some((record) => record.follow_ups.some((followUp) => followUp.question === text)),
+    has(text) {
+      if (text === progress.pending_follow_up) return true;
+      if (asked === undefined) {
+        asked = new Set();
+        for (const record of progress.records) for (const followUp of record.follow_ups) asked.add(followUp.question);
+      }
+      return asked.has(text);
+    },
   };
 }
 
