@@ -2,9 +2,17 @@ import type { Language } from '@viva/protocol/interview-schemas.js';
 import { analyzeAnswer } from './answer-analysis.js';
 import { measureWords } from './text-tools.js';
 
-/** Marks that end a sentence wherever they stand (Chinese), and those that do only before a space or the end. */
-const CJK_SENTENCE_END = new Set([...'。！？']);
-const LATIN_SENTENCE_END = new Set([...'.!?']);
+/** 。！？ end a sentence wherever they stand (Chinese); . ! ? only before a space or the end. */
+function isCjkSentenceEnd(code: number): boolean {
+  return code === 0x3002 || code === 0xff01 || code === 0xff1f;
+}
+
+function isLatinSentenceEnd(code: number): boolean {
+  return code === 0x2e || code === 0x21 || code === 0x3f;
+}
+
+const NEWLINE = 0x0a;
+const DOT = 0x2e;
 /** Abbreviations whose dot ends no sentence ("e.g. Kafka", "i.e. the cache"), checked on the few characters before a dot. */
 const ABBREVIATION_BEFORE_DOT = /(?:^|[^a-z])(?:e\.g|i\.e|vs|cf|approx|mr|mrs|ms|dr|prof|no)$/i;
 // a quote ends at its last word: sentence marks and dangling commas are dropped (still a substring)
@@ -26,7 +34,9 @@ function trimTrailingPunctuation(text: string): string {
 
 /**
  * The sentences of a text, each an exact substring of it (trimmed). A sentence ends at a line break, at
- * 。！？, or at . ! ? followed by a space or the end, so "3.5", "v2.1" and "e.g. Kafka" stay whole. One pass.
+ * 。！？, or at . ! ? followed by a space or the end, so "3.5", "v2.1" and "e.g. Kafka" stay whole. One pass
+ * over character codes: a late turn of a long interview quotes the candidate (every ready-made follow-up
+ * has been asked by then), and a string of every character made that pass the dearest part of the turn.
  */
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
@@ -37,19 +47,18 @@ export function splitSentences(text: string): string[] {
     start = end;
   };
   for (let index = 0; index < text.length; index++) {
-    const character = text.charAt(index);
-    if (character === '\n') {
+    const code = text.charCodeAt(index);
+    if (code === NEWLINE) {
       push(index);
       continue;
     }
-    const cjk = CJK_SENTENCE_END.has(character);
-    if (!cjk && !LATIN_SENTENCE_END.has(character)) continue;
+    const cjk = isCjkSentenceEnd(code);
+    if (!cjk && !isLatinSentenceEnd(code)) continue;
     // a run of marks ("?!", "。。。") ends one sentence
     let end = index + 1;
-    while (end < text.length && (CJK_SENTENCE_END.has(text.charAt(end)) || LATIN_SENTENCE_END.has(text.charAt(end)))) end++;
-    const next = text.charAt(end);
-    const atBoundary = cjk || next === '' || /\s/.test(next);
-    const abbreviation = character === '.' && end === index + 1 && ABBREVIATION_BEFORE_DOT.test(text.slice(Math.max(start, index - 8), index));
+    while (end < text.length && (isCjkSentenceEnd(text.charCodeAt(end)) || isLatinSentenceEnd(text.charCodeAt(end)))) end++;
+    const atBoundary = cjk || end === text.length || /\s/.test(text.charAt(end));
+    const abbreviation = code === DOT && end === index + 1 && ABBREVIATION_BEFORE_DOT.test(text.slice(Math.max(start, index - 8), index));
     if (atBoundary && !abbreviation) push(end);
     index = end - 1;
   }
