@@ -24,6 +24,8 @@ import type * as messageJsonModule from '../packages/protocol/src/message-json.j
  * Here the variants alternate every few tenths of a second in one process, and the median of the rounds'
  * ratios is what to read: single rounds still differ by a third. What this leaves out (sockets, ws, the
  * gateway, connection set-up, about two thirds of a server's turn) is what `bench:compare` is for.
+ *
+ * With `--long`, the rounds are 30-question interviews instead (see mainLong), for the late/early ratio.
  */
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -31,6 +33,7 @@ const { values, positionals } = parseArgs({
     rounds: { type: 'string', default: '20' },
     sessions: { type: 'string', default: '600' },
     candidates: { type: 'string', default: '50' },
+    long: { type: 'boolean', default: false },
   },
 });
 
@@ -54,8 +57,19 @@ interface Checkout {
   root: string;
   /** Runs `sessions` sessions of five turns, `candidates` at a time; main-thread CPU µs per turn. */
   run(sessions: number): Promise<number>;
+  /** `candidates` 30-question interviews at once, start to end: main-thread CPU µs and turns of each phase. */
+  runLong(): Promise<LongPhases>;
   close(): Promise<void>;
 }
+
+/** Main-thread CPU (µs) and turns spent on questions 1-5 and 22-29 of 30-question interviews. */
+interface LongPhases {
+  early: { cpu: number; turns: number };
+  late: { cpu: number; turns: number };
+}
+
+const LONG_QUESTIONS = 30;
+const LONG_SETTINGS = { role: 'Backend engineer', level: 'senior', question_count: LONG_QUESTIONS, max_minutes: 240 };
 
 /**
  * CPU time of this process's main thread (its task has the process's id), microseconds, from the
@@ -124,8 +138,43 @@ async function openCheckout(root: string, candidates: number): Promise<Checkout>
     }
   };
 
+  const runLong = async (): Promise<LongPhases> => {
+    const phases: LongPhases = { early: { cpu: 0, turns: 0 }, late: { cpu: 0, turns: 0 } };
+    const questionOf = new Map<string, number>();
+    for (let index = 0; index < candidates; index += 1) {
+      sessionCounter += 1;
+      const sessionId = `turn-path-long-${sessionCounter}`;
+      await coordinator.openSession(sessionId);
+      await coordinator.configure(sessionId, { interview: LONG_SETTINGS });
+      questionOf.set(sessionId, 0);
+    }
+    // every candidate takes its next turn together, so a step's CPU belongs to one phase of the interview
+    for (let step = 0; questionOf.size > 0; step += 1) {
+      const asked = [...questionOf.values()];
+      const before = cpuMicroseconds();
+      await Promise.all(
+        [...questionOf.keys()].map(async (sessionId) => {
+          const text = ANSWERS[step % ANSWERS.length] ?? '';
+          const outcome = await coordinator.processInput(sessionId, { kind: 'text', id: `${sessionId}-${step}`, text }, { reply: serialise });
+          if (outcome.messages.some((message) => message.type === 'interview_ended')) questionOf.delete(sessionId);
+          else questionOf.set(sessionId, outcome.ai_response.interview.question_number);
+        }),
+      );
+      const spent = cpuMicroseconds() - before;
+      const question = asked.reduce((sum, number) => sum + number, 0) / asked.length;
+      // the phases of the server bench's long interviews: the greeting and the closing turn are left out
+      const phase = question >= 1 && question <= 5 ? phases.early : question >= LONG_QUESTIONS - 8 && question < LONG_QUESTIONS ? phases.late : undefined;
+      if (phase !== undefined) {
+        phase.cpu += spent;
+        phase.turns += asked.length;
+      }
+    }
+    return phases;
+  };
+
   return {
     root,
+    runLong,
     async run(sessions) {
       const before = cpuMicroseconds();
       let left = sessions;
@@ -148,12 +197,52 @@ async function openCheckout(root: string, candidates: number): Promise<Checkout>
   };
 }
 
+/**
+ * `--long`: each round, every checkout runs a cohort of `candidates` 30-question interviews (the server bench's
+ * long-interview scenario, without sockets). Prints each checkout's early and late cost per turn and the
+ * late/early ratio pooled over the rounds, the figure issue 15 holds to 1.2x.
+ */
+async function mainLong(checkouts: Checkout[], rounds: number): Promise<void> {
+  for (let warmUp = 0; warmUp < 2; warmUp += 1) for (const checkout of checkouts) await checkout.runLong();
+  const pooled = checkouts.map((): LongPhases => ({ early: { cpu: 0, turns: 0 }, late: { cpu: 0, turns: 0 } }));
+  const ratios = checkouts.map((): number[] => []);
+  for (let round = 1; round <= rounds; round += 1) {
+    // alternate who goes first, so a drift of the machine's speed favours neither
+    const order = [...checkouts.entries()];
+    if (round % 2 === 0) order.reverse();
+    for (const [index, checkout] of order) {
+      const phases = await checkout.runLong();
+      const sum = pooled[index];
+      if (sum === undefined) continue;
+      sum.early.cpu += phases.early.cpu;
+      sum.early.turns += phases.early.turns;
+      sum.late.cpu += phases.late.cpu;
+      sum.late.turns += phases.late.turns;
+      ratios[index]?.push(phases.late.cpu / phases.late.turns / (phases.early.cpu / phases.early.turns));
+    }
+  }
+  process.stdout.write(`turn path, ${Number(values.candidates)} interviews of ${LONG_QUESTIONS} questions a round, ${rounds} rounds; main-thread CPU µs per turn:\n`);
+  for (const [index, checkout] of checkouts.entries()) {
+    const sum = pooled[index];
+    if (sum === undefined) continue;
+    const early = sum.early.cpu / sum.early.turns;
+    const late = sum.late.cpu / sum.late.turns;
+    const each = (ratios[index] ?? []).map((ratio) => ratio.toFixed(2)).join(' ');
+    process.stdout.write(`  ${checkout.root}\n    questions 1-5: ${early.toFixed(1)}  questions 22-29: ${late.toFixed(1)}  late/early ${(late / early).toFixed(3)}x (rounds: ${each})\n`);
+  }
+}
+
 async function main(): Promise<void> {
   const roots = (positionals.length > 0 ? positionals : ['.']).map((root) => resolve(root));
   const rounds = Number(values.rounds);
   const sessions = Number(values.sessions);
   const checkouts: Checkout[] = [];
   for (const root of roots) checkouts.push(await openCheckout(root, Number(values.candidates)));
+  if (values.long) {
+    await mainLong(checkouts, rounds);
+    for (const checkout of checkouts) await checkout.close();
+    return;
+  }
   // first runs, not counted, warm each checkout's code up
   for (let warmUp = 0; warmUp < 3; warmUp += 1) for (const checkout of checkouts) await checkout.run(sessions);
   const perTurn = checkouts.map((): number[] => []);
