@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { splitSentences } from './quote-extraction.js';
+import { randomTexts } from '../../../test/helpers/random-texts.js';
 
 describe('splitSentences', () => {
   it('ends sentences at line breaks, at 。！？ anywhere, and at . ! ? before a space or the end', () => {
@@ -50,15 +51,7 @@ function splitByCharacters(text: string): string[] {
 describe('splitSentences on random texts', () => {
   it('cuts exactly where a scan of one-character strings cuts', () => {
     const parts = ['a', 'Z', '3', ' ', '  ', '\n', '\r\n', '\t', '.', '!', '?', '。', '！', '？', '，', ',', '好', '谢', 'e.g.', ' i.e.', ' vs.', ' Dr.', ' No.', '3.5', 'v2.1', '\u00a0', '\u3000', '😀'];
-    let seed = 20261205;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    for (let sample = 0; sample < 2000; sample += 1) {
-      let text = '';
-      const length = Math.floor(random() * 40);
-      for (let part = 0; part < length; part += 1) text += parts[Math.floor(random() * parts.length)] ?? '';
+    for (const text of randomTexts(parts, 2000)) {
       assert.deepEqual(splitSentences(text), splitByCharacters(text), JSON.stringify(text));
     }
   });

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { splitIntoPieces } from './reply-streaming.js';
+import { randomTexts } from '../../../test/helpers/random-texts.js';
 
 describe('splitIntoPieces', () => {
   it('splits per sentence and always joins back to the reply', () => {
@@ -47,15 +48,7 @@ function splitByCharacters(reply: string): string[] {
 describe('splitIntoPieces on random replies', () => {
   it('cuts exactly where a scan of one-character strings cuts', () => {
     const parts = ['a', 'Z', '3', ' ', '  ', '\n', '\t', '.', '!', '?', '。', '！', '？', '：', ':', ';', '；', '"', '”', '’', ')', '）', '」', '好', '谢', 'e.g.', ' i.e.', ' etc.', ' Dr.', '3.5', '\u00a0', '😀'];
-    let seed = 20261205;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    for (let sample = 0; sample < 2000; sample += 1) {
-      let reply = '';
-      const length = Math.floor(random() * 40);
-      for (let part = 0; part < length; part += 1) reply += parts[Math.floor(random() * parts.length)] ?? '';
+    for (const reply of randomTexts(parts, 2000)) {
       assert.deepEqual(splitIntoPieces(reply), splitByCharacters(reply), JSON.stringify(reply));
     }
   });
