@@ -26,6 +26,11 @@ export interface CandidatesOutcome {
   failures: Record<string, number>;
   /** Sessions that became ready inside the window. */
   sessionsInWindow: number;
+  /**
+   * Of those, milliseconds from opening the socket to ready (Viva: its `connected`; echo: the handshake):
+   * what a candidate waits to be connected, accept queue included.
+   */
+  connectLatencies: number[];
 }
 
 export const TURNS_PER_SESSION = 5;
@@ -51,6 +56,7 @@ export function protocolFor(target: CandidatesSpec['target']): TurnProtocol {
 export async function runCandidates(spec: CandidatesSpec): Promise<CandidatesOutcome> {
   const protocol = protocolFor(spec.target);
   const latencies: number[] = [];
+  const connectLatencies: number[] = [];
   const failures: Record<string, number> = {};
   let sessionsInWindow = 0;
   const fail = (kind: string) => {
@@ -61,6 +67,7 @@ export async function runCandidates(spec: CandidatesSpec): Promise<CandidatesOut
   const candidate = async (index: number) => {
     for (let session = 0; session < MAX_SESSIONS_PER_CANDIDATE && epochNow() < spec.windowEnd; session += 1) {
       let socket: CandidateSocket;
+      const openedAt = epochNow();
       try {
         socket = await CandidateSocket.open(protocol, spec.connectTimeoutMs);
       } catch (error) {
@@ -68,7 +75,11 @@ export async function runCandidates(spec: CandidatesSpec): Promise<CandidatesOut
         await pause(RETRY_PAUSE_MS);
         continue;
       }
-      if (inWindow(epochNow())) sessionsInWindow += 1;
+      const readyAt = epochNow();
+      if (inWindow(readyAt)) {
+        sessionsInWindow += 1;
+        connectLatencies.push(readyAt - openedAt);
+      }
       let healthy = true;
       for (let turn = 0; turn < TURNS_PER_SESSION && healthy && epochNow() < spec.windowEnd; turn += 1) {
         const turnId = `c${index}-s${session}-t${turn}`;
@@ -89,7 +100,7 @@ export async function runCandidates(spec: CandidatesSpec): Promise<CandidatesOut
   };
 
   await Promise.all(Array.from({ length: spec.connections }, (_, offset) => candidate(spec.firstIndex + offset)));
-  return { latencies, failures, sessionsInWindow };
+  return { latencies, failures, sessionsInWindow, connectLatencies };
 }
 
 function pause(milliseconds: number): Promise<void> {

@@ -30,6 +30,8 @@ export interface ClosedLoopResult {
   /** Sessions that became ready inside the measured window. */
   sessionsPerSecond: number;
   latencyMs: LatencySummary;
+  /** From opening the socket to ready, sessions ready inside the window (see CandidatesOutcome). */
+  connectMs: LatencySummary;
   /** Failures by kind (client timeouts, server `error` codes), over the whole run including warm-up. */
   failures: Record<string, number>;
   server: {
@@ -109,6 +111,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     turnsPerSecond: latencies.length / seconds,
     sessionsPerSecond: outcomes.reduce((sum, outcome) => sum + outcome.sessionsInWindow, 0) / seconds,
     latencyMs: summariseLatencies(latencies),
+    connectMs: summariseLatencies(outcomes.flatMap((outcome) => outcome.connectLatencies)),
     failures,
     ...usage,
     server: {

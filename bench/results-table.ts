@@ -14,7 +14,7 @@ export function formatTable(header: string[], rows: string[][]): string {
 }
 
 export function loadTable(levels: LoadLevel[]): string {
-  const header = ['conns / server', 'turns/s', 'p50 ms', 'p99 ms', 'max ms', 'sessions/s', 'failures', 'srv CPU%', 'srv CPU µs/turn', 'main thread %', 'main µs/turn', 'client CPU%', 'other CPU%', 'RSS end MiB', 'RSS peak MiB'];
+  const header = ['conns / server', 'turns/s', 'p50 ms', 'p99 ms', 'max ms', 'sessions/s', 'connect p50 ms', 'failures', 'srv CPU%', 'srv CPU µs/turn', 'main thread %', 'main µs/turn', 'client CPU%', 'other CPU%', 'RSS end MiB', 'RSS peak MiB'];
   const rows: string[][] = [];
   for (const level of levels) {
     const named = [['echo', level.echo], ['floor', level.floor], ['peer', level.peer], ['viva', level.viva], ['viva first s', level.vivaCold]] as const;
@@ -31,7 +31,7 @@ export function loadTable(levels: LoadLevel[]): string {
 
 function ratioRow(label: string, ratios: LoadRatios): string[] {
   const { turnsPerSecond, p50, p99, rssEnd, cpuPerTurn } = ratios;
-  return [label, times(turnsPerSecond), times(p50), times(p99), '', '', '', '', times(cpuPerTurn), '', '', '', '', times(rssEnd), ''];
+  return [label, times(turnsPerSecond), times(p50), times(p99), '', '', '', '', '', times(cpuPerTurn), '', '', '', '', times(rssEnd), ''];
 }
 
 function loadRow(label: string, result: ClosedLoopResult): string[] {
@@ -43,6 +43,7 @@ function loadRow(label: string, result: ClosedLoopResult): string[] {
     result.latencyMs.p99.toFixed(2),
     result.latencyMs.max.toFixed(1),
     result.sessionsPerSecond.toFixed(1),
+    result.connectMs.p50.toFixed(2),
     failures.length === 0 ? '0' : failures.map(([kind, count]) => `${kind}:${count}`).join(','),
     result.server.cpuPercent.toFixed(0),
     result.server.cpuMicrosecondsPerTurn.toFixed(0),

@@ -244,6 +244,8 @@ function printReport(report: BenchReport): void {
     out('  CPU% is of one core. srv CPU µs/turn = server CPU per answered turn (a fifth of a connection set-up included).');
     out('  main thread = the event loop alone (near 100% it is saturated and replies queue); the rest is helper threads (GC, JIT).');
     out('  other CPU% = the rest of the machine during the window; high values mean the figures are disturbed.');
+    out('  connect p50 = opening the socket to ready (Viva: `connected`), accept queue included: a busy Node server accepts');
+    out('  one connection per turn of its event loop (decision 0011), so new candidates queue while it is saturated.');
     for (const level of report.load) if (level.cpuProfile) printProfile(level.connections, level.cpuProfile, out);
   }
   if (report.idle) {
