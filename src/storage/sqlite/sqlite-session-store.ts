@@ -449,7 +449,6 @@ export class SqliteSessionStore implements SessionStore {
     await this.checkpointer?.stop();
   }
 
-
   /** The session from memory, else from the database (then kept in memory); undefined when there is none. */
   #find(id: string): HotSession | undefined {
     const hot = this.#hot.get(id);
