@@ -68,6 +68,19 @@ interface LongPhases {
   late: { cpu: number; turns: number };
 }
 
+/** CPU µs per turn of a phase. */
+function perTurn(phase: LongPhases['early']): number {
+  return phase.cpu / phase.turns;
+}
+
+/** Adds a cohort's phases to the ones pooled so far. */
+function pool(into: LongPhases, from: LongPhases): void {
+  for (const name of ['early', 'late'] as const) {
+    into[name].cpu += from[name].cpu;
+    into[name].turns += from[name].turns;
+  }
+}
+
 const LONG_QUESTIONS = 30;
 const LONG_SETTINGS = { role: 'Backend engineer', level: 'senior', question_count: LONG_QUESTIONS, max_minutes: 240 };
 
@@ -214,19 +227,16 @@ async function mainLong(checkouts: Checkout[], rounds: number): Promise<void> {
       const phases = await checkout.runLong();
       const sum = pooled[index];
       if (sum === undefined) continue;
-      sum.early.cpu += phases.early.cpu;
-      sum.early.turns += phases.early.turns;
-      sum.late.cpu += phases.late.cpu;
-      sum.late.turns += phases.late.turns;
-      ratios[index]?.push(phases.late.cpu / phases.late.turns / (phases.early.cpu / phases.early.turns));
+      pool(sum, phases);
+      ratios[index]?.push(perTurn(phases.late) / perTurn(phases.early));
     }
   }
   process.stdout.write(`turn path, ${Number(values.candidates)} interviews of ${LONG_QUESTIONS} questions a round, ${rounds} rounds; main-thread CPU µs per turn:\n`);
   for (const [index, checkout] of checkouts.entries()) {
     const sum = pooled[index];
     if (sum === undefined) continue;
-    const early = sum.early.cpu / sum.early.turns;
-    const late = sum.late.cpu / sum.late.turns;
+    const early = perTurn(sum.early);
+    const late = perTurn(sum.late);
     const each = (ratios[index] ?? []).map((ratio) => ratio.toFixed(2)).join(' ');
     process.stdout.write(`  ${checkout.root}\n    questions 1-5: ${early.toFixed(1)}  questions 22-29: ${late.toFixed(1)}  late/early ${(late / early).toFixed(3)}x (rounds: ${each})\n`);
   }
@@ -235,29 +245,29 @@ async function mainLong(checkouts: Checkout[], rounds: number): Promise<void> {
 async function main(): Promise<void> {
   const roots = (positionals.length > 0 ? positionals : ['.']).map((root) => resolve(root));
   const rounds = Number(values.rounds);
-  const sessions = Number(values.sessions);
   const checkouts: Checkout[] = [];
   for (const root of roots) checkouts.push(await openCheckout(root, Number(values.candidates)));
-  if (values.long) {
-    await mainLong(checkouts, rounds);
-    for (const checkout of checkouts) await checkout.close();
-    return;
-  }
+  if (values.long) await mainLong(checkouts, rounds);
+  else await mainSessions(checkouts, rounds, Number(values.sessions));
+  for (const checkout of checkouts) await checkout.close();
+}
+
+/** Five-turn sessions, as in the closed loop: each checkout's main-thread CPU per turn, and its median ratio to the first's. */
+async function mainSessions(checkouts: Checkout[], rounds: number, sessions: number): Promise<void> {
   // first runs, not counted, warm each checkout's code up
   for (let warmUp = 0; warmUp < 3; warmUp += 1) for (const checkout of checkouts) await checkout.run(sessions);
-  const perTurn = checkouts.map((): number[] => []);
+  const perRound = checkouts.map((): number[] => []);
   for (let round = 1; round <= rounds; round += 1) {
-    for (const [index, checkout] of checkouts.entries()) perTurn[index]?.push(await checkout.run(sessions));
+    for (const [index, checkout] of checkouts.entries()) perRound[index]?.push(await checkout.run(sessions));
   }
   process.stdout.write(`turn path, ${sessions} sessions of ${TURNS_PER_SESSION} turns a round, ${rounds} rounds; main-thread CPU µs per turn:\n`);
-  const first = perTurn[0] ?? [];
+  const first = perRound[0] ?? [];
   for (const [index, checkout] of checkouts.entries()) {
-    const figures = perTurn[index] ?? [];
+    const figures = perRound[index] ?? [];
     const ratios = figures.map((figure, round) => figure / (first[round] ?? figure)).sort((a, b) => a - b);
     const median = ratios[Math.floor(ratios.length / 2)] ?? 1;
     process.stdout.write(`  ${checkout.root}\n    ${figures.map((figure) => figure.toFixed(0)).join(' ')}  median ratio to the first: ${median.toFixed(3)}x\n`);
   }
-  for (const checkout of checkouts) await checkout.close();
 }
 
 main().catch((error: unknown) => {
