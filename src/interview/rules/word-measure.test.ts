@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { countCjkCharacters, countLatinWords, looksChinese, measureWords } from './word-measure.js';
+import { randomTexts } from '../../../test/helpers/random-texts.js';
 
 // the definitions the counting loops stand for: each count is the number of these patterns' matches
 const LATIN_WORD = /[A-Za-z0-9][A-Za-z0-9'’+#.-]*/g;
@@ -35,13 +36,7 @@ describe('word measure', () => {
   it('counts random text the same way', () => {
     // letters, digits, the continuation marks, spaces, punctuation, ideographs at the ranges' edges
     const alphabet = [...'aZ09\'’+#.- ,;!?\n\t', '\u3400', '\u4dbf', '\u4dc0', '\u4e00', '\u9fff', '\ua000', '\uf900', '\ufaff', '\ufb00', '中', 'é'];
-    let seed = 7;
-    const next = () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-      return seed;
-    };
-    for (let round = 0; round < 500; round += 1) {
-      const text = Array.from({ length: next() % 60 }, () => alphabet[next() % alphabet.length]).join('');
+    for (const text of randomTexts(alphabet, 500, 60, 7)) {
       assert.equal(countLatinWords(text), text.match(LATIN_WORD)?.length ?? 0, JSON.stringify(text));
       assert.equal(countCjkCharacters(text), text.match(CJK_IDEOGRAPH)?.length ?? 0, JSON.stringify(text));
     }
