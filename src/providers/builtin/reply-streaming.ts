@@ -1,7 +1,13 @@
-const SENTENCE_END = new Set(['.', '!', '?', '。', '！', '？', '：', ':', ';', '；']);
-// the scan looks at every character of every reply: by code, not by a one-character string each
-const SENTENCE_END_CODES = new Set([...SENTENCE_END].map((mark) => mark.charCodeAt(0)));
-const CLOSING_MARKS = new Set(['"', '”', '’', ')', '）', '」']);
+/**
+ * The character codes of `marks` (each one UTF-16 unit): the scan looks at every character of every reply,
+ * by its code rather than as a one-character string.
+ */
+function codesOf(marks: string): ReadonlySet<number> {
+  return new Set([...marks].map((mark) => mark.charCodeAt(0)));
+}
+
+const SENTENCE_END = codesOf('.!?。！？：:;；');
+const CLOSING_MARKS = codesOf('"”’)）」');
 
 const ABBREVIATIONS = /(^|\s)(e\.g|i\.e|etc|vs|mr|ms|mrs|dr)\.$/i;
 
@@ -21,8 +27,8 @@ export function splitIntoPieces(reply: string): string[] {
   while (index < reply.length) {
     const code = reply.charCodeAt(index);
     index++;
-    if (!SENTENCE_END_CODES.has(code)) continue;
-    while (index < reply.length && (SENTENCE_END.has(reply.charAt(index)) || CLOSING_MARKS.has(reply.charAt(index)))) index++;
+    if (!SENTENCE_END.has(code)) continue;
+    while (index < reply.length && (SENTENCE_END.has(reply.charCodeAt(index)) || CLOSING_MARKS.has(reply.charCodeAt(index)))) index++;
     if (!isBreakAfter(reply[index]) || ABBREVIATIONS.test(reply.slice(start, index))) continue;
     while (index < reply.length && /\s/.test(reply.charAt(index))) index++;
     pieces.push(reply.slice(start, index));
