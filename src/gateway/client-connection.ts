@@ -34,16 +34,23 @@ export class ClientConnection {
   lastHeardAt = Date.now();
   lastPingAt = 0;
   closed = false;
-  private corked = false;
+  private corked: boolean;
   private held: ServerMessage[] | null = null;
 
+  /**
+   * @param handshakeCorked the gateway corked the socket before the handshake, so that its `101` leaves with
+   *   `connected` (see `releaseHandshake`); that cork is this connection's to undo.
+   */
   constructor(
     readonly socket: WebSocket,
     readonly sessionId: string,
     readonly remoteAddress: string,
     private readonly limits: ConnectionLimits,
     private readonly events: ConnectionEvents,
-  ) {}
+    handshakeCorked = false,
+  ) {
+    this.corked = handshakeCorked;
+  }
 
   heard(): void {
     this.lastHeardAt = Date.now();
@@ -115,6 +122,15 @@ export class ClientConnection {
     setImmediate(() => this.writeCorked());
   }
 
+  /**
+   * Sends whatever the handshake's cork still holds: the `101` and any frame written before `connected`
+   * (an error, a close). `connected` releases it itself; the gateway calls this once opening the session
+   * has ended either way, so no path leaves the handshake unsent.
+   */
+  releaseHandshake(): void {
+    this.writeCorked();
+  }
+
   /** Uncorks what coalesceWrites corked, if it still is (uncorking twice would undo one of ws's own corks). */
   private writeCorked(): void {
     if (!this.corked) return;
@@ -147,6 +163,8 @@ export class ClientConnection {
     this.held = null;
     try {
       this.socket.close(code, reason);
+      // the close frame leaves now, with anything corked before it (the handshake, a turn's frames)
+      this.writeCorked();
     } catch {
       this.socket.terminate();
       return;

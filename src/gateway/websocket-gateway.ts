@@ -137,12 +137,17 @@ export class WebSocketGateway {
         }
         if (socket.destroyed) return;
         socket.removeListener('error', onSocketError);
+        // the 101 waits in the socket for `connected` and leaves with it, one system call instead of two
+        // for every connection; accept() hands the cork on, and whatever ends the opening undoes it (an
+        // aborted handshake ends the socket, which flushes it)
+        socket.cork();
         wss.handleUpgrade(raw, socket, head, (webSocket) => {
           try {
             this.accept(webSocket, request, sessionId);
           } catch (error: unknown) {
             this.options.logger.error({ err: error }, 'websocket handler failed');
             webSocket.close(CloseCode.INTERNAL_ERROR, 'internal error');
+            socket.uncork();
           }
         });
       },
@@ -177,11 +182,12 @@ export class WebSocketGateway {
     if (registry.countFrom(remoteAddress) >= config.MAX_CONNECTIONS_PER_IP) {
       metrics.limitHit('connections_per_ip');
       socket.close(CloseCode.TOO_MANY_CONNECTIONS, 'too many connections from this address');
+      rawSocketOf(socket)?.uncork();
       return;
     }
 
     const sessionId = requestedId ?? newSessionId();
-    const connection = new ClientConnection(socket, sessionId, remoteAddress, this.connectionLimits, this.connectionEvents);
+    const connection = new ClientConnection(socket, sessionId, remoteAddress, this.connectionLimits, this.connectionEvents, true);
     registry.admit(connection);
     connection.holdLiveMessages();
     const limiter = new MessageRateLimiter(config.RATE_LIMIT_MESSAGES_PER_S, config.RATE_LIMIT_FLOOD_MS);
@@ -200,6 +206,8 @@ export class WebSocketGateway {
       connection.close(CloseCode.INTERNAL_ERROR, 'could not open the session');
       return false;
     });
+    // `connected` has released the handshake's cork; if it was never sent, this does
+    void ready.finally(() => connection.releaseHandshake());
     let inputs: Promise<unknown> = ready;
 
     // a client that opens a connection and never says anything is let go after a while: sweepHeartbeats
@@ -294,8 +302,7 @@ export class WebSocketGateway {
    * past the process's budget it is closed with 1011, and one begun and not ended in time with 1008.
    */
   private meterInbound(connection: ClientConnection): ReturnType<InboundBudget['meter']> | undefined {
-    // `_socket` is ws's own reference to the net.Socket (as in ClientConnection)
-    const raw = (connection.socket as unknown as { _socket?: Socket })._socket;
+    const raw = rawSocketOf(connection.socket);
     if (raw === undefined) return undefined;
     const { metrics, config } = this.options;
     return this.inbound.meter(raw, config.MESSAGE_RECEIVE_TIMEOUT_MS, (verdict) => {
@@ -500,6 +507,11 @@ export class WebSocketGateway {
       }
     }
   }
+}
+
+/** ws's own reference to the net.Socket under a WebSocket (as in ClientConnection). */
+function rawSocketOf(socket: WebSocket): Socket | undefined {
+  return (socket as unknown as { _socket?: Socket })._socket;
 }
 
 function frameBytes(raw: RawData): Buffer {

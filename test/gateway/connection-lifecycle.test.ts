@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { startViva, type VivaProcess } from '../helpers/viva-process.js';
 import { TestClient } from '../helpers/test-client.js';
 
@@ -21,6 +23,22 @@ describe('connection lifecycle: resume, idempotency, replacement, heartbeat', ()
     assert.ok(!Number.isNaN(Date.parse(pong.data.server_time)));
     assert.equal(pong.seq, undefined, 'pong is not durable');
     client.close();
+  });
+
+  it('sends the handshake and `connected` together, in one read of the socket', async () => {
+    // a raw client, to see how the bytes arrive: the 101 is held until the session is open, so a
+    // connection costs the server one write instead of two
+    const socket = connect(server.port, '127.0.0.1');
+    socket.write(
+      'GET /api/v1/ws/one-write-1 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    const [first] = (await once(socket, 'data')) as [Buffer];
+    const text = first.toString('latin1');
+    assert.match(text, /^HTTP\/1\.1 101 /);
+    assert.match(text, /Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=/);
+    assert.match(text.slice(text.indexOf('\r\n\r\n')), /"type":"connected"/, 'the connected frame is in the same chunk');
+    socket.destroy();
   });
 
   it('replays every reply generated while the client was away', async () => {
