@@ -214,8 +214,7 @@ export class SqliteSessionStore implements SessionStore {
       db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
       migrateSqlite(db);
-      const checkpointer =
-        options.checkpointInBackground === true && !inMemory ? new WalCheckpointer(path, { backstopFrames: BACKSTOP_AUTOCHECKPOINT_PAGES }) : undefined;
+      const checkpointer = options.checkpointInBackground === true && !inMemory ? new WalCheckpointer(path) : undefined;
       if (checkpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
       return new SqliteSessionStore(path, db, options, checkpointer);
     } catch (error) {

@@ -4,16 +4,6 @@ import { Worker } from 'node:worker_threads';
 export interface WalCheckpointerOptions {
   /** How often the worker copies the WAL into the database file, milliseconds. @default 250 */
   intervalMs?: number;
-  /**
-   * The writer's own autocheckpoint, in WAL frames: when a commit leaves the WAL this long, SQLite
-   * checkpoints inside that commit, on the event loop. Near it the worker runs every few milliseconds, so
-   * that the writer's checkpoint finds almost nothing left to copy or sync. 0: no backstop. @default 0
-   */
-  backstopFrames?: number;
-  /** Frames before the backstop at which the worker starts running often. @default 2000 */
-  approachFrames?: number;
-  /** How often it runs then, milliseconds. @default 5 */
-  approachIntervalMs?: number;
 }
 
 // plain CommonJS run by the worker: it needs no TypeScript loader, only better-sqlite3
@@ -24,12 +14,10 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { timeout: 1000 });
 // SQLite syncs the database file only after a checkpoint that copied every frame of the WAL, which never
 // happens while commits keep coming: the pages copied pile up unsynced until the writer's backstop
-// checkpoint, whose sync then writes them all on the event loop (tens of milliseconds). Syncing after
-// every round keeps that last sync small. A read-only descriptor is enough for fdatasync on Linux.
+// checkpoint, whose sync then writes them all inside a commit, on the event loop (20-40 ms every couple of
+// seconds under load). Syncing after every round leaves that sync little to write. A read-only
+// descriptor is enough for fdatasync on Linux.
 const file = openSync(workerData.path, 'r');
-const nearBackstop = workerData.backstopFrames > 0 ? workerData.backstopFrames - workerData.approachFrames : Infinity;
-let timer;
-let lastFrames = 0;
 const syncDatabaseFile = () => {
   try {
     fdatasyncSync(file);
@@ -39,24 +27,15 @@ const syncDatabaseFile = () => {
 };
 const checkpoint = () => {
   try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    db.pragma('wal_checkpoint(PASSIVE)');
     syncDatabaseFile();
-    return result.log;
   } catch {
     // busy or locked: the next round tries again, and the writer's own autocheckpoint is the backstop
-    return 0;
   }
 };
-const round = () => {
-  const frames = checkpoint();
-  // close to the backstop, and still growing: copy as it comes, so the writer's checkpoint has little to do
-  const approaching = frames >= nearBackstop && frames > lastFrames;
-  lastFrames = frames;
-  timer = setTimeout(round, approaching ? workerData.approachIntervalMs : workerData.intervalMs);
-};
-timer = setTimeout(round, workerData.intervalMs);
+const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', () => {
-  clearTimeout(timer);
+  clearInterval(timer);
   checkpoint();
   db.close();
   closeSync(file);
@@ -77,17 +56,7 @@ export class WalCheckpointer {
 
   constructor(path: string, options: WalCheckpointerOptions = {}) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.#worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        path,
-        driver,
-        intervalMs: options.intervalMs ?? 250,
-        backstopFrames: options.backstopFrames ?? 0,
-        approachFrames: options.approachFrames ?? 2_000,
-        approachIntervalMs: options.approachIntervalMs ?? 5,
-      },
-    });
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, intervalMs: options.intervalMs ?? 250 } });
     // a failing worker only means the writer checkpoints by itself again
     this.#worker.on('error', () => undefined);
     this.#worker.unref();
