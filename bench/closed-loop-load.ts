@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { epochNow, type CandidatesOutcome, type CandidatesSpec } from './closed-loop-candidates.js';
 import { summariseLatencies, type LatencySummary } from './latency-stats.js';
 import { cpuSeconds, machineBusySeconds, mainThreadCpuSeconds, residentBytes } from './process-stats.js';
+import { serverLoopDelay, type LoopDelay } from './server-loop-delay.js';
 
 export interface ClosedLoopOptions {
   target: CandidatesSpec['target'];
@@ -12,6 +13,8 @@ export interface ClosedLoopOptions {
   durationMs: number;
   /** The server child whose RSS and CPU are read. */
   serverPid: number;
+  /** Viva's HTTP base: its /metrics gives the event loop's delay over the window (server.loopDelayMs). */
+  metricsBase?: string;
   /** @default 10000 */
   connectTimeoutMs?: number;
   /** @default 10000 */
@@ -49,6 +52,8 @@ export interface ClosedLoopResult {
     mainThreadCpuPercent: number;
     /** The main thread's CPU per answered turn, microseconds; the rest is the helper threads (GC, JIT, checkpoints). */
     mainThreadMicrosecondsPerTurn: number;
+    /** Viva's event-loop delay over the window, from its /metrics (see server-loop-delay.ts). */
+    loopDelayMs?: LoopDelay | undefined;
   };
   /** CPU of the bench process (all its client threads), 100 = one core. */
   clientCpuPercent: number;
@@ -57,6 +62,8 @@ export interface ClosedLoopResult {
 }
 
 const RSS_SAMPLE_MS = 250;
+// how long before the window the server's /metrics is read, to start its event-loop histogram afresh
+const METRICS_LEAD_MS = 300;
 // time for the threads to load their modules before the warm-up starts counting
 const THREAD_START_MS = 1_000;
 // past the window, every candidate ends within one connect, turn and close timeout
@@ -85,7 +92,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     });
     firstIndex += connections;
   }
-  const meter = meterWindow(options.serverPid, windowStart, windowEnd);
+  const meter = meterWindow(options.serverPid, windowStart, windowEnd, options.metricsBase);
   // the meter is awaited even when a thread fails, so it never outlives the server it reads
   const [threadResults, usage] = await Promise.all([
     Promise.allSettled(specs.map((spec) => runThread(spec, windowEnd + WORKER_GRACE_MS))),
@@ -155,8 +162,16 @@ interface Usage {
   otherCpuPercent: number;
 }
 
-/** Reads server, client and machine CPU and server RSS at the window's edges, and RSS every 250 ms within it. */
-async function meterWindow(pid: number, windowStart: number, windowEnd: number): Promise<Usage> {
+/**
+ * Reads server, client and machine CPU and server RSS at the window's edges, and RSS every 250 ms within it;
+ * with `metricsBase`, Viva's event-loop delay over the window too.
+ */
+async function meterWindow(pid: number, windowStart: number, windowEnd: number, metricsBase: string | undefined): Promise<Usage> {
+  if (metricsBase !== undefined) {
+    // a reading just before the window empties the server's histogram of what the warm-up left in it
+    await pause(windowStart - METRICS_LEAD_MS - epochNow());
+    await serverLoopDelay(metricsBase, METRICS_LEAD_MS);
+  }
   await pause(windowStart - epochNow());
   const serverCpuAtStart = cpuSeconds(pid);
   const mainThreadAtStart = mainThreadCpuSeconds(pid);
@@ -177,8 +192,9 @@ async function meterWindow(pid: number, windowStart: number, windowEnd: number):
   const mainThreadCpuPercent = ((mainThreadCpuSeconds(pid) - mainThreadAtStart) / seconds) * 100;
   const clientCpuPercent = ((client.user + client.system) / 1e6 / seconds) * 100;
   const machinePercent = ((machineBusySeconds() - machineAtStart) / seconds) * 100;
+  const loopDelayMs = metricsBase === undefined ? undefined : await serverLoopDelay(metricsBase);
   return {
-    server: { rssStartBytes, rssEndBytes, rssPeakBytes: Math.max(rssPeakBytes, rssEndBytes), cpuPercent: serverCpuPercent, mainThreadCpuPercent },
+    server: { rssStartBytes, rssEndBytes, rssPeakBytes: Math.max(rssPeakBytes, rssEndBytes), cpuPercent: serverCpuPercent, mainThreadCpuPercent, loopDelayMs },
     clientCpuPercent,
     otherCpuPercent: Math.max(0, machinePercent - serverCpuPercent - clientCpuPercent),
   };

@@ -52,6 +52,7 @@ async function measure(variant: Variant): Promise<ClosedLoopResult> {
       warmupMs: Number(values['warmup-ms']),
       durationMs: Number(values['duration-ms']),
       serverPid: server.pid,
+      metricsBase: `http://127.0.0.1:${server.port}`,
     });
   } finally {
     await server.stop();
@@ -65,6 +66,7 @@ function line(result: ClosedLoopResult): string {
     `${result.turnsPerSecond.toFixed(0).padStart(6)} turns/s  p50 ${result.latencyMs.p50.toFixed(1).padStart(5)} ms` +
     `  p99 ${result.latencyMs.p99.toFixed(1).padStart(5)} ms  CPU ${result.server.cpuMicrosecondsPerTurn.toFixed(0).padStart(5)} µs/turn` +
     ` (main ${result.server.mainThreadMicrosecondsPerTurn.toFixed(0).padStart(5)})` +
+    (result.server.loopDelayMs ? `  loop delay max ${result.server.loopDelayMs.max.toFixed(0).padStart(3)} ms` : '') +
     (failures > 0 ? `  failures ${failures}` : '')
   );
 }

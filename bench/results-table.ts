@@ -14,7 +14,7 @@ export function formatTable(header: string[], rows: string[][]): string {
 }
 
 export function loadTable(levels: LoadLevel[]): string {
-  const header = ['conns / server', 'turns/s', 'p50 ms', 'p99 ms', 'max ms', 'sessions/s', 'connect p50 ms', 'failures', 'srv CPU%', 'srv CPU µs/turn', 'main thread %', 'main µs/turn', 'client CPU%', 'other CPU%', 'RSS end MiB', 'RSS peak MiB'];
+  const header = ['conns / server', 'turns/s', 'p50 ms', 'p99 ms', 'max ms', 'sessions/s', 'connect p50 ms', 'failures', 'srv CPU%', 'srv CPU µs/turn', 'main thread %', 'main µs/turn', 'loop max ms', 'client CPU%', 'other CPU%', 'RSS end MiB', 'RSS peak MiB'];
   const rows: string[][] = [];
   for (const level of levels) {
     const named = [['echo', level.echo], ['floor', level.floor], ['peer', level.peer], ['viva', level.viva], ['viva first s', level.vivaCold]] as const;
@@ -31,7 +31,7 @@ export function loadTable(levels: LoadLevel[]): string {
 
 function ratioRow(label: string, ratios: LoadRatios): string[] {
   const { turnsPerSecond, p50, p99, rssEnd, cpuPerTurn } = ratios;
-  return [label, times(turnsPerSecond), times(p50), times(p99), '', '', '', '', '', times(cpuPerTurn), '', '', '', '', times(rssEnd), ''];
+  return [label, times(turnsPerSecond), times(p50), times(p99), '', '', '', '', '', times(cpuPerTurn), '', '', '', '', '', times(rssEnd), ''];
 }
 
 function loadRow(label: string, result: ClosedLoopResult): string[] {
@@ -49,6 +49,7 @@ function loadRow(label: string, result: ClosedLoopResult): string[] {
     result.server.cpuMicrosecondsPerTurn.toFixed(0),
     result.server.mainThreadCpuPercent.toFixed(0),
     result.server.mainThreadMicrosecondsPerTurn.toFixed(0),
+    result.server.loopDelayMs?.max.toFixed(0) ?? '',
     result.clientCpuPercent.toFixed(0),
     result.otherCpuPercent.toFixed(0),
     (result.server.rssEndBytes / MiB).toFixed(1),

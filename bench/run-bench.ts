@@ -30,6 +30,11 @@ let serverOpenFilesLimit: number | undefined;
 /** The python3 that runs the peer, found once; undefined skips it. */
 let peerPython: string | undefined;
 
+/** A server child's HTTP base, for its /metrics. */
+function httpBase(server: ServerProcess): string {
+  return `http://127.0.0.1:${server.port}`;
+}
+
 async function withViva<T>(
   label: string,
   nodeFlags: string[],
@@ -112,7 +117,7 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
       let spawnedAt = 0;
       const result = await withViva(`${connections} connections`, flags, (server) => {
         spawnedAt = server.spawnedAt;
-        return runClosedLoop({ ...common, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid });
+        return runClosedLoop({ ...common, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid, metricsBase: httpBase(server) });
       });
       level.rounds.viva.push(result);
       // only the measured window: start-up (loading every module) and the warm-up are left out
@@ -126,7 +131,7 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
       // no warm-up: the first seconds after the server said it listens, as after a restart
       log(`load: ${connections} connections against a freshly started viva, first ${options.coldMs / 1000} s`);
       level.vivaCold = await withViva('first seconds', [], (server) =>
-        runClosedLoop({ ...common, warmupMs: 0, durationMs: options.coldMs, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid }),
+        runClosedLoop({ ...common, warmupMs: 0, durationMs: options.coldMs, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid, metricsBase: httpBase(server) }),
       );
     } catch (error) {
       level.errors.push(`viva (first seconds): ${describe(error)}`);
@@ -243,6 +248,7 @@ function printReport(report: BenchReport): void {
     }
     out('  CPU% is of one core. srv CPU µs/turn = server CPU per answered turn (a fifth of a connection set-up included).');
     out('  main thread = the event loop alone (near 100% it is saturated and replies queue); the rest is helper threads (GC, JIT).');
+    out("  loop max = the longest event-loop delay Viva's /metrics saw in the window (sampled every 10 ms): a stall every waiting turn shares.");
     out('  other CPU% = the rest of the machine during the window; high values mean the figures are disturbed.');
     out('  connect p50 = opening the socket to ready (Viva: `connected`), accept queue included: a busy Node server accepts');
     out('  one connection per turn of its event loop (decision 0011), so new candidates queue while it is saturated.');

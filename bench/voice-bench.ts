@@ -9,6 +9,7 @@ import { cpuSeconds } from './process-stats.js';
 import { REPO_ROOT } from './raised-limit-spawn.js';
 import { builtServerScript } from './built-server.js';
 import { startServer } from './server-process.js';
+import { serverLoopDelay } from './server-loop-delay.js';
 
 /**
  * The voice scenario of `npm run bench`: N hands-free candidates stream real speech (espeak-ng) in 20 ms
@@ -183,20 +184,6 @@ export async function runVoiceBench(
     await server.stop();
     await providers.stop();
     rmSync(directory, { recursive: true, force: true });
-  }
-}
-
-/** Viva's event loop delay since the last reading, from /metrics; undefined when it cannot be read. */
-async function serverLoopDelay(httpBase: string): Promise<{ p99: number; max: number } | undefined> {
-  try {
-    const response = await fetch(`${httpBase}/metrics`, { headers: { authorization: 'Bearer bench-admin-token' } });
-    const text = await response.text();
-    const gauge = (name: string) => Number(new RegExp(`^viva_${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000;
-    const p99 = gauge('nodejs_eventloop_lag_p99_seconds');
-    const max = gauge('nodejs_eventloop_lag_max_seconds');
-    return Number.isFinite(p99) && Number.isFinite(max) ? { p99, max } : undefined;
-  } catch {
-    return undefined;
   }
 }
 
