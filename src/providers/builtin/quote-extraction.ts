@@ -1,15 +1,10 @@
 import type { Language } from '@viva/protocol/interview-schemas.js';
 import { analyzeAnswer } from './answer-analysis.js';
-import { measureWords } from './text-tools.js';
+import { codesOf, measureWords } from './text-tools.js';
 
-/** 。！？ end a sentence wherever they stand (Chinese); . ! ? only before a space or the end. */
-function isCjkSentenceEnd(code: number): boolean {
-  return code === 0x3002 || code === 0xff01 || code === 0xff1f;
-}
-
-function isLatinSentenceEnd(code: number): boolean {
-  return code === 0x2e || code === 0x21 || code === 0x3f;
-}
+/** Marks that end a sentence wherever they stand (Chinese), and those that do only before a space or the end. */
+const CJK_SENTENCE_END = codesOf('。！？');
+const LATIN_SENTENCE_END = codesOf('.!?');
 
 const NEWLINE = 0x0a;
 const DOT = 0x2e;
@@ -52,11 +47,11 @@ export function splitSentences(text: string): string[] {
       push(index);
       continue;
     }
-    const cjk = isCjkSentenceEnd(code);
-    if (!cjk && !isLatinSentenceEnd(code)) continue;
+    const cjk = CJK_SENTENCE_END.has(code);
+    if (!cjk && !LATIN_SENTENCE_END.has(code)) continue;
     // a run of marks ("?!", "。。。") ends one sentence
     let end = index + 1;
-    while (end < text.length && (isCjkSentenceEnd(text.charCodeAt(end)) || isLatinSentenceEnd(text.charCodeAt(end)))) end++;
+    while (end < text.length && (CJK_SENTENCE_END.has(text.charCodeAt(end)) || LATIN_SENTENCE_END.has(text.charCodeAt(end)))) end++;
     const atBoundary = cjk || end === text.length || /\s/.test(text.charAt(end));
     const abbreviation = code === DOT && end === index + 1 && ABBREVIATION_BEFORE_DOT.test(text.slice(Math.max(start, index - 8), index));
     if (atBoundary && !abbreviation) push(end);

@@ -1,10 +1,4 @@
-/**
- * The character codes of `marks` (each one UTF-16 unit): the scan looks at every character of every reply,
- * by its code rather than as a one-character string.
- */
-function codesOf(marks: string): ReadonlySet<number> {
-  return new Set([...marks].map((mark) => mark.charCodeAt(0)));
-}
+import { codesOf } from './text-tools.js';
 
 const SENTENCE_END = codesOf('.!?。！？：:;；');
 const CLOSING_MARKS = codesOf('"”’)）」');

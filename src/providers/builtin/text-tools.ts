@@ -3,6 +3,14 @@ import type { Language } from '@viva/protocol/interview-schemas.js';
 const CJK_IDEOGRAPH = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 const ASCII_ALPHANUMERIC = /[A-Za-z0-9]/;
 
+/**
+ * The character codes of `marks` (each one UTF-16 unit): scans that look at every character of a reply or
+ * an answer test its code rather than a one-character string made for it.
+ */
+export function codesOf(marks: string): ReadonlySet<number> {
+  return new Set([...marks].map((mark) => mark.charCodeAt(0)));
+}
+
 export function isCjkIdeograph(character: string): boolean {
   return CJK_IDEOGRAPH.test(character);
 }
