@@ -14,9 +14,10 @@ describe('WalCheckpointer', () => {
   it('keeps copying while commits keep coming, and the WAL still starts over at the writer’s backstop', async () => {
     const path = join(temporaryDirectory('viva-wal-'), 'wal.db');
     const db = new Database(path);
+    // before WAL mode, which fixes the page size: walFrames counts frames of this size
+    db.pragma(`page_size = ${PAGE_BYTES}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma(`page_size = ${PAGE_BYTES}`);
     // the writer's backstop, as the store sets it, at a size a test reaches in a second
     const backstopFrames = 400;
     db.pragma(`wal_autocheckpoint = ${backstopFrames}`);
