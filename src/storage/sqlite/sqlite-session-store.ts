@@ -61,6 +61,7 @@ export interface SqliteSessionStoreOptions {
   checkpointInBackground?: boolean;
 }
 
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 // with the worker checkpointing, the writer's own autocheckpoint (pages) is only a backstop
 const BACKSTOP_AUTOCHECKPOINT_PAGES = 20_000;
 
@@ -204,7 +205,7 @@ export class SqliteSessionStore implements SessionStore {
   static open(path: string, options: SqliteSessionStoreOptions = {}): SqliteSessionStore {
     const inMemory = path === ':memory:' || path === '';
     if (!inMemory) mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    const db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
     try {
       // these pragmas cannot change inside a transaction, so they come before the migrations
       if (!inMemory) {
@@ -242,7 +243,7 @@ export class SqliteSessionStore implements SessionStore {
       afterFailedBatch: () => this.#hot.clear(),
       // both are thrown by #load and planCommit, before a write's first statement
       failedBeforeWriting: (error) => error instanceof TurnSequenceError || (error instanceof VivaError && error.code === 'SESSION_NOT_FOUND'),
-    });
+    }, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
     this.#timestamp = timestampsOf(options.now);
   }
 
