@@ -4,11 +4,6 @@ import { Worker } from 'node:worker_threads';
 export interface WalCheckpointerOptions {
   /** How often the worker copies the WAL into the database file, milliseconds. @default 250 */
   intervalMs?: number;
-  /**
-   * Frames in the WAL from which a round ends by starting the WAL over (a RESTART checkpoint); below the
-   * writer's backstop (20,000 in sqlite-session-store.ts), so that the writer never has to. @default 10000
-   */
-  restartFrames?: number;
 }
 
 // plain CommonJS run by the worker: it needs no TypeScript loader, only better-sqlite3
@@ -30,22 +25,10 @@ const syncDatabaseFile = () => {
     // SQLite's own syncs still keep the file consistent; this one only spares the writer a long one
   }
 };
-// The WAL starts over only when a round has copied its last frame and no commit came before the next
-// one began, which under constant writes seldom happens: it grew to the writer's backstop, whose checkpoint
-// then copied, synced and started it over inside a commit, on the event loop (10-20 ms every couple of
-// seconds under load). A RESTART right after a round has little left to copy; it holds the write lock
-// while it does, and the writer, which does not sleep on a busy lock (group-commit.ts), commits a few
-// milliseconds later without holding its event loop.
 const checkpoint = () => {
   try {
-    const [round] = db.pragma('wal_checkpoint(PASSIVE)');
-    syncDatabaseFile();
-    if (round === undefined || round.log < workerData.restartFrames) return;
-    // a second round copies and syncs what came during the first, still without the write lock, so that
-    // the RESTART, which holds it, has only a few frames to copy and little to sync
     db.pragma('wal_checkpoint(PASSIVE)');
     syncDatabaseFile();
-    db.pragma('wal_checkpoint(RESTART)');
   } catch {
     // busy or locked: the next round tries again, and the writer's own autocheckpoint is the backstop
   }
@@ -64,9 +47,8 @@ parentPort.on('message', () => {
  * Copies the WAL back into the database file from a worker thread, with a connection of its own. SQLite
  * would otherwise do it inside a commit on the event loop (every 1000 pages by default), and a checkpoint
  * with its fsync holds the loop for milliseconds: every turn waiting then shows it in its latency. A
- * PASSIVE checkpoint never blocks writers; the RESTART that starts a long WAL over holds the write lock
- * for the little a round left. The writer keeps a far larger autocheckpoint in case this worker falls
- * behind or dies.
+ * PASSIVE checkpoint never blocks writers; the writer keeps a far larger autocheckpoint in case this
+ * worker falls behind or dies.
  */
 export class WalCheckpointer {
   readonly #worker: Worker;
@@ -74,10 +56,7 @@ export class WalCheckpointer {
 
   constructor(path: string, options: WalCheckpointerOptions = {}) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.#worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { path, driver, intervalMs: options.intervalMs ?? 250, restartFrames: options.restartFrames ?? 10_000 },
-    });
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, intervalMs: options.intervalMs ?? 250 } });
     // a failing worker only means the writer checkpoints by itself again
     this.#worker.on('error', () => undefined);
     this.#worker.unref();
