@@ -7,14 +7,22 @@ import Database from 'better-sqlite3';
 import { GroupCommit } from '../../src/storage/sqlite/group-commit.js';
 import { temporaryDirectory } from '../helpers/temporary-directory.js';
 
-/** A database file in WAL mode with one table, and a writer connection of this thread on it. */
-function openWriter(): { path: string; db: Database.Database } {
+/**
+ * A database file in WAL mode with one table, a writer connection of this thread on it, its group commit
+ * with that busy timeout, and the statement that adds an answer.
+ */
+function openWriter(busyTimeoutMs: number) {
   const path = join(temporaryDirectory('viva-group-commit-'), 'lock.db');
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE answers (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
-  return { path, db };
+  const writes = new GroupCommit(db, hooks, busyTimeoutMs);
+  const insert = db.prepare<[string]>('INSERT INTO answers (text) VALUES (?)');
+  return { path, db, writes, insert };
 }
+
+const storedTexts = (db: Database.Database) =>
+  db.prepare<[], { text: string }>('SELECT text FROM answers ORDER BY id').all().map((row) => row.text);
 
 const hooks = { beforeBatch: () => undefined, afterFailedBatch: () => undefined };
 
@@ -63,9 +71,7 @@ async function longestLoopGap(during: () => Promise<void>): Promise<number> {
 
 describe('GroupCommit and another connection’s write lock', () => {
   it('waits for the lock without holding the event loop, then commits every write asked for meanwhile', async () => {
-    const { path, db } = openWriter();
-    const writes = new GroupCommit(db, hooks, 5_000);
-    const insert = db.prepare<[string]>('INSERT INTO answers (text) VALUES (?)');
+    const { path, db, writes, insert } = openWriter(5_000);
     const lock = await holdWriteLock(path, 300);
     const startedAt = performance.now();
     let settledAt = 0;
@@ -81,17 +87,12 @@ describe('GroupCommit and another connection’s write lock', () => {
     // SQLite's busy handler would have slept on this thread until the lock was free: 300 ms without a turn
     assert.ok(gap < 100, `the event loop stood still for ${gap.toFixed(0)} ms`);
     assert.ok(settledAt - startedAt >= 250, 'the writes were committed only after the other connection let go');
-    assert.deepEqual(
-      db.prepare<[], { text: string }>('SELECT text FROM answers ORDER BY id').all().map((row) => row.text),
-      ['first', 'second'],
-    );
+    assert.deepEqual(storedTexts(db), ['first', 'second']);
     db.close();
   });
 
   it('fails the writes with SQLite’s busy error once the busy timeout has passed, and commits again later', async () => {
-    const { path, db } = openWriter();
-    const writes = new GroupCommit(db, hooks, 200);
-    const insert = db.prepare<[string]>('INSERT INTO answers (text) VALUES (?)');
+    const { path, db, writes, insert } = openWriter(200);
     const lock = await holdWriteLock(path, 1_000);
     const startedAt = performance.now();
     await assert.rejects(
@@ -102,17 +103,12 @@ describe('GroupCommit and another connection’s write lock', () => {
     assert.ok(waited >= 200 && waited < 900, `the write failed after ${waited.toFixed(0)} ms`);
     await lock.released;
     assert.equal(await writes.run(() => insert.run('after').changes), 1);
-    assert.deepEqual(
-      db.prepare<[], { text: string }>('SELECT text FROM answers').all().map((row) => row.text),
-      ['after'],
-    );
+    assert.deepEqual(storedTexts(db), ['after']);
     db.close();
   });
 
   it('waits on the thread when told to flush now (closing the database)', async () => {
-    const { path, db } = openWriter();
-    const writes = new GroupCommit(db, hooks, 5_000);
-    const insert = db.prepare<[string]>('INSERT INTO answers (text) VALUES (?)');
+    const { path, db, writes, insert } = openWriter(5_000);
     const lock = await holdWriteLock(path, 200);
     const written = writes.run(() => insert.run('at close').changes);
     writes.flush();
