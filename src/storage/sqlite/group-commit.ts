@@ -146,7 +146,7 @@ export class GroupCommit {
 
   /**
    * Commits the queued writes. Unless `waitForLock`, a BEGIN that finds another connection's write lock
-   * (the WAL checkpointer starting the log over, another process on the file) does not sleep in SQLite's
+   * (another process on the file, a checkpoint that takes the lock) does not sleep in SQLite's
    * busy handler, which would hold the event loop for 1, 2, 5, 10… ms: the writes stay queued and the batch
    * is tried again after a timer, with whatever was asked for meanwhile, until the busy timeout has passed.
    */
@@ -200,8 +200,8 @@ export class GroupCommit {
 
   #tryAgainLater(previous: { since: number; tries: number } | undefined): void {
     const tries = (previous?.tries ?? 0) + 1;
-    // the checkpointer's RESTART holds the lock for a few milliseconds: try every loop turn at first, then
-    // back off for a lock held long (another process's transaction)
+    // a lock held for a moment (a checkpoint, a short transaction): try every loop turn at first; then back
+    // off, for a lock held long
     const delayMs = tries <= QUICK_RETRIES ? 1 : MAX_RETRY_DELAY_MS;
     const timer = setTimeout(() => this.#commit(false), delayMs);
     this.#retry = { timer, since: previous?.since ?? performance.now(), tries };
