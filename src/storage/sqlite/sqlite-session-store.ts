@@ -48,7 +48,10 @@ export interface SqliteSessionStoreOptions {
    * @default 'NORMAL'
    */
   synchronous?: 'FULL' | 'NORMAL';
-  /** How long a statement waits for another connection's lock before failing, in milliseconds. @default 5000 */
+  /**
+   * How long a statement waits for another connection's lock before failing, in milliseconds. A group of
+   * writes waits for the write lock without holding the event loop (group-commit.ts). @default 5000
+   */
   busyTimeoutMs?: number;
   /** The clock for created_at, updated_at and turn timestamps. @default () => new Date() */
   now?: () => Date;
