@@ -231,7 +231,7 @@ async function watchLoopDelay(http: string, until: () => boolean, stopAt: () => 
 
 async function phase(server: ServerProcess, options: AttackOptions, attack: boolean): Promise<PhaseResult> {
   const base = `ws://127.0.0.1:${server.port}`;
-  const http = `http://127.0.0.1:${server.port}`;
+  const http = server.httpBase;
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
   const warmUpEnd = Date.now() + 1_000;

@@ -52,7 +52,7 @@ async function measure(variant: Variant): Promise<ClosedLoopResult> {
       warmupMs: Number(values['warmup-ms']),
       durationMs: Number(values['duration-ms']),
       serverPid: server.pid,
-      metricsBase: `http://127.0.0.1:${server.port}`,
+      metricsBase: server.httpBase,
     });
   } finally {
     await server.stop();

@@ -30,11 +30,6 @@ let serverOpenFilesLimit: number | undefined;
 /** The python3 that runs the peer, found once; undefined skips it. */
 let peerPython: string | undefined;
 
-/** A server child's HTTP base, for its /metrics. */
-function httpBase(server: ServerProcess): string {
-  return `http://127.0.0.1:${server.port}`;
-}
-
 async function withViva<T>(
   label: string,
   nodeFlags: string[],
@@ -117,7 +112,7 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
       let spawnedAt = 0;
       const result = await withViva(`${connections} connections`, flags, (server) => {
         spawnedAt = server.spawnedAt;
-        return runClosedLoop({ ...common, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid, metricsBase: httpBase(server) });
+        return runClosedLoop({ ...common, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid, metricsBase: server.httpBase });
       });
       level.rounds.viva.push(result);
       // only the measured window: start-up (loading every module) and the warm-up are left out
@@ -131,7 +126,7 @@ async function measureLoadLevel(options: BenchOptions, connections: number, prof
       // no warm-up: the first seconds after the server said it listens, as after a restart
       log(`load: ${connections} connections against a freshly started viva, first ${options.coldMs / 1000} s`);
       level.vivaCold = await withViva('first seconds', [], (server) =>
-        runClosedLoop({ ...common, warmupMs: 0, durationMs: options.coldMs, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid, metricsBase: httpBase(server) }),
+        runClosedLoop({ ...common, warmupMs: 0, durationMs: options.coldMs, target: { kind: 'viva', wsBase: server.wsBase }, serverPid: server.pid, metricsBase: server.httpBase }),
       );
     } catch (error) {
       level.errors.push(`viva (first seconds): ${describe(error)}`);

@@ -9,6 +9,8 @@ export interface ServerProcess {
   readonly port: number;
   /** `ws://127.0.0.1:PORT` */
   readonly wsBase: string;
+  /** `http://127.0.0.1:PORT`, for the HTTP API and Viva's /metrics */
+  readonly httpBase: string;
   readonly openFilesLimit: number | undefined;
   /** When the child was spawned, epoch milliseconds (about when a --cpu-prof profile starts). */
   readonly spawnedAt: number;
@@ -90,6 +92,7 @@ export async function startServer(start: ServerStart): Promise<ServerProcess> {
     pid,
     port,
     wsBase: `ws://127.0.0.1:${port}`,
+    httpBase: `http://127.0.0.1:${port}`,
     openFilesLimit: openFilesLimit(pid),
     spawnedAt,
     outputTail: () => tail,

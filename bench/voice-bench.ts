@@ -136,7 +136,7 @@ export async function runVoiceBench(
     // espeak-ng begins and ends its files with a pause: speech is from the first to the last loud sample
     const speechStartMs = LEAD_MS + firstLoudSampleMs(speech);
     const speechEndMs = LEAD_MS + lastLoudSampleMs(speech);
-    const httpBase = `http://127.0.0.1:${server.port}`;
+    const { httpBase } = server;
     log(`  voice: ${candidates} candidates, ${durationMs / 1000} s, utterances of ${(utterance.length / 32000).toFixed(1)} s in ${CHUNK_MS} ms chunks`);
     // reading the metrics resets prom-client's event-loop histogram: the second reading covers the window
     await serverLoopDelay(httpBase);
