@@ -73,7 +73,7 @@ export class GroupCommit {
   constructor(
     private readonly db: Database.Database,
     private readonly hooks: GroupCommitHooks,
-    private readonly busyTimeoutMs = 5000,
+    private readonly busyTimeoutMs: number,
   ) {
     this.#waitWhenBusy = `PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`;
     // called inside #batch, a better-sqlite3 transaction function becomes a SAVEPOINT ... RELEASE
